@@ -1,0 +1,33 @@
+// python/src/bind_monitors.cpp — SpikeMonitor and StateMonitor.
+#include "bindings.h"
+
+namespace snn {
+namespace python {
+
+void bind_monitors(py::module_& m) {
+  py::class_<SpikeMonitor>(m, "SpikeMonitor")
+      .def_property_readonly("population", &SpikeMonitor::population, py::return_value_policy::reference_internal)
+      .def("events", [](const SpikeMonitor& mon) {
+        const SpikeEvents e = mon.events();
+        return py::make_tuple(e.times, e.senders, e.batch, e.steps);
+      })
+      .def("dense", &SpikeMonitor::dense)
+      .def("counts", &SpikeMonitor::counts)
+      .def_property_readonly("num_events", &SpikeMonitor::num_events)
+      .def_property_readonly("recorded_steps", &SpikeMonitor::recorded_steps)
+      .def_property_readonly("capacity", &SpikeMonitor::capacity)
+      .def("clear", &SpikeMonitor::clear);
+
+  py::class_<StateMonitor>(m, "StateMonitor")
+      .def_property_readonly("population", &StateMonitor::population, py::return_value_policy::reference_internal)
+      .def_property_readonly("variable", &StateMonitor::variable)
+      .def_property_readonly("neurons", &StateMonitor::neurons)
+      .def_property_readonly("num_samples", &StateMonitor::num_samples)
+      .def_property_readonly("capacity", &StateMonitor::capacity)
+      .def("values", &StateMonitor::values)
+      .def("times", &StateMonitor::times)
+      .def("clear", &StateMonitor::clear);
+}
+
+}  // namespace python
+}  // namespace snn

@@ -1,0 +1,166 @@
+// python/src/bind_network.cpp — Network, Population, Projection, Init and the model registry.
+#include "bindings.h"
+
+namespace snn {
+namespace python {
+
+namespace {
+
+// C++ objects owned by the network stay alive as long as a Python handle to them exists.
+constexpr auto kOwnedByParent = py::return_value_policy::reference_internal;
+
+// A one-neuron instance of a model, to read its parameter and state tables.
+std::unique_ptr<Population> prototype(const std::string& model) {
+  ModelSpec spec{model, 1, {}, {}};
+  if (model == "SpikeGeneratorInput" || model == "spike_generator") spec.spike_times = {{}};
+  return make_population(spec);
+}
+
+const char* input_kind_name(InputKind k) {
+  switch (k) {
+    case InputKind::None: return "none";
+    case InputKind::Current: return "current";
+    case InputKind::Rate: return "rate";
+  }
+  return "?";
+}
+
+}  // namespace
+
+void bind_network(py::module_& m) {
+  m.def("model_names", &model_names, "Model names and NEST aliases.");
+  m.def(
+      "model_params",
+      [](const std::string& model) {
+        py::list out;
+        for (const auto& s : prototype(model)->params().specs()) out.append(py::make_tuple(s.name, s.value, s.unit, s.doc));
+        return out;
+      },
+      "Parameters of a model: a list of (name, default, unit, description).");
+  m.def("model_state", [](const std::string& model) {
+    py::list out;
+    for (const auto& v : prototype(model)->state_vars()) out.append(py::make_tuple(v.name, v.unit));
+    return out;
+  });
+  m.def("cuda_built", &backend::cuda_built, "Whether this build can run on CUDA.");
+
+  py::class_<Init>(m, "Init")
+      .def_static("constant", &Init::constant)
+      .def_static("uniform", &Init::uniform)
+      .def_static("normal", &Init::normal)
+      .def_static("lognormal", &Init::lognormal)
+      .def_static("from_tensor", &Init::from)
+      .def_static("default_delay", &Init::default_delay)
+      .def("clip", [](Init self, double lo, double hi) { return self.clip(lo, hi); });
+
+  py::class_<Population>(m, "Population")
+      .def_property_readonly("name", &Population::name)
+      .def_property_readonly("model", &Population::model)
+      .def_property_readonly("size", &Population::size)
+      .def_property_readonly("batch_size", &Population::batch_size)
+      .def_property_readonly("input_kind", [](const Population& p) { return input_kind_name(p.input_kind()); })
+      .def_property_readonly("num_receptors", &Population::num_receptors)
+      .def_property_readonly("spikes", &Population::spikes)
+      .def_property("learning", &Population::learning, &Population::set_learning)
+      .def("param_names", [](const Population& p) { return p.params().names(); })
+      .def("param_units", [](const Population& p) {
+        std::map<std::string, std::string> out;
+        for (const auto& s : p.params().specs()) out[s.name] = s.unit;
+        return out;
+      })
+      .def("param", &Population::param)
+      .def("set_param", &Population::set_param)
+      .def("set_params", &Population::set_params)
+      .def("state_names", &Population::state_names)
+      .def("state", &Population::state)
+      .def("set_state", &Population::set_state);
+
+  py::class_<Projection>(m, "Projection")
+      .def_property_readonly("name", &Projection::name)
+      .def_property_readonly("rule", &Projection::rule)
+      .def_property_readonly("pre", &Projection::pre, kOwnedByParent)
+      .def_property_readonly("post", &Projection::post, kOwnedByParent)
+      .def_property("weight", &Projection::weight, &Projection::set_weight)
+      .def_property_readonly("synapse_count", &Projection::synapse_count)
+      .def_property_readonly("num_synapses", &Projection::num_synapses)
+      .def_property_readonly("delay", &Projection::delay)
+      .def_property_readonly("uniform_delay_steps", &Projection::uniform_delay_steps);
+
+  py::class_<Network>(m, "Network")
+      .def(py::init([](double dt, int64_t batch_size, const std::string& device, const std::string& dtype, uint64_t seed) {
+             return std::make_unique<Network>(NetworkOptions{dt, batch_size, device, dtype, seed});
+           }),
+           py::arg("dt"), py::arg("batch_size"), py::arg("device"), py::arg("dtype"), py::arg("seed"))
+      .def_property_readonly("dt", &Network::dt)
+      .def_property_readonly("batch_size", &Network::batch_size)
+      .def_property_readonly("device", [](const Network& n) { return n.device().str(); })
+      .def_property_readonly("dtype", [](const Network& n) { return n.dtype() == at::kFloat ? "float32" : "float64"; })
+      .def_property_readonly("seed", &Network::seed)
+      .def_property_readonly("t", &Network::t)
+      .def_property_readonly("step_count", &Network::step_count)
+      .def(
+          "add",
+          [](Network& net, const std::string& model, int64_t n, const ParamMap& params, const std::string& name,
+             const std::vector<std::vector<double>>& spike_times) -> Population& {
+            return net.add(ModelSpec{model, n, params, spike_times}, name);
+          },
+          kOwnedByParent)
+      .def("population", &Network::population, kOwnedByParent)
+      .def("population_names", [](const Network& n) {
+        std::vector<std::string> out;
+        for (const auto& p : n.populations()) out.push_back(p->name());
+        return out;
+      })
+      .def(
+          "connect",
+          [](Network& net, Population& pre, Population& post, const std::string& rule, const Init& weight,
+             const Init& delay, int64_t indegree, int64_t outdegree, int64_t N, double p, bool autapses, bool multapses,
+             const std::string& name) -> Projection& {
+            ConnectSpec spec;
+            spec.rule = rule;
+            spec.weight = weight;
+            spec.delay = delay;
+            spec.indegree = indegree;
+            spec.outdegree = outdegree;
+            spec.N = N;
+            spec.p = p;
+            spec.autapses = autapses;
+            spec.multapses = multapses;
+            spec.name = name;
+            return net.connect(pre, post, spec);
+          },
+          kOwnedByParent)
+      .def("num_projections", [](const Network& n) { return n.projections().size(); })
+      .def("projection", [](const Network& n, size_t i) -> Projection& { return *n.projections().at(i); }, kOwnedByParent)
+      .def(
+          "monitor_spikes",
+          [](Network& net, Population& pop, int64_t capacity, const std::string& on_full, int64_t staging_steps)
+              -> SpikeMonitor& {
+            SpikeMonitorOptions o;
+            o.capacity = capacity;
+            o.on_full = on_full == "error" ? OnFull::Error : OnFull::Grow;
+            o.staging_steps = staging_steps;
+            return net.monitor_spikes(pop, o);
+          },
+          kOwnedByParent)
+      .def(
+          "monitor_state",
+          [](Network& net, Population& pop, const std::string& variable, const std::vector<int64_t>& neurons,
+             double interval, int64_t capacity, const std::string& on_full) -> StateMonitor& {
+            StateMonitorOptions o;
+            o.neurons = neurons;
+            o.interval = interval;
+            o.capacity = capacity;
+            o.on_full = on_full == "error" ? OnFull::Error : OnFull::Grow;
+            return net.monitor_state(pop, variable, o);
+          },
+          kOwnedByParent)
+      .def("steps_in", &Network::steps_in)
+      .def("run_steps", &Network::run_steps, py::arg("n_steps"), py::arg("inputs"),
+           py::call_guard<py::gil_scoped_release>())
+      .def("reset_state", &Network::reset_state, py::arg("include_learned") = false)
+      .def("set_learning", &Network::set_learning);
+}
+
+}  // namespace python
+}  // namespace snn

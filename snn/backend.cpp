@@ -1,0 +1,47 @@
+// snn/backend.cpp — device checks shared by every backend. The CUDA stream comes from
+// snn/cuda_glue.cpp, which is compiled only when LibTorch has CUDA.
+#include "snn/backend.h"
+
+namespace snn {
+namespace backend {
+
+bool cuda_built() {
+#if defined(SNN_CUDA_RUNTIME)
+  return true;
+#else
+  return false;
+#endif
+}
+
+#if !defined(SNN_CUDA_RUNTIME)
+void* cuda_stream() { throw ValueError("snn was built without CUDA support"); }
+int cuda_exchange_device(int) { throw ValueError("snn was built without CUDA support"); }
+#endif
+
+DeviceScope::DeviceScope(const c10::Device& device) {
+  if (device.is_cuda()) previous_ = cuda_exchange_device(device.has_index() ? device.index() : 0);
+}
+
+DeviceScope::~DeviceScope() {
+  if (previous_ >= 0) cuda_exchange_device(previous_);
+}
+
+void check_device_usable(const c10::Device& device) {
+  if (device.is_cpu()) return;
+  if (!device.is_cuda()) throw_value_error("device must be 'cpu' or 'cuda[:index]', got '", device.str(), "'");
+  if (!cuda_built()) {
+    throw_value_error("device '", device.str(),
+                      "': this snn was built without CUDA (it needs nvcc at build time and a LibTorch with CUDA); "
+                      "use device='cpu' or rebuild with CUDA");
+  }
+#if defined(SNN_CUDA_RUNTIME)
+  const int count = snn::cuda::device_count();
+  if (count == 0) throw_value_error("device '", device.str(), "': no CUDA device is present");
+  if (device.has_index() && device.index() >= count) {
+    throw_value_error("device '", device.str(), "': only ", count, " CUDA device(s) present");
+  }
+#endif
+}
+
+}  // namespace backend
+}  // namespace snn

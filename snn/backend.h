@@ -1,0 +1,60 @@
+// snn/backend.h — runs an element functor (snn/kernels/*_math.h) on the device its tensors live on.
+//
+// CPU: at::parallel_for over chunks of elements. Every functor updates disjoint elements, so the
+// result does not depend on the number of threads. CUDA: the grid-stride launcher compiled from
+// cuda/kernels.cu, on the current stream of the current device.
+#pragma once
+
+#include <ATen/Parallel.h>
+#include <c10/core/Device.h>
+
+#include "snn/errors.h"
+#include "snn/kernels/cuda_launch.h"
+
+namespace snn {
+namespace backend {
+
+// True when this build can run kernels on CUDA (nvcc found and LibTorch built with CUDA).
+bool cuda_built();
+// The current CUDA stream as void* (throws when CUDA is not built).
+void* cuda_stream();
+// Throws ValueError, with the reason, when `device` cannot be used.
+void check_device_usable(const c10::Device& device);
+// Makes a CUDA device current and returns the previous one (cuda_glue.cpp).
+int cuda_exchange_device(int index);
+
+// Makes `device` the current CUDA device while it lives, so kernels launch on the device (and the
+// stream) their tensors belong to. Does nothing for the CPU.
+class DeviceScope {
+ public:
+  explicit DeviceScope(const c10::Device& device);
+  ~DeviceScope();
+  DeviceScope(const DeviceScope&) = delete;
+  DeviceScope& operator=(const DeviceScope&) = delete;
+
+ private:
+  int previous_ = -1;
+};
+
+// Elements per CPU task: the functors cost a few ns per element, so small populations run inline
+// and large ones split across threads.
+constexpr int64_t kCpuGrain = 16384;
+
+template <class F>
+void for_each(const c10::Device& device, int64_t n, const F& f) {
+  if (n <= 0) return;
+  if (device.is_cuda()) {
+#if defined(SNN_CUDA_RUNTIME)
+    snn::cuda::launch(f, n, cuda_stream());
+#else
+    throw ValueError("snn was built without CUDA support; the device 'cuda' cannot be used");
+#endif
+    return;
+  }
+  at::parallel_for(0, n, kCpuGrain, [&](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k) f(k);
+  });
+}
+
+}  // namespace backend
+}  // namespace snn

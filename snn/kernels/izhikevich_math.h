@@ -1,0 +1,57 @@
+// snn/kernels/izhikevich_math.h — the Izhikevich (2003) neuron, integrated as in Izhikevich's published
+// code (Izhikevich 2003, IEEE TNN 14:1569; Izhikevich 2007, Cereb. Cortex 17:2443, daspnet.m).
+//
+//   dv/dt = 0.04 v^2 + 5 v + 140 - u + I        du/dt = a (b v - u)       [v in mV, t in ms]
+//   v >= V_peak (30 mV): spike, v <- c, u <- u + d
+// One step of h [ms]: v takes two half steps of forward Euler, then u one step using the new v:
+//   v += h/2 (0.04 v^2 + 5 v + 140 - u + I);  v += h/2 (...);  u += h a (b v - u)
+// I = I_e + I_ext + (sum of weights arriving this step): the input is a current pulse lasting one step,
+// as in the published code, where I is rebuilt every millisecond.
+// The published code resets at the start of the step after v crossed V_peak; snn resets at the end of
+// the crossing step. The trajectories are identical; snn stamps the spike one step earlier.
+#pragma once
+
+#include "snn/kernels/common.h"
+
+namespace snn {
+namespace kernels {
+
+template <typename T>
+struct IzhikevichParams {
+  T a, b, c, d;  // Izhikevich's dimensionless parameters (c in mV)
+  T V_peak;      // spike cut-off [mV]
+  T I_e;         // constant input
+  T half_h;      // h/2 [ms]
+  T h;           // step [ms]
+};
+
+template <typename T>
+SNN_HOST_DEVICE inline bool izhikevich_update_one(T& v, T& u, T I, const IzhikevichParams<T>& p) {
+  v += p.half_h * ((T(0.04) * v + T(5)) * v + T(140) - u + I);
+  v += p.half_h * ((T(0.04) * v + T(5)) * v + T(140) - u + I);
+  u += p.h * p.a * (p.b * v - u);
+  if (v >= p.V_peak) {
+    v = p.c;
+    u += p.d;
+    return true;
+  }
+  return false;
+}
+
+template <typename T>
+struct IzhikevichStep {
+  T* v;
+  T* u;
+  T* spikes;
+  InputRing<T> ring;
+  StepInput<T> current;
+  int64_t run_step;
+  IzhikevichParams<T> p;
+  SNN_HOST_DEVICE void operator()(int64_t k) const {
+    const T I = p.I_e + current.at(run_step, k) + ring.take(0, k);
+    spikes[k] = izhikevich_update_one(v[k], u[k], I, p) ? T(1) : T(0);
+  }
+};
+
+}  // namespace kernels
+}  // namespace snn

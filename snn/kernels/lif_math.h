@@ -1,0 +1,136 @@
+// snn/kernels/lif_math.h — leaky integrate-and-fire with delta synapses: NEST iaf_psc_delta, and the
+// adaptive-threshold neuron of Diehl & Cook (2015) built on it.
+//
+// iaf_psc_delta (NEST 3.x), exact integration of
+//   dV/dt = -(V - E_L)/tau_m + (I_e + I_ext)/C_m,   a spike of weight w makes V jump by w [mV].
+// One step of h [ms], with P33 = exp(-h/tau_m), P30 = tau_m/C_m (1 - P33) [mV/pA]:
+//   not refractory:  V <- E_L + P33 (V - E_L) + P30 (I_e + I_ext) + (sum of jumps arriving now)
+//   refractory:      jumps arriving now are discarded; the counter is decremented
+//   V >= threshold:  spike; V <- V_reset; counter <- round(t_ref/h)
+// With a refractory counter of round(t_ref/h) the neuron is clamped for that many steps after the
+// step in which it spiked (NEST's convention).
+//
+// AdaptiveLIF (Diehl & Cook 2015; BindsNET's DiehlAndCookNodes): the same membrane, threshold
+// V_th + theta; each step theta <- theta exp(-h/tau_theta) before the threshold test, and
+// theta += theta_plus at each spike (when the population is learning).
+#pragma once
+
+#include "snn/kernels/common.h"
+
+namespace snn {
+namespace kernels {
+
+template <typename T>
+struct LifParams {
+  T E_L;      // resting potential [mV]
+  T V_th;     // threshold [mV]
+  T V_reset;  // reset potential [mV]
+  T I_e;      // constant input current [pA]
+  T P33;      // exp(-h/tau_m)
+  T P30;      // tau_m/C_m (1 - exp(-h/tau_m)) [mV/pA]
+  int32_t refractory_steps;  // round(t_ref/h)
+};
+
+// One step of one iaf_psc_delta neuron against `threshold`; returns true on a spike.
+template <typename T>
+SNN_HOST_DEVICE inline bool lif_delta_update_one(T& V, int32_t& refractory, T jump, T I_ext, T threshold,
+                                                 const LifParams<T>& p) {
+  if (refractory == 0) {
+    V = p.E_L + p.P33 * (V - p.E_L) + p.P30 * (p.I_e + I_ext) + jump;
+  } else {
+    --refractory;
+  }
+  if (V >= threshold) {
+    V = p.V_reset;
+    refractory = p.refractory_steps;
+    return true;
+  }
+  return false;
+}
+
+// Element functor: one iaf_psc_delta neuron of one batch entry, k in [0, B*N).
+template <typename T>
+struct LifDeltaStep {
+  T* V;
+  int32_t* refractory;
+  T* spikes;
+  InputRing<T> ring;
+  StepInput<T> current;  // external current [pA]
+  int64_t run_step;
+  LifParams<T> p;
+  SNN_HOST_DEVICE void operator()(int64_t k) const {
+    const T jump = ring.take(0, k);
+    spikes[k] = lif_delta_update_one(V[k], refractory[k], jump, current.at(run_step, k), p.V_th, p) ? T(1) : T(0);
+  }
+};
+
+template <typename T>
+struct AdaptiveParams {
+  T theta_decay;  // exp(-h/tau_theta)
+  T theta_plus;   // threshold increment per spike [mV] (0 when not learning)
+};
+
+// Element functor: one AdaptiveLIF neuron. With defer_threshold set (at-most-one-spike-per-step
+// mode) it only integrates and leaves the threshold test to OneSpikeSelect.
+template <typename T>
+struct AdaptiveLifStep {
+  T* V;
+  int32_t* refractory;
+  T* theta;
+  T* spikes;
+  InputRing<T> ring;
+  StepInput<T> current;
+  int64_t run_step;
+  LifParams<T> p;
+  AdaptiveParams<T> a;
+  bool defer_threshold;
+  SNN_HOST_DEVICE void operator()(int64_t k) const {
+    const T jump = ring.take(0, k);
+    theta[k] *= a.theta_decay;
+    if (defer_threshold) {
+      // +inf threshold: integrate (or count down refractoriness) without spiking.
+      lif_delta_update_one(V[k], refractory[k], jump, current.at(run_step, k), T(INFINITY), p);
+      return;
+    }
+    const bool spiked = lif_delta_update_one(V[k], refractory[k], jump, current.at(run_step, k), p.V_th + theta[k], p);
+    if (spiked) theta[k] += a.theta_plus;
+    spikes[k] = spiked ? T(1) : T(0);
+  }
+};
+
+// Row functor for the at-most-one-spike-per-step mode, b in [0, B): of the neurons of batch entry b
+// at or above threshold, only the one furthest above it spikes (ties: lowest index); the others keep
+// their potential and may spike in a later step.
+template <typename T>
+struct OneSpikeSelect {
+  T* V;
+  int32_t* refractory;
+  T* theta;
+  T* spikes;
+  int64_t n;
+  LifParams<T> p;
+  AdaptiveParams<T> a;
+  SNN_HOST_DEVICE void operator()(int64_t b) const {
+    int64_t best = -1;
+    T best_excess = T(0);
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t k = b * n + i;
+      spikes[k] = T(0);
+      const T excess = V[k] - (p.V_th + theta[k]);
+      if (excess >= T(0) && (best < 0 || excess > best_excess)) {
+        best = i;
+        best_excess = excess;
+      }
+    }
+    if (best >= 0) {
+      const int64_t k = b * n + best;
+      V[k] = p.V_reset;
+      refractory[k] = p.refractory_steps;
+      theta[k] += a.theta_plus;
+      spikes[k] = T(1);
+    }
+  }
+};
+
+}  // namespace kernels
+}  // namespace snn

@@ -1,0 +1,399 @@
+// snn/models.cpp — host side of the models in snn/models.h: parameters, derived constants, and the
+// element functors (snn/kernels/*_math.h) each step runs through snn/backend.h.
+#include "snn/models.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "snn/backend.h"
+#include "snn/errors.h"
+#include "snn/network.h"
+
+namespace snn {
+namespace models {
+
+namespace {
+
+int32_t steps_of(double t_ms, double dt) { return static_cast<int32_t>(std::llround(t_ms / dt)); }
+
+}  // namespace
+
+// ---- LIF (iaf_psc_delta) ----------------------------------------------------------------------
+
+std::vector<ParamSpec> Lif::lif_params() {
+  return {
+      {"C_m", 250.0, "pF", Constraint::Positive, "membrane capacitance"},
+      {"tau_m", 10.0, "ms", Constraint::Positive, "membrane time constant"},
+      {"t_ref", 2.0, "ms", Constraint::NonNegative, "refractory period (rounded to whole steps)"},
+      {"E_L", -70.0, "mV", Constraint::Finite, "resting potential"},
+      {"V_th", -55.0, "mV", Constraint::Finite, "spike threshold"},
+      {"V_reset", -70.0, "mV", Constraint::Finite, "reset potential"},
+      {"I_e", 0.0, "pA", Constraint::Finite, "constant input current"},
+  };
+}
+
+Lif::Lif(int64_t n, const std::string& model) : Population(model, n, ParamTable(lif_params())) {
+  declare_state("V_m", "mV");
+  declare_state("refractory_steps", "steps", false, at::kInt);
+}
+
+void Lif::check_params(const ParamTable& p) const {
+  if (!(p.get("V_reset") < p.get("V_th"))) {
+    throw_value_error(model(), ": V_reset must be < V_th, got V_reset ", p.get("V_reset"), " mV and V_th ", p.get("V_th"), " mV");
+  }
+}
+
+void Lif::reset_dynamic_state() {
+  mutable_state("V_m").fill_(param("E_L"));
+  mutable_state("refractory_steps").zero_();
+}
+
+template <typename T>
+kernels::LifParams<T> Lif::kernel_params() const {
+  const double h = dt(), tau = param("tau_m");
+  const double P33 = std::exp(-h / tau);
+  kernels::LifParams<T> p;
+  p.E_L = static_cast<T>(param("E_L"));
+  p.V_th = static_cast<T>(param("V_th"));
+  p.V_reset = static_cast<T>(param("V_reset"));
+  p.I_e = static_cast<T>(param("I_e"));
+  p.P33 = static_cast<T>(P33);
+  p.P30 = static_cast<T>(-tau / param("C_m") * std::expm1(-h / tau));
+  p.refractory_steps = steps_of(param("t_ref"), h);
+  return p;
+}
+
+void Lif::integrate(const StepContext& ctx) {
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::LifDeltaStep<T> f;
+    f.V = mutable_state("V_m").data_ptr<T>();
+    f.refractory = mutable_state("refractory_steps").data_ptr<int32_t>();
+    f.spikes = mutable_spikes().data_ptr<T>();
+    f.ring = ring_view<T>(ctx.step);
+    f.current = run_input_view<T>();
+    f.run_step = ctx.run_step;
+    f.p = kernel_params<T>();
+    backend::for_each(options().device(), batch_size() * size(), f);
+  });
+}
+
+// ---- AdaptiveLIF ------------------------------------------------------------------------------
+
+static std::vector<ParamSpec> adaptive_params() {
+  // BindsNET's DiehlAndCookNodes defaults (Diehl & Cook 2015, current-based variant).
+  std::vector<ParamSpec> p = {
+      {"C_m", 250.0, "pF", Constraint::Positive, "membrane capacitance (scales I_e and external current)"},
+      {"tau_m", 100.0, "ms", Constraint::Positive, "membrane time constant"},
+      {"t_ref", 5.0, "ms", Constraint::NonNegative, "refractory period (rounded to whole steps)"},
+      {"E_L", -65.0, "mV", Constraint::Finite, "resting potential"},
+      {"V_th", -52.0, "mV", Constraint::Finite, "threshold before adaptation"},
+      {"V_reset", -60.0, "mV", Constraint::Finite, "reset potential"},
+      {"I_e", 0.0, "pA", Constraint::Finite, "constant input current"},
+      {"theta_plus", 0.05, "mV", Constraint::NonNegative, "threshold increase per spike"},
+      {"tau_theta", 1e7, "ms", Constraint::PositiveOrInf, "threshold decay time constant"},
+      {"one_spike", 0.0, "", Constraint::Bool, "at most one spike per step and batch entry"},
+  };
+  return p;
+}
+
+AdaptiveLif::AdaptiveLif(int64_t n) : Lif(n, "AdaptiveLIF") {
+  params_ = ParamTable(adaptive_params());
+  declare_state("theta", "mV", /*learned=*/true);
+}
+
+void AdaptiveLif::reset_learned_state() { mutable_state("theta").zero_(); }
+
+void AdaptiveLif::integrate(const StepContext& ctx) {
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::AdaptiveParams<T> a;
+    a.theta_decay = static_cast<T>(std::exp(-dt() / param("tau_theta")));
+    a.theta_plus = static_cast<T>(learning() ? param("theta_plus") : 0.0);
+    const bool one_spike = param("one_spike") != 0.0;
+    kernels::AdaptiveLifStep<T> f;
+    f.V = mutable_state("V_m").data_ptr<T>();
+    f.refractory = mutable_state("refractory_steps").data_ptr<int32_t>();
+    f.theta = mutable_state("theta").data_ptr<T>();
+    f.spikes = mutable_spikes().data_ptr<T>();
+    f.ring = ring_view<T>(ctx.step);
+    f.current = run_input_view<T>();
+    f.run_step = ctx.run_step;
+    f.p = kernel_params<T>();
+    f.a = a;
+    f.defer_threshold = one_spike;
+    backend::for_each(options().device(), batch_size() * size(), f);
+    if (one_spike) {
+      kernels::OneSpikeSelect<T> s{f.V, f.refractory, f.theta, f.spikes, size(), f.p, a};
+      backend::for_each(options().device(), batch_size(), s);
+    }
+  });
+}
+
+// ---- LIFExp (iaf_psc_exp) ---------------------------------------------------------------------
+
+LifExp::LifExp(int64_t n)
+    : Population("LIFExp", n,
+                 ParamTable({
+                     {"C_m", 250.0, "pF", Constraint::Positive, "membrane capacitance"},
+                     {"tau_m", 10.0, "ms", Constraint::Positive, "membrane time constant"},
+                     {"tau_syn_ex", 2.0, "ms", Constraint::Positive, "excitatory synaptic time constant"},
+                     {"tau_syn_in", 2.0, "ms", Constraint::Positive, "inhibitory synaptic time constant"},
+                     {"t_ref", 2.0, "ms", Constraint::NonNegative, "refractory period (rounded to whole steps)"},
+                     {"E_L", -70.0, "mV", Constraint::Finite, "resting potential"},
+                     {"V_th", -55.0, "mV", Constraint::Finite, "spike threshold"},
+                     {"V_reset", -70.0, "mV", Constraint::Finite, "reset potential"},
+                     {"I_e", 0.0, "pA", Constraint::Finite, "constant input current"},
+                 })) {
+  declare_state("V_m", "mV");
+  declare_state("I_syn_ex", "pA");
+  declare_state("I_syn_in", "pA");
+  declare_state("refractory_steps", "steps", false, at::kInt);
+}
+
+void LifExp::check_params(const ParamTable& p) const {
+  if (!(p.get("V_reset") < p.get("V_th"))) {
+    throw_value_error(model(), ": V_reset must be < V_th, got V_reset ", p.get("V_reset"), " mV and V_th ", p.get("V_th"), " mV");
+  }
+}
+
+void LifExp::reset_dynamic_state() {
+  mutable_state("V_m").fill_(param("E_L"));
+  mutable_state("I_syn_ex").zero_();
+  mutable_state("I_syn_in").zero_();
+  mutable_state("refractory_steps").zero_();
+}
+
+void LifExp::integrate(const StepContext& ctx) {
+  const double h = dt();
+  const kernels::LifExpPropagators ex = kernels::lif_exp_propagators(h, param("tau_m"), param("tau_syn_ex"), param("C_m"));
+  const kernels::LifExpPropagators in = kernels::lif_exp_propagators(h, param("tau_m"), param("tau_syn_in"), param("C_m"));
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::LifExpParams<T> p;
+    p.E_L = static_cast<T>(param("E_L"));
+    p.V_th = static_cast<T>(param("V_th"));
+    p.V_reset = static_cast<T>(param("V_reset"));
+    p.I_e = static_cast<T>(param("I_e"));
+    p.P22 = static_cast<T>(ex.P22);
+    p.P20 = static_cast<T>(ex.P20);
+    p.P11_ex = static_cast<T>(ex.P11);
+    p.P11_in = static_cast<T>(in.P11);
+    p.P21_ex = static_cast<T>(ex.P21);
+    p.P21_in = static_cast<T>(in.P21);
+    p.refractory_steps = steps_of(param("t_ref"), h);
+    kernels::LifExpStep<T> f;
+    f.V = mutable_state("V_m").data_ptr<T>();
+    f.I_ex = mutable_state("I_syn_ex").data_ptr<T>();
+    f.I_in = mutable_state("I_syn_in").data_ptr<T>();
+    f.refractory = mutable_state("refractory_steps").data_ptr<int32_t>();
+    f.spikes = mutable_spikes().data_ptr<T>();
+    f.ring = ring_view<T>(ctx.step);
+    f.current = run_input_view<T>();
+    f.run_step = ctx.run_step;
+    f.p = p;
+    backend::for_each(options().device(), batch_size() * size(), f);
+  });
+}
+
+// ---- Izhikevich -------------------------------------------------------------------------------
+
+Izhikevich::Izhikevich(int64_t n)
+    : Population("Izhikevich", n,
+                 ParamTable({
+                     {"a", 0.02, "", Constraint::Finite, "recovery time scale (regular spiking: 0.02)"},
+                     {"b", 0.2, "", Constraint::Finite, "recovery sensitivity to V_m"},
+                     {"c", -65.0, "mV", Constraint::Finite, "reset potential"},
+                     {"d", 8.0, "", Constraint::Finite, "recovery increment per spike"},
+                     {"V_th", 30.0, "mV", Constraint::Finite, "spike cut-off (V_peak)"},
+                     {"I_e", 0.0, "pA", Constraint::Finite, "constant input"},
+                 })) {
+  declare_state("V_m", "mV");
+  declare_state("U_m", "");
+}
+
+void Izhikevich::reset_dynamic_state() {
+  // As the published code: v = -65, u = b v.
+  mutable_state("V_m").fill_(-65.0);
+  mutable_state("U_m").fill_(-65.0 * param("b"));
+}
+
+void Izhikevich::integrate(const StepContext& ctx) {
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::IzhikevichStep<T> f;
+    f.v = mutable_state("V_m").data_ptr<T>();
+    f.u = mutable_state("U_m").data_ptr<T>();
+    f.spikes = mutable_spikes().data_ptr<T>();
+    f.ring = ring_view<T>(ctx.step);
+    f.current = run_input_view<T>();
+    f.run_step = ctx.run_step;
+    f.p = {static_cast<T>(param("a")), static_cast<T>(param("b")), static_cast<T>(param("c")),
+           static_cast<T>(param("d")), static_cast<T>(param("V_th")), static_cast<T>(param("I_e")),
+           static_cast<T>(0.5 * dt()), static_cast<T>(dt())};
+    backend::for_each(options().device(), batch_size() * size(), f);
+  });
+}
+
+// ---- PoissonInput -----------------------------------------------------------------------------
+
+PoissonSource::PoissonSource(int64_t n)
+    : Population("PoissonInput", n,
+                 ParamTable({{"rate", 0.0, "Hz", Constraint::NonNegative,
+                              "rate used when run() gets no rates for this population"}})) {}
+
+void PoissonSource::reset_dynamic_state() {}
+
+void PoissonSource::integrate(const StepContext& ctx) {
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::PoissonStep<T> f;
+    f.spikes = mutable_spikes().data_ptr<T>();
+    f.rate = run_input_view<T>();
+    f.constant_rate = param("rate");
+    f.h_seconds = dt() * 1e-3;
+    f.seed = ctx.seed;
+    f.stream = rng_stream();
+    f.step = static_cast<uint64_t>(ctx.step);
+    f.run_step = ctx.run_step;
+    backend::for_each(options().device(), batch_size() * size(), f);
+  });
+}
+
+// ---- Parrot -----------------------------------------------------------------------------------
+
+Parrot::Parrot(int64_t n) : Population("Parrot", n, ParamTable()) {}
+
+void Parrot::reset_dynamic_state() {}
+
+void Parrot::integrate(const StepContext& ctx) {
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::ParrotStep<T> f{mutable_spikes().data_ptr<T>(), ring_view<T>(ctx.step)};
+    backend::for_each(options().device(), batch_size() * size(), f);
+  });
+}
+
+// ---- SpikeGeneratorInput ----------------------------------------------------------------------
+
+SpikeGenerator::SpikeGenerator(int64_t n, std::vector<std::vector<double>> spike_times)
+    : Population("SpikeGeneratorInput", n, ParamTable()), times_(std::move(spike_times)) {
+  if (static_cast<int64_t>(times_.size()) != n) {
+    throw_value_error("SpikeGeneratorInput: spike_times must hold one list per neuron (", n, "), got ", times_.size());
+  }
+  for (size_t i = 0; i < times_.size(); ++i) {
+    for (double t : times_[i]) {
+      if (!(t > 0) || !std::isfinite(t)) {
+        throw_value_error("SpikeGeneratorInput: spike_times[", i, "] has ", t,
+                          " ms; spike times must be > 0 ms (a spike at t is emitted in the step ending at t)");
+      }
+    }
+  }
+}
+
+void SpikeGenerator::on_attach() {
+  const double h = dt();
+  const int64_t now = network()->step_count();
+  std::map<int64_t, std::map<int64_t, int64_t>> schedule;  // step -> neuron -> count
+  for (size_t i = 0; i < times_.size(); ++i) {
+    for (double t : times_[i]) {
+      const double on_grid = t / h;
+      const int64_t m = std::llround(on_grid);
+      if (std::abs(on_grid - static_cast<double>(m)) > 1e-9 * std::max(1.0, std::abs(on_grid))) {
+        throw_value_error("SpikeGeneratorInput: spike_times[", i, "] has ", t, " ms, which is not on the dt = ", h,
+                          " ms grid (nearest grid times: ", std::floor(on_grid) * h, " and ", std::ceil(on_grid) * h, " ms)");
+      }
+      const int64_t step = m - 1;  // the step that ends at t
+      if (step < now) {
+        throw_value_error("SpikeGeneratorInput: spike_times[", i, "] has ", t,
+                          " ms, which is not after the network's current time ", now * h, " ms");
+      }
+      schedule[step][static_cast<int64_t>(i)] += 1;
+    }
+  }
+  std::vector<int64_t> neuron;
+  std::vector<double> count;
+  steps_.clear();
+  step_begin_.assign(1, 0);
+  for (const auto& [step, events] : schedule) {
+    steps_.push_back(step);
+    for (const auto& [i, c] : events) {
+      neuron.push_back(i);
+      count.push_back(static_cast<double>(c));
+    }
+    step_begin_.push_back(static_cast<int64_t>(neuron.size()));
+  }
+  const auto cpu64 = at::TensorOptions().dtype(at::kLong);
+  event_neuron_ = at::tensor(neuron.empty() ? std::vector<int64_t>{0} : neuron, cpu64).to(options().device());
+  event_count_ = at::tensor(count.empty() ? std::vector<double>{0.0} : count, at::TensorOptions().dtype(at::kDouble))
+                     .to(options().device(), options().dtype().toScalarType());
+}
+
+void SpikeGenerator::reset_dynamic_state() {}
+
+void SpikeGenerator::integrate(const StepContext& ctx) {
+  mutable_spikes().zero_();
+  const auto it = std::lower_bound(steps_.begin(), steps_.end(), ctx.step);
+  if (it == steps_.end() || *it != ctx.step) return;
+  const size_t idx = static_cast<size_t>(it - steps_.begin());
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::SpikeScheduleStep<T> f;
+    f.spikes = mutable_spikes().data_ptr<T>();
+    f.neuron = event_neuron_.data_ptr<int64_t>();
+    f.count = event_count_.data_ptr<T>();
+    f.lo = step_begin_[idx];
+    f.m = step_begin_[idx + 1] - step_begin_[idx];
+    f.n = size();
+    backend::for_each(options().device(), batch_size() * f.m, f);
+  });
+}
+
+}  // namespace models
+
+// ---- factory ----------------------------------------------------------------------------------
+
+namespace {
+
+using Factory = std::unique_ptr<Population> (*)(const ModelSpec&);
+
+const std::vector<std::pair<std::vector<std::string>, Factory>>& registry() {
+  static const std::vector<std::pair<std::vector<std::string>, Factory>> r = {
+      {{"LIF", "iaf_psc_delta"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::Lif>(s.n); }},
+      {{"LIFExp", "iaf_psc_exp"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::LifExp>(s.n); }},
+      {{"AdaptiveLIF"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::AdaptiveLif>(s.n); }},
+      {{"Izhikevich", "izhikevich"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::Izhikevich>(s.n); }},
+      {{"PoissonInput", "poisson_generator"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::PoissonSource>(s.n); }},
+      {{"Parrot", "parrot_neuron"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::Parrot>(s.n); }},
+      {{"SpikeGeneratorInput", "spike_generator"},
+       [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::SpikeGenerator>(s.n, s.spike_times); }},
+  };
+  return r;
+}
+
+}  // namespace
+
+std::vector<std::string> model_names() {
+  std::vector<std::string> out;
+  for (const auto& [names, f] : registry()) out.insert(out.end(), names.begin(), names.end());
+  return out;
+}
+
+std::unique_ptr<Population> make_population(const ModelSpec& spec) {
+  for (const auto& [names, factory] : registry()) {
+    if (std::find(names.begin(), names.end(), spec.model) == names.end()) continue;
+    if (spec.n <= 0) throw_value_error(spec.model, ": the number of neurons n must be > 0, got ", spec.n);
+    if (!spec.spike_times.empty() && names.front() != "SpikeGeneratorInput") {
+      throw_value_error(spec.model, " takes no spike_times (only SpikeGeneratorInput does)");
+    }
+    std::unique_ptr<Population> pop = factory(spec);
+    pop->set_params(spec.params);
+    return pop;
+  }
+  std::string known;
+  for (const auto& n : model_names()) known += (known.empty() ? "" : ", ") + n;
+  throw_value_error("unknown model '", spec.model, "'; models: ", known);
+}
+
+}  // namespace snn

@@ -1,0 +1,139 @@
+// snn/models.h — the neuron models and spike sources of snn, and the factory that builds them by name.
+//
+//  model                NEST alias          equations in
+//  LIF                  iaf_psc_delta       snn/kernels/lif_math.h
+//  LIFExp               iaf_psc_exp         snn/kernels/lif_exp_math.h
+//  AdaptiveLIF          (Diehl & Cook 2015) snn/kernels/lif_math.h
+//  Izhikevich           izhikevich          snn/kernels/izhikevich_math.h
+//  PoissonInput         poisson_generator   snn/kernels/input_math.h
+//  SpikeGeneratorInput  spike_generator     snn/kernels/input_math.h
+//  Parrot               parrot_neuron       snn/kernels/input_math.h
+//
+// Parameters keep NEST's names, units and defaults where the model comes from NEST:
+//   C_m [pF], tau_m [ms], E_L [mV], V_th [mV], V_reset [mV], t_ref [ms], I_e [pA],
+//   tau_syn_ex / tau_syn_in [ms]; membrane potential state V_m [mV].
+// t_ref is rounded to whole steps (NEST does the same).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "snn/kernels/lif_math.h"
+#include "snn/population.h"
+
+namespace snn {
+
+// Builds a population from a spec. Throws ValueError for an unknown model, an unknown parameter,
+// or a value that fails its check (naming the parameter and the value).
+std::unique_ptr<Population> make_population(const ModelSpec& spec);
+// Model names and NEST aliases, for error messages and documentation.
+std::vector<std::string> model_names();
+
+// C++ helpers that mirror the Python classes: snn::LIF(100, {{"tau_m", 20.0}}).
+inline ModelSpec LIF(int64_t n, ParamMap p = {}) { return {"LIF", n, std::move(p), {}}; }
+inline ModelSpec LIFExp(int64_t n, ParamMap p = {}) { return {"LIFExp", n, std::move(p), {}}; }
+inline ModelSpec AdaptiveLIF(int64_t n, ParamMap p = {}) { return {"AdaptiveLIF", n, std::move(p), {}}; }
+inline ModelSpec Izhikevich(int64_t n, ParamMap p = {}) { return {"Izhikevich", n, std::move(p), {}}; }
+inline ModelSpec PoissonInput(int64_t n, ParamMap p = {}) { return {"PoissonInput", n, std::move(p), {}}; }
+inline ModelSpec Parrot(int64_t n) { return {"Parrot", n, {}, {}}; }
+inline ModelSpec SpikeGeneratorInput(int64_t n, std::vector<std::vector<double>> spike_times) {
+  return {"SpikeGeneratorInput", n, {}, std::move(spike_times)};
+}
+
+namespace models {
+
+// NEST iaf_psc_delta.
+class Lif : public Population {
+ public:
+  explicit Lif(int64_t n, const std::string& model = "LIF");
+
+ protected:
+  static std::vector<ParamSpec> lif_params();
+  void check_params(const ParamTable& p) const override;
+  void reset_dynamic_state() override;
+  void integrate(const StepContext& ctx) override;
+  template <typename T>
+  kernels::LifParams<T> kernel_params() const;
+};
+
+// Diehl & Cook (2015) adaptive threshold on an iaf_psc_delta membrane.
+class AdaptiveLif : public Lif {
+ public:
+  explicit AdaptiveLif(int64_t n);
+
+ protected:
+  void reset_learned_state() override;
+  void integrate(const StepContext& ctx) override;
+};
+
+// NEST iaf_psc_exp.
+class LifExp : public Population {
+ public:
+  explicit LifExp(int64_t n);
+  int num_receptors() const override { return 2; }
+
+ protected:
+  void check_params(const ParamTable& p) const override;
+  void reset_dynamic_state() override;
+  void integrate(const StepContext& ctx) override;
+};
+
+// Izhikevich (2003), integrated as in the published code.
+class Izhikevich : public Population {
+ public:
+  explicit Izhikevich(int64_t n);
+
+ protected:
+  void reset_dynamic_state() override;
+  void integrate(const StepContext& ctx) override;
+};
+
+// NEST poisson_generator, one independent generator per neuron and batch entry.
+class PoissonSource : public Population {
+ public:
+  explicit PoissonSource(int64_t n);
+  InputKind input_kind() const override { return InputKind::Rate; }
+
+ protected:
+  void reset_dynamic_state() override;
+  void integrate(const StepContext& ctx) override;
+};
+
+// NEST parrot_neuron.
+class Parrot : public Population {
+ public:
+  explicit Parrot(int64_t n);
+  InputKind input_kind() const override { return InputKind::None; }
+  bool counts_spikes() const override { return true; }
+
+ protected:
+  void reset_dynamic_state() override;
+  void integrate(const StepContext& ctx) override;
+};
+
+// NEST spike_generator: explicit spike times [ms] per neuron, on the dt grid, > 0. A spike at t is
+// emitted in the step that ends at t (NEST stamps spikes at the end of their step) and reaches a
+// target with delay d in the step that ends at t + d.
+class SpikeGenerator : public Population {
+ public:
+  SpikeGenerator(int64_t n, std::vector<std::vector<double>> spike_times);
+  InputKind input_kind() const override { return InputKind::None; }
+  const std::vector<std::vector<double>>& spike_times() const { return times_; }
+
+ protected:
+  void on_attach() override;
+  void reset_dynamic_state() override;
+  void integrate(const StepContext& ctx) override;
+
+ private:
+  std::vector<std::vector<double>> times_;
+  // Schedule sorted by step: events [step_begin_[i], step_begin_[i+1]) are due in step steps_[i].
+  std::vector<int64_t> steps_;       // distinct steps with events, ascending
+  std::vector<int64_t> step_begin_;  // offsets into the event arrays, size steps_.size() + 1
+  at::Tensor event_neuron_;          // int64 [E] on the device
+  at::Tensor event_count_;           // [E] on the device, network dtype
+};
+
+}  // namespace models
+}  // namespace snn

@@ -1,0 +1,103 @@
+// snn/network.h — the network: populations, projections and monitors advanced in steps of dt.
+//
+// Order of one step (fixed):
+//   1. every population takes the input due now from its ring buffer, integrates, emits spikes
+//   2. every projection pushes the spikes into its target's ring buffer, due d steps later
+//   3. (plasticity)
+//   4. monitors record
+//   5. t += dt
+// Because every delay is at least one step, the order of populations within step 1 does not matter.
+//
+// Time: step() and run() advance the step count; a spike of step s is stamped (s + 1) dt (NEST).
+// reset_state() restores initial values (membrane potentials, currents, refractoriness, input in
+// flight) but keeps time running, weights and learned state (adaptive thresholds): random draws are
+// keyed by the step count, so each trial after a reset sees fresh noise.
+//
+// run(t_ms, inputs) is a C++ loop without Python calls and without tensor allocation per step;
+// inputs are checked and prepared once at its start. A call that throws a ValueError/TypeError leaves
+// the network unchanged.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "snn/models.h"
+#include "snn/monitor.h"
+#include "snn/population.h"
+#include "snn/projection.h"
+
+namespace snn {
+
+struct NetworkOptions {
+  double dt = 0.1;                // step [ms]
+  int64_t batch_size = 1;         // independent copies of the network state (B)
+  std::string device = "cpu";     // "cpu", "cuda", "cuda:1", ...
+  std::string dtype = "float32";  // "float32" or "float64"
+  uint64_t seed = 0;              // seeds every random draw (connectivity, weights, Poisson input)
+};
+
+// Inputs of one run, by population name:
+//   neurons: external current [pA]; Poisson sources: rates [Hz].
+// Shape [N] or [B, N] (the same every step) or [steps, B, N] (one slice per step of the run).
+using InputMap = std::map<std::string, at::Tensor>;
+
+class Network {
+ public:
+  explicit Network(const NetworkOptions& options = {});
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  double dt() const { return dt_; }
+  int64_t batch_size() const { return batch_; }
+  const at::Device& device() const { return device_; }
+  at::ScalarType dtype() const { return dtype_; }
+  uint64_t seed() const { return seed_; }
+  int64_t step_count() const { return step_; }
+  double t() const { return static_cast<double>(step_) * dt_; }
+
+  // Adds a population (name: default "<model>_<index>"; must be unique).
+  Population& add(const ModelSpec& spec, const std::string& name = "");
+  Population& population(const std::string& name) const;
+  const std::vector<std::unique_ptr<Population>>& populations() const { return populations_; }
+
+  Projection& connect(Population& pre, Population& post, const ConnectSpec& spec = {});
+  Projection& connect(const std::string& pre, const std::string& post, const ConnectSpec& spec = {});
+  const std::vector<std::unique_ptr<Projection>>& projections() const { return projections_; }
+
+  SpikeMonitor& monitor_spikes(Population& pop, const SpikeMonitorOptions& options = {});
+  StateMonitor& monitor_state(Population& pop, const std::string& variable, const StateMonitorOptions& options = {});
+
+  void step(const InputMap& inputs = {});
+  // Runs round(t_ms / dt) steps; t_ms must be >= 0 and a multiple of dt.
+  void run(double t_ms, const InputMap& inputs = {});
+  void run_steps(int64_t n_steps, const InputMap& inputs = {});
+  // Number of steps in t_ms (checks that t_ms is >= 0 and on the grid).
+  int64_t steps_in(double t_ms) const;
+
+  void reset_state(bool include_learned = false);
+  // Learning on/off for everything plastic in the network (train/eval).
+  void set_learning(bool on);
+
+ private:
+  void check_owned(const Population& pop, const char* what) const;
+  std::vector<std::pair<Population*, at::Tensor>> prepare_inputs(const InputMap& inputs, int64_t n_steps) const;
+  void step_once(int64_t run_step);
+
+  double dt_;
+  int64_t batch_;
+  at::Device device_;
+  at::ScalarType dtype_;
+  uint64_t seed_;
+  int64_t step_ = 0;
+  std::vector<std::unique_ptr<Population>> populations_;
+  std::vector<std::unique_ptr<Projection>> projections_;
+  std::vector<std::unique_ptr<SpikeMonitor>> spike_monitors_;
+  std::vector<std::unique_ptr<StateMonitor>> state_monitors_;
+};
+
+}  // namespace snn

@@ -1,0 +1,50 @@
+// snn/params.h — a population's parameters: named scalars with a unit, a constraint and a description.
+//
+// One table per population serves the C++ API, the Python attributes (pop.tau_m) and the checks:
+// set() validates the single value; a model validates relations between values (V_reset < V_th) in
+// its check_params(). Population::set_param() works on a copy and commits only when both pass.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace snn {
+
+enum class Constraint {
+  Finite,          // any finite value
+  Positive,        // > 0, finite
+  NonNegative,     // >= 0, finite
+  PositiveOrInf,   // > 0, +inf allowed (a time constant that may be switched off)
+  Bool,            // 0 or 1
+};
+
+struct ParamSpec {
+  std::string name;
+  double value;
+  std::string unit;  // "ms", "mV", "pA", "pF", "Hz", or "" for dimensionless
+  Constraint constraint;
+  std::string doc;
+};
+
+using ParamMap = std::map<std::string, double>;
+
+class ParamTable {
+ public:
+  ParamTable() = default;
+  explicit ParamTable(std::vector<ParamSpec> specs) : specs_(std::move(specs)) {}
+
+  bool has(const std::string& name) const;
+  double get(const std::string& name) const;
+  // Throws ValueError naming the owner, the parameter and the value when the constraint fails, and
+  // when `name` is unknown (listing the known names).
+  void set(const std::string& name, double value, const std::string& owner);
+  std::vector<std::string> names() const;
+  const std::vector<ParamSpec>& specs() const { return specs_; }
+
+ private:
+  const ParamSpec* find(const std::string& name) const;
+  std::vector<ParamSpec> specs_;
+};
+
+}  // namespace snn

@@ -1,0 +1,161 @@
+// snn/population.cpp — the model-independent part of a population: parameter table, state registry,
+// input ring buffer.
+#include "snn/population.h"
+
+#include <cmath>
+
+#include "snn/errors.h"
+
+namespace snn {
+
+// ---- ParamTable -------------------------------------------------------------------------------
+
+const ParamSpec* ParamTable::find(const std::string& name) const {
+  for (const auto& s : specs_) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+bool ParamTable::has(const std::string& name) const { return find(name) != nullptr; }
+
+std::vector<std::string> ParamTable::names() const {
+  std::vector<std::string> out;
+  for (const auto& s : specs_) out.push_back(s.name);
+  return out;
+}
+
+static std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+double ParamTable::get(const std::string& name) const {
+  const ParamSpec* s = find(name);
+  if (!s) throw_value_error("unknown parameter '", name, "'; parameters: ", joined(names()));
+  return s->value;
+}
+
+void ParamTable::set(const std::string& name, double value, const std::string& owner) {
+  ParamSpec* s = const_cast<ParamSpec*>(find(name));
+  if (!s) throw_value_error(owner, " has no parameter '", name, "'; parameters: ", joined(names()));
+  const std::string unit = s->unit.empty() ? "" : " " + s->unit;
+  switch (s->constraint) {
+    case Constraint::Finite:
+      if (!std::isfinite(value)) throw_value_error(owner, ": ", name, " must be finite, got ", value);
+      break;
+    case Constraint::Positive:
+      if (!(value > 0) || !std::isfinite(value)) throw_value_error(owner, ": ", name, " must be > 0", unit, ", got ", value);
+      break;
+    case Constraint::NonNegative:
+      if (!(value >= 0) || !std::isfinite(value)) throw_value_error(owner, ": ", name, " must be >= 0", unit, ", got ", value);
+      break;
+    case Constraint::PositiveOrInf:
+      if (!(value > 0)) throw_value_error(owner, ": ", name, " must be > 0", unit, " (inf allowed), got ", value);
+      break;
+    case Constraint::Bool:
+      if (value != 0.0 && value != 1.0) throw_value_error(owner, ": ", name, " must be 0 or 1 (false or true), got ", value);
+      break;
+  }
+  s->value = value;
+}
+
+// ---- Population -------------------------------------------------------------------------------
+
+Population::Population(std::string model, int64_t n, ParamTable params)
+    : params_(std::move(params)), model_(std::move(model)), n_(n) {
+  if (n <= 0) throw_value_error(model_, ": the number of neurons n must be > 0, got ", n);
+}
+
+Population::~Population() = default;
+
+void Population::declare_state(const std::string& name, const std::string& unit, bool learned, at::ScalarType dtype) {
+  StateVar v{name, unit, at::Tensor(), learned};
+  if (dtype != at::ScalarType::Undefined) v.tensor = at::empty({0}, at::TensorOptions().dtype(dtype));
+  state_.push_back(std::move(v));
+}
+
+std::vector<std::string> Population::state_names() const {
+  std::vector<std::string> out;
+  for (const auto& v : state_) out.push_back(v.name);
+  return out;
+}
+
+const at::Tensor& Population::state(const std::string& name) const {
+  for (const auto& v : state_) {
+    if (v.name == name) return v.tensor;
+  }
+  throw_value_error(model_, " '", name_, "' has no state variable '", name, "'; state variables: ", joined(state_names()));
+}
+
+at::Tensor& Population::mutable_state(const std::string& name) { return const_cast<at::Tensor&>(state(name)); }
+
+void Population::set_state(const std::string& name, const at::Tensor& value) {
+  at::Tensor& dst = mutable_state(name);
+  if (!value.defined()) throw_value_error("state '", name, "': got an undefined tensor");
+  if (value.device() != dst.device()) {
+    throw_value_error("state '", name, "' lives on ", dst.device(), "; got a tensor on ", value.device());
+  }
+  if (value.dim() > 2 || (value.dim() >= 1 && value.size(-1) != n_) || (value.dim() == 2 && value.size(0) != batch_)) {
+    throw_value_error("state '", name, "' has shape [", batch_, ", ", n_, "]; got ", value.sizes(),
+                      " (a scalar, [N] or [B, N] is accepted)");
+  }
+  if (at::isFloatingType(dst.scalar_type()) && !at::isFloatingType(value.scalar_type())) {
+    throw_type_error("state '", name, "' is ", dst.scalar_type(), "; got a tensor of ", value.scalar_type());
+  }
+  if (at::isFloatingType(value.scalar_type()) && !value.isfinite().all().item<bool>()) {
+    throw_value_error("state '", name, "': values must be finite");
+  }
+  dst.copy_(value.expand_as(dst));
+}
+
+void Population::set_param(const std::string& name, double value) { set_params({{name, value}}); }
+
+void Population::set_params(const ParamMap& values) {
+  ParamTable candidate = params_;
+  const std::string owner = model_ + (name_.empty() ? "" : " '" + name_ + "'");
+  for (const auto& [name, value] : values) candidate.set(name, value, owner);
+  check_params(candidate);
+  params_ = std::move(candidate);
+}
+
+void Population::attach(Network* net, std::string name, uint32_t rng_stream, double dt, int64_t batch,
+                        const at::TensorOptions& options) {
+  network_ = net;
+  name_ = std::move(name);
+  rng_stream_ = rng_stream;
+  dt_ = dt;
+  batch_ = batch;
+  options_ = options;
+  for (auto& v : state_) {
+    const at::ScalarType t = v.tensor.defined() ? v.tensor.scalar_type() : options.dtype().toScalarType();
+    v.tensor = at::zeros({batch, n_}, options.dtype(t));
+  }
+  spikes_ = at::zeros({batch, n_}, options);
+  ring_depth_ = 1;
+  ring_ = at::zeros({num_receptors(), ring_depth_, batch, n_}, options);
+  reset_dynamic_state();
+  reset_learned_state();
+  on_attach();
+}
+
+void Population::ensure_ring_depth(int64_t depth, int64_t current_step) {
+  if (depth <= ring_depth_) return;
+  at::Tensor grown = at::zeros({num_receptors(), depth, batch_, n_}, options_);
+  // Input due k steps from now sits in slot (step + k) % D; keep it due at the same step.
+  for (int64_t k = 0; k < ring_depth_; ++k) {
+    grown.select(1, (current_step + k) % depth).copy_(ring_.select(1, (current_step + k) % ring_depth_));
+  }
+  ring_ = grown;
+  ring_depth_ = depth;
+}
+
+void Population::reset_state(bool include_learned) {
+  reset_dynamic_state();
+  if (include_learned) reset_learned_state();
+  spikes_.zero_();
+  ring_.zero_();
+}
+
+}  // namespace snn
