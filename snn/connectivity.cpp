@@ -292,12 +292,17 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
   p->pre_ = &pre;
   p->post_ = &post;
   p->dt_ = dt;
-  const auto cpu = at::TensorOptions().dtype(at::kDouble);
   const auto& opts = post.options();
-  p->weight_ = at::from_blob(d.weight.data(), {n_pre, n_post}, cpu).to(opts.device(), opts.dtype().toScalarType()).contiguous();
-  p->count_ = at::from_blob(d.count.data(), {n_pre, n_post}, at::TensorOptions().dtype(at::kInt))
-                  .to(opts.device(), opts.dtype().toScalarType())
-                  .contiguous();
+  // from_blob views the host vectors; copy=true makes sure the result owns its memory even when no
+  // conversion is needed.
+  auto owned = [&](void* data, at::ScalarType from, at::ScalarType to) {
+    return at::from_blob(data, {n_pre, n_post}, at::TensorOptions().dtype(from))
+        .to(opts.device(), to, /*non_blocking=*/false, /*copy=*/true)
+        .contiguous();
+  };
+  const at::ScalarType dtype = opts.dtype().toScalarType();
+  p->weight_ = owned(d.weight.data(), at::kDouble, dtype);
+  p->count_ = owned(d.count.data(), at::kInt, dtype);
   int64_t synapses = 0, dmin = std::numeric_limits<int64_t>::max(), dmax = 1;
   for (int64_t c = 0; c < cells; ++c) {
     if (d.count[c] == 0) continue;
@@ -314,7 +319,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
     p->uniform_delay_ = dmax;
   } else {
     p->uniform_delay_ = -1;
-    p->delay_steps_ = at::from_blob(d.delay.data(), {n_pre, n_post}, at::TensorOptions().dtype(at::kInt)).to(opts.device()).contiguous();
+    p->delay_steps_ = owned(d.delay.data(), at::kInt, at::kInt);
   }
   return p;
 }

@@ -78,6 +78,8 @@ class Network {
   void run_steps(int64_t n_steps, const InputMap& inputs = {});
   // Number of steps in t_ms (checks that t_ms is >= 0 and on the grid).
   int64_t steps_in(double t_ms) const;
+  // Throws what run_steps(n_steps, inputs) would throw for these inputs; runs nothing.
+  void check_inputs(const InputMap& inputs, int64_t n_steps) const { prepare_inputs(inputs, n_steps); }
 
   void reset_state(bool include_learned = false);
   // Learning on/off for everything plastic in the network (train/eval).

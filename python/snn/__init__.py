@@ -1,1 +1,39 @@
+"""snn — spiking neural networks on torch tensors, with C++/CUDA kernels.
 
+A minimal session::
+
+    import torch, snn
+    net = snn.Network(dt=0.1, seed=1)
+    neuron = net.add(snn.LIF(1, I_e=376.0), name="neuron")      # NEST iaf_psc_delta
+    vm = net.monitor(neuron, "V_m")
+    spikes = net.monitor(neuron, "spikes")
+    net.run(1000.0)
+    times, senders = spikes.events()
+
+Models (NEST aliases in brackets): LIF [iaf_psc_delta], LIFExp [iaf_psc_exp], AdaptiveLIF,
+Izhikevich [izhikevich], PoissonInput [poisson_generator], SpikeGeneratorInput [spike_generator],
+Parrot [parrot_neuron]. Weights and delays: numbers, tensors, or snn.init distributions.
+See docs/ in the repository for the step order, units and every parameter.
+"""
+import torch  # noqa: F401  (loads libtorch before the extension module)
+
+from . import _snn
+from . import init
+from ._snn import MonitorFullError
+from .models import (AdaptiveLIF, Izhikevich, LIF, LIFExp, Model, Parrot, PoissonInput, SpikeGeneratorInput,
+                     iaf_psc_delta, iaf_psc_exp, izhikevich, parrot_neuron, poisson_generator, spike_generator)
+from .network import Network, Population, SpikeEvents, SpikeMonitor, StateMonitor
+
+__version__ = "0.1.0"
+
+
+def cuda_built() -> bool:
+    """Whether this build of snn can run networks on CUDA devices."""
+    return _snn.cuda_built()
+
+
+__all__ = [
+    "AdaptiveLIF", "Izhikevich", "LIF", "LIFExp", "Model", "MonitorFullError", "Network", "Parrot", "PoissonInput",
+    "Population", "SpikeEvents", "SpikeGeneratorInput", "SpikeMonitor", "StateMonitor", "cuda_built", "iaf_psc_delta",
+    "iaf_psc_exp", "init", "izhikevich", "parrot_neuron", "poisson_generator", "spike_generator",
+]

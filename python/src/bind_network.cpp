@@ -33,13 +33,15 @@ void bind_network(py::module_& m) {
       "model_params",
       [](const std::string& model) {
         py::list out;
-        for (const auto& s : prototype(model)->params().specs()) out.append(py::make_tuple(s.name, s.value, s.unit, s.doc));
+        const auto pop = prototype(model);
+        for (const auto& s : pop->params().specs()) out.append(py::make_tuple(s.name, s.value, s.unit, s.doc));
         return out;
       },
       "Parameters of a model: a list of (name, default, unit, description).");
   m.def("model_state", [](const std::string& model) {
     py::list out;
-    for (const auto& v : prototype(model)->state_vars()) out.append(py::make_tuple(v.name, v.unit));
+    const auto pop = prototype(model);
+    for (const auto& v : pop->state_vars()) out.append(py::make_tuple(v.name, v.unit));
     return out;
   });
   m.def("cuda_built", &backend::cuda_built, "Whether this build can run on CUDA.");
@@ -156,6 +158,7 @@ void bind_network(py::module_& m) {
           },
           kOwnedByParent)
       .def("steps_in", &Network::steps_in)
+      .def("check_inputs", &Network::check_inputs)
       .def("run_steps", &Network::run_steps, py::arg("n_steps"), py::arg("inputs"),
            py::call_guard<py::gil_scoped_release>())
       .def("reset_state", &Network::reset_state, py::arg("include_learned") = false)

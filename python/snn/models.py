@@ -1,0 +1,142 @@
+"""Model specifications: what ``net.add(...)`` instantiates.
+
+Each class takes the number of neurons and keyword parameters with NEST's names and units
+(``snn.LIF(100, tau_m=20.0, V_th=-50.0)``). Unknown names and invalid values raise ``ValueError``
+when the population is added. The parameter tables (defaults, units, meaning) come from the C++
+models, so ``help(snn.LIF)`` always shows what the library really uses.
+"""
+from typing import Optional, Sequence
+
+from . import _snn
+
+
+class Model:
+    """A model name, a size and parameter overrides. Use the subclasses (``snn.LIF`` ...)."""
+
+    model = ""
+
+    def __init__(self, n: int, **params: float):
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise TypeError(f"{type(self).__name__}: n must be an int, got {n!r}")
+        self.n = n
+        for name, value in params.items():
+            if isinstance(value, bool):
+                params[name] = float(value)
+            elif not isinstance(value, (int, float)):
+                raise TypeError(f"{type(self).__name__}: parameter {name} must be a number, got {type(value).__name__}")
+        self.params = {k: float(v) for k, v in params.items()}
+        self.spike_times = []
+
+    def __repr__(self):
+        args = "".join(f", {k}={v!r}" for k, v in self.params.items())
+        return f"snn.{type(self).__name__}({self.n}{args})"
+
+
+def _document(cls):
+    """Appends the C++ parameter and state tables to a model's docstring."""
+    rows = ["", "Parameters (name, default, unit, meaning):"]
+    for name, default, unit, doc in _snn.model_params(cls.model):
+        rows.append(f"    {name:<12} {default:<10g} {unit or '-':<6} {doc}")
+    state = _snn.model_state(cls.model)
+    if state:
+        rows.append("")
+        rows.append("State variables ([batch, n] tensors): " + ", ".join(f"{n} [{u}]" if u else n for n, u in state))
+    cls.__doc__ = (cls.__doc__ or "") + "\n".join(rows)
+    return cls
+
+
+@_document
+class LIF(Model):
+    """Leaky integrate-and-fire with delta synapses: NEST ``iaf_psc_delta``.
+
+    Exact integration; a spike of weight w makes V_m jump by w mV; input arriving during the
+    refractory period is discarded; external current input is in pA.
+    """
+
+    model = "LIF"
+
+
+@_document
+class LIFExp(Model):
+    """Leaky integrate-and-fire with exponential currents: NEST ``iaf_psc_exp``.
+
+    Exact integration (Rotter & Diesmann 1999); weights in pA; w > 0 feeds the excitatory current,
+    w < 0 the inhibitory one.
+    """
+
+    model = "LIFExp"
+
+
+@_document
+class AdaptiveLIF(Model):
+    """Adaptive-threshold LIF of Diehl & Cook (2015) on an ``iaf_psc_delta`` membrane.
+
+    Threshold V_th + theta; theta += theta_plus at each spike (while learning) and decays with
+    tau_theta. ``one_spike=True``: at most one spike per step and batch entry (the neuron furthest
+    above threshold).
+    """
+
+    model = "AdaptiveLIF"
+
+
+@_document
+class Izhikevich(Model):
+    """Izhikevich (2003) neuron, integrated as in Izhikevich's published code (two half steps for v).
+
+    Regular spiking: a=0.02, b=0.2, c=-65, d=8; fast spiking: a=0.1, d=2.
+    """
+
+    model = "Izhikevich"
+
+
+@_document
+class PoissonInput(Model):
+    """Poisson spike sources: NEST ``poisson_generator``, one independent generator per neuron.
+
+    Rates come from ``net.run(..., inputs={name: rates})`` (Hz, [n], [batch, n] or [steps, batch, n]),
+    else from the ``rate`` parameter. Counts above one per step are delivered as multiplicity.
+    """
+
+    model = "PoissonInput"
+
+
+@_document
+class Parrot(Model):
+    """Re-emits the spikes it receives in the step they arrive: NEST ``parrot_neuron``.
+
+    The weights of connections into a parrot are ignored (it counts spikes).
+    """
+
+    model = "Parrot"
+
+    def __init__(self, n: int):
+        super().__init__(n)
+
+
+@_document
+class SpikeGeneratorInput(Model):
+    """Spikes at given times: NEST ``spike_generator``.
+
+    ``spike_times[i]`` lists the times (ms, > 0, on the dt grid) of neuron i; a spike at t is
+    emitted in the step that ends at t and reaches a target with delay d at t + d.
+    """
+
+    model = "SpikeGeneratorInput"
+
+    def __init__(self, n: int, spike_times: Optional[Sequence[Sequence[float]]] = None):
+        super().__init__(n)
+        if spike_times is None:
+            spike_times = [[] for _ in range(n)]
+        try:
+            self.spike_times = [[float(t) for t in times] for times in spike_times]
+        except TypeError:
+            raise TypeError("SpikeGeneratorInput: spike_times must be a list of lists of times in ms, one per neuron")
+
+
+# NEST names.
+iaf_psc_delta = LIF
+iaf_psc_exp = LIFExp
+izhikevich = Izhikevich
+poisson_generator = PoissonInput
+parrot_neuron = Parrot
+spike_generator = SpikeGeneratorInput

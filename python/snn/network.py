@@ -1,0 +1,471 @@
+"""The Python face of the C++ engine: Network, Population, SpikeMonitor, StateMonitor.
+
+Everything heavy runs in C++ (``snn._snn``); this module turns Python arguments into the engine's
+types, gives populations attribute access to their parameters and state (``pop.tau_m``,
+``pop.V_m``), and adds conveniences such as a progress bar for long runs. Tensors are shared with
+the engine, never copied, unless a docstring says otherwise.
+"""
+import numbers
+from typing import Dict, Iterator, Mapping, Optional, Sequence, Union
+
+import torch
+
+from . import _snn
+from .init import Distribution
+from .models import Model
+
+_DTYPES = {torch.float32: "float32", torch.float64: "float64", "float32": "float32", "float64": "float64",
+           "float": "float32", "double": "float64"}
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} must be a number, got {type(value).__name__}")
+    return float(value)
+
+
+def _integer(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{what} must be an int, got {type(value).__name__}")
+    return int(value)
+
+
+def _init(value, what: str):
+    """A weight or delay argument -> the engine's Init."""
+    if isinstance(value, Distribution):
+        return value._to_cpp()
+    if isinstance(value, torch.Tensor):
+        return _snn.Init.from_tensor(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return _snn.Init.constant(float(value))
+    raise TypeError(f"{what} must be a number, a tensor or an snn.init distribution, got {type(value).__name__}")
+
+
+class Population:
+    """A population of a network. Parameters and state variables are attributes:
+
+    ``pop.tau_m`` reads a parameter, ``pop.tau_m = 20.0`` sets it (validated; nothing changes on
+    error); ``pop.V_m`` is the [batch, n] state tensor itself (shared with the engine), and
+    ``pop.V_m = -65.0`` or ``pop.V_m = tensor`` copies values into it.
+    """
+
+    __slots__ = ("_cpp", "_net")
+
+    def __init__(self, net: "Network", cpp):
+        object.__setattr__(self, "_net", net)
+        object.__setattr__(self, "_cpp", cpp)
+
+    @property
+    def name(self) -> str:
+        return self._cpp.name
+
+    @property
+    def model(self) -> str:
+        return self._cpp.model
+
+    @property
+    def size(self) -> int:
+        return self._cpp.size
+
+    n = size
+
+    def __len__(self) -> int:
+        return self._cpp.size
+
+    @property
+    def network(self) -> "Network":
+        return self._net
+
+    @property
+    def spikes(self) -> torch.Tensor:
+        """Spike counts of the last step, [batch, n] (shared)."""
+        return self._cpp.spikes
+
+    @property
+    def params(self) -> Dict[str, float]:
+        """All parameters, by name (a copy)."""
+        return {k: self._cpp.param(k) for k in self._cpp.param_names()}
+
+    @property
+    def units(self) -> Dict[str, str]:
+        """The unit of each parameter."""
+        return dict(self._cpp.param_units())
+
+    @property
+    def state(self) -> Dict[str, torch.Tensor]:
+        """All state tensors, by name (shared)."""
+        return {k: self._cpp.state(k) for k in self._cpp.state_names()}
+
+    @property
+    def learning(self) -> bool:
+        return self._cpp.learning
+
+    @learning.setter
+    def learning(self, on: bool):
+        self._cpp.learning = bool(on)
+
+    def set(self, **params: float) -> None:
+        """Sets several parameters at once (checked together: nothing changes on error)."""
+        self._cpp.set_params({k: _number(v, k) for k, v in params.items()})
+
+    def __getattr__(self, name):
+        cpp = object.__getattribute__(self, "_cpp")
+        if name in cpp.param_names():
+            return cpp.param(name)
+        if name in cpp.state_names():
+            return cpp.state(name)
+        raise AttributeError(f"{cpp.model} population '{cpp.name}' has no attribute {name!r}; "
+                             f"parameters: {', '.join(cpp.param_names()) or '(none)'}; "
+                             f"state: {', '.join(cpp.state_names()) or '(none)'}")
+
+    def __setattr__(self, name, value):
+        cpp = self._cpp
+        if name in cpp.param_names():
+            cpp.set_param(name, _number(value, name))
+        elif name in cpp.state_names():
+            current = cpp.state(name)
+            if not isinstance(value, torch.Tensor):
+                value = torch.as_tensor(value, dtype=current.dtype, device=current.device)
+            cpp.set_state(name, value)
+        elif name == "learning":
+            object.__setattr__(self, name, value)
+        else:
+            raise AttributeError(f"{cpp.model} population '{cpp.name}' has no parameter or state {name!r}; "
+                                 f"parameters: {', '.join(cpp.param_names()) or '(none)'}; "
+                                 f"state: {', '.join(cpp.state_names()) or '(none)'}")
+
+    def __repr__(self):
+        return f"<Population '{self.name}': {self.model}, n={self.size}>"
+
+
+class SpikeEvents:
+    """Recorded spikes. Unpacks as ``times, senders = monitor.events()``.
+
+    times [ms] (float64, NEST's stamps: a spike of step s is at (s + 1) dt), senders (neuron
+    index in the population), batch (batch entry), steps (step index), all 1-D tensors of equal
+    length, ordered by (step, batch, neuron).
+    """
+
+    __slots__ = ("times", "senders", "batch", "steps")
+
+    def __init__(self, times, senders, batch, steps):
+        self.times, self.senders, self.batch, self.steps = times, senders, batch, steps
+
+    def __iter__(self) -> Iterator[torch.Tensor]:
+        return iter((self.times, self.senders))
+
+    def __len__(self) -> int:
+        return int(self.times.numel())
+
+    def __repr__(self):
+        return f"<SpikeEvents: {len(self)} spikes>"
+
+
+class SpikeMonitor:
+    """Records the spikes of a population (NEST's spike_recorder). See ``Network.monitor``."""
+
+    def __init__(self, cpp, population: Population):
+        self._cpp, self.population = cpp, population
+
+    def events(self) -> SpikeEvents:
+        return SpikeEvents(*self._cpp.events())
+
+    def dense(self) -> torch.Tensor:
+        """Spike counts [T, batch, n] (int16) for every step recorded since creation or clear()."""
+        return self._cpp.dense()
+
+    def counts(self) -> torch.Tensor:
+        """Spike count per neuron [batch, n] (int64) since creation or clear()."""
+        return self._cpp.counts()
+
+    def clear(self) -> None:
+        self._cpp.clear()
+
+    @property
+    def num_events(self) -> int:
+        return self._cpp.num_events
+
+    @property
+    def recorded_steps(self) -> int:
+        return self._cpp.recorded_steps
+
+    @property
+    def capacity(self) -> int:
+        return self._cpp.capacity
+
+    def __repr__(self):
+        return f"<SpikeMonitor of '{self.population.name}': {self.num_events} spikes>"
+
+
+class StateMonitor:
+    """Records a state variable (NEST's multimeter). See ``Network.monitor``."""
+
+    def __init__(self, cpp, population: Population):
+        self._cpp, self.population = cpp, population
+
+    @property
+    def variable(self) -> str:
+        return self._cpp.variable
+
+    @property
+    def neurons(self) -> torch.Tensor:
+        return self._cpp.neurons
+
+    def values(self) -> torch.Tensor:
+        """Samples [T, batch, len(neurons)] (a copy)."""
+        return self._cpp.values()
+
+    def times(self) -> torch.Tensor:
+        """Sample times [T] in ms (float64): the end of the step each sample was taken after."""
+        return self._cpp.times()
+
+    def clear(self) -> None:
+        self._cpp.clear()
+
+    @property
+    def num_samples(self) -> int:
+        return self._cpp.num_samples
+
+    def __repr__(self):
+        return f"<StateMonitor of '{self.population.name}.{self.variable}': {self.num_samples} samples>"
+
+
+PopulationRef = Union[Population, str]
+
+
+class Network:
+    """A spiking network simulated in steps of ``dt`` ms for ``batch_size`` independent copies.
+
+    Args:
+        dt: step in ms (> 0).
+        batch_size: number of independent copies of the state (B); every state tensor is [B, n].
+        device: "cpu", "cuda" or "cuda:<index>" (or a torch.device).
+        dtype: torch.float32 or torch.float64.
+        seed: seeds every random draw (connectivity, weights, Poisson input); the same seed gives
+            bitwise the same run on the same device, whatever the thread count.
+
+    Order of one step: deliver the input due now, integrate and emit spikes, push spikes into the
+    projections' delay buffers, plasticity, monitors, t += dt.
+    """
+
+    def __init__(self, dt: float = 0.1, batch_size: int = 1, device: Union[str, torch.device] = "cpu",
+                 dtype: Union[torch.dtype, str] = torch.float32, seed: int = 0):
+        dt = _number(dt, "dt")
+        batch_size = _integer(batch_size, "batch_size")
+        seed = _integer(seed, "seed")
+        if seed < 0:
+            raise ValueError(f"seed must be >= 0, got {seed}")
+        if dtype not in _DTYPES:
+            raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
+        if not isinstance(device, (str, torch.device)):
+            raise TypeError(f"device must be a string or torch.device, got {type(device).__name__}")
+        self._net = _snn.Network(dt, batch_size, str(device), _DTYPES[dtype], seed)
+        self._populations: Dict[str, Population] = {}
+        self._monitors = []
+
+    # ---- properties ---------------------------------------------------------------------------
+    @property
+    def dt(self) -> float:
+        return self._net.dt
+
+    @property
+    def batch_size(self) -> int:
+        return self._net.batch_size
+
+    @property
+    def device(self) -> torch.device:
+        return torch.device(self._net.device)
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return torch.float32 if self._net.dtype == "float32" else torch.float64
+
+    @property
+    def seed(self) -> int:
+        return self._net.seed
+
+    @property
+    def t(self) -> float:
+        """Current time in ms (step_count x dt)."""
+        return self._net.t
+
+    @property
+    def step_count(self) -> int:
+        return self._net.step_count
+
+    @property
+    def populations(self) -> Dict[str, Population]:
+        return dict(self._populations)
+
+    @property
+    def projections(self):
+        return [self._net.projection(i) for i in range(self._net.num_projections())]
+
+    def __getitem__(self, name: str) -> Population:
+        return self._population(name)
+
+    # ---- building -----------------------------------------------------------------------------
+    def add(self, model: Model, name: Optional[str] = None) -> Population:
+        """Adds a population built from a model spec (``snn.LIF(100, tau_m=20.0)``)."""
+        if not isinstance(model, Model):
+            raise TypeError(f"add() takes a model such as snn.LIF(100), got {type(model).__name__}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"name must be a string, got {type(name).__name__}")
+        cpp = self._net.add(model.model, model.n, model.params, name or "", model.spike_times)
+        pop = Population(self, cpp)
+        self._populations[cpp.name] = pop
+        return pop
+
+    def _population(self, ref: PopulationRef, what: str = "population") -> Population:
+        if isinstance(ref, Population):
+            if ref._net is not self:
+                raise ValueError(f"{what} '{ref.name}' belongs to another network")
+            return ref
+        if isinstance(ref, str):
+            if ref not in self._populations:
+                known = ", ".join(self._populations) or "(none)"
+                raise ValueError(f"no population named '{ref}'; populations: {known}")
+            return self._populations[ref]
+        raise TypeError(f"{what} must be a Population or a population name, got {type(ref).__name__}")
+
+    def connect(self, pre: PopulationRef, post: PopulationRef, conn: str = "all_to_all", *,
+                weight: Union[float, torch.Tensor, Distribution] = 1.0,
+                delay: Union[None, float, torch.Tensor, Distribution] = None,
+                indegree: Optional[int] = None, outdegree: Optional[int] = None, p: Optional[float] = None,
+                N: Optional[int] = None, autapses: bool = True, multapses: bool = True,
+                name: Optional[str] = None):
+        """Connects two populations and returns the projection.
+
+        Args:
+            conn: connection rule (NEST names): "one_to_one", "all_to_all", "fixed_indegree"
+                (indegree=), "fixed_outdegree" (outdegree=), "pairwise_bernoulli" (p=),
+                "fixed_total_number" (N=).
+            weight: a number, a tensor [n_pre, n_post] (or one value per synapse for the rules
+                that list synapses), or an snn.init distribution. Units are the target's: mV jumps
+                for LIF/AdaptiveLIF, pA for LIFExp; w < 0 is inhibitory.
+            delay: in ms, >= dt; default one step. Constants and tensors must be multiples of dt;
+                values drawn from a distribution are rounded to the nearest step.
+            autapses: allow i -> i when pre is post. multapses: allow repeated pairs (fixed_* rules).
+        """
+        pre_pop = self._population(pre, "pre")
+        post_pop = self._population(post, "post")
+        if not isinstance(conn, str):
+            raise TypeError(f"conn must be a rule name such as 'all_to_all', got {type(conn).__name__}")
+        w = _init(weight, "weight")
+        d = _snn.Init.default_delay() if delay is None else _init(delay, "delay")
+        indegree = -1 if indegree is None else _integer(indegree, "indegree")
+        outdegree = -1 if outdegree is None else _integer(outdegree, "outdegree")
+        N = -1 if N is None else _integer(N, "N")
+        p = -1.0 if p is None else _number(p, "p")
+        return self._net.connect(pre_pop._cpp, post_pop._cpp, conn, w, d, indegree, outdegree, N, p,
+                                 bool(autapses), bool(multapses), name or "")
+
+    def monitor(self, population: PopulationRef, what: str = "spikes", *, neurons: Optional[Sequence[int]] = None,
+                interval: Optional[float] = None, capacity: Optional[int] = None, on_full: str = "grow",
+                staging_steps: int = 64) -> Union[SpikeMonitor, StateMonitor]:
+        """Records "spikes" or a state variable ("V_m", ...) of a population.
+
+        Spikes: events (``monitor.events()``), dense counts (``dense()``), totals (``counts()``).
+        Capacity is in events (default 2**20, reserved up front); ``on_full="grow"`` doubles it
+        when needed, ``on_full="error"`` stops the run at a step boundary with MonitorFullError
+        and keeps everything recorded.
+        State: ``neurons`` (indices, default all), ``interval`` in ms (default dt), samples taken
+        at the end of each step that ends on a multiple of the interval. Each run reserves the
+        samples it will take; with a fixed ``capacity`` and ``on_full="error"`` a run that would
+        overflow is refused before it starts.
+        """
+        pop = self._population(population, "monitored population")
+        if on_full not in ("grow", "error"):
+            raise ValueError(f"on_full must be 'grow' or 'error', got {on_full!r}")
+        if what == "spikes":
+            if neurons is not None or interval is not None:
+                raise ValueError("neurons= and interval= apply to state monitors; a spike monitor records every neuron")
+            cap = 1 << 20 if capacity is None else _integer(capacity, "capacity")
+            mon = SpikeMonitor(self._net.monitor_spikes(pop._cpp, cap, on_full, _integer(staging_steps, "staging_steps")),
+                               pop)
+        else:
+            if what not in pop._cpp.state_names():
+                raise ValueError(f"cannot monitor {what!r} of '{pop.name}' ({pop.model}): choose 'spikes' or a state "
+                                 f"variable: {', '.join(pop._cpp.state_names()) or '(none)'}")
+            idx = [] if neurons is None else [_integer(i, "neurons[i]") for i in neurons]
+            if neurons is not None and not idx:
+                raise ValueError("neurons must list at least one index (or be None for all)")
+            iv = 0.0 if interval is None else _number(interval, "interval")
+            cap = -1 if capacity is None else _integer(capacity, "capacity")
+            mon = StateMonitor(self._net.monitor_state(pop._cpp, what, idx, iv, cap, on_full), pop)
+        self._monitors.append(mon)
+        return mon
+
+    # ---- running ------------------------------------------------------------------------------
+    def _inputs(self, inputs: Optional[Mapping]) -> Dict[str, torch.Tensor]:
+        if inputs is None:
+            return {}
+        if not isinstance(inputs, Mapping):
+            raise TypeError(f"inputs must be a dict {{population name: tensor}}, got {type(inputs).__name__}")
+        out = {}
+        for key, value in inputs.items():
+            name = self._population(key, "inputs key").name
+            if not isinstance(value, torch.Tensor):
+                value = torch.as_tensor(value, dtype=self.dtype, device=self.device)
+            out[name] = value
+        return out
+
+    def run(self, t_ms: float, inputs: Optional[Mapping] = None, progress: bool = False) -> None:
+        """Advances the network by ``t_ms`` (a multiple of dt).
+
+        Args:
+            inputs: {population or name: tensor}. Neurons take an external current [pA], Poisson
+                sources a rate [Hz]. Shape [n] or [batch, n] (held for the run) or
+                [steps, batch, n] (one slice per step). Same dtype and device as the network.
+                Inputs last for this run only.
+            progress: show a progress bar (tqdm) and run in chunks, which also lets Ctrl-C stop
+                the run between chunks.
+        """
+        t_ms = _number(t_ms, "t_ms")
+        n_steps = self._net.steps_in(t_ms)
+        tensors = self._inputs(inputs)
+        if not progress or n_steps < 2:
+            self._net.run_steps(n_steps, tensors)
+            return
+        self._net.check_inputs(tensors, n_steps)
+        chunks = min(100, n_steps)
+        try:
+            from tqdm import tqdm
+            bar = tqdm(total=n_steps, unit="step", desc=f"run {t_ms:g} ms")
+        except ImportError:  # pragma: no cover - tqdm is a dependency of the examples only
+            bar = None
+        done = 0
+        for c in range(chunks):
+            end = (c + 1) * n_steps // chunks
+            part = {k: (v[done:end] if v.dim() == 3 else v) for k, v in tensors.items()}
+            self._net.run_steps(end - done, part)
+            if bar is not None:
+                bar.update(end - done)
+            done = end
+        if bar is not None:
+            bar.close()
+
+    def step(self, inputs: Optional[Mapping] = None) -> None:
+        """Advances the network by one step (dt)."""
+        self._net.run_steps(1, self._inputs(inputs))
+
+    def reset_state(self, include_learned: bool = False) -> None:
+        """Initial values for membrane potentials, currents, refractoriness and input in flight.
+
+        Time keeps running (random draws stay fresh) and weights are kept; learned neuron state
+        (AdaptiveLIF's theta) is kept unless ``include_learned``.
+        """
+        self._net.reset_state(bool(include_learned))
+
+    def train(self, mode: bool = True) -> "Network":
+        """Turns learning on (or off with mode=False) for everything plastic in the network."""
+        self._net.set_learning(bool(mode))
+        return self
+
+    def eval(self) -> "Network":
+        """Turns learning off (adaptive thresholds frozen)."""
+        return self.train(False)
+
+    def __repr__(self):
+        return (f"<snn.Network dt={self.dt} ms, batch={self.batch_size}, {self.device}, {self.dtype}, "
+                f"t={self.t:g} ms, populations={list(self._populations)}>")

@@ -1,0 +1,293 @@
+// tests/cpp/test_network.cpp — the engine: delays, batches, Poisson input, determinism, dtypes.
+#include <ATen/Parallel.h>
+
+#include <cmath>
+
+#include "helpers.h"
+
+using namespace snn;
+using snn_test::conn;
+using snn_test::options;
+using snn_test::spike_times;
+
+TEST(Delays, UniformDelayDeliversExactlyDStepsLater) {
+  // A spike generator spike at 1.0 ms reaches a parrot with delay d; the parrot re-emits it in the
+  // step it arrives, stamped 1.0 + d (NEST: generator -> parrot with delay d).
+  for (double d : {0.1, 0.2, 1.0, 1.5, 7.3}) {
+    Network net(options(0.1));
+    auto& g = net.add(SpikeGeneratorInput(1, {{1.0, 2.0}}));
+    auto& p = net.add(Parrot(1));
+    net.connect(g, p, conn("one_to_one", 1.0, d));
+    auto& sp = net.monitor_spikes(p);
+    net.run(20.0);
+    const auto t = spike_times(sp);
+    ASSERT_EQ(t.size(), 2u) << "d = " << d;
+    EXPECT_NEAR(t[0], 1.0 + d, 1e-9);
+    EXPECT_NEAR(t[1], 2.0 + d, 1e-9);
+  }
+}
+
+TEST(Delays, PerSynapseDelaysDeliverExactly) {
+  // One source neuron, five parrots, delays 0.1 .. 2.5 ms given as a tensor: parrot j fires at
+  // 1.0 + d_j. The same through an iaf_psc_delta target with a suprathreshold weight.
+  Network net(options(0.1));
+  auto& g = net.add(SpikeGeneratorInput(1, {{1.0}}));
+  auto& p = net.add(Parrot(5));
+  auto& n = net.add(LIF(5));
+  const std::vector<double> delays = {0.1, 0.5, 1.2, 2.0, 2.5};
+  ConnectSpec c;
+  c.rule = "all_to_all";
+  c.delay = Init::from(at::tensor(delays, at::kDouble).reshape({1, 5}));
+  net.connect(g, p, c);
+  c.weight = Init::constant(20.0);
+  auto& proj = net.connect(g, n, c);
+  EXPECT_EQ(proj.uniform_delay_steps(), -1);
+  EXPECT_TRUE(at::allclose(proj.delay(), at::tensor(delays, at::kDouble).reshape({1, 5})));
+  auto& sp = net.monitor_spikes(p);
+  auto& sn = net.monitor_spikes(n);
+  net.run(10.0);
+  for (int64_t j = 0; j < 5; ++j) {
+    const auto tp = spike_times(sp, j);
+    const auto tn = spike_times(sn, j);
+    ASSERT_EQ(tp.size(), 1u);
+    ASSERT_EQ(tn.size(), 1u);
+    EXPECT_NEAR(tp[0], 1.0 + delays[j], 1e-9);
+    EXPECT_NEAR(tn[0], 1.0 + delays[j], 1e-9);
+  }
+}
+
+TEST(Delays, RingGrowsWithoutLosingInputInFlight) {
+  // A spike is in flight (delay 5 ms) when a projection with a longer delay is added: it still
+  // arrives on time, and the new projection's spikes arrive on theirs.
+  Network net(options(0.1));
+  auto& g = net.add(SpikeGeneratorInput(1, {{1.0, 6.0}}));
+  auto& p = net.add(Parrot(1));
+  net.connect(g, p, conn("one_to_one", 1.0, 5.0));
+  auto& sp = net.monitor_spikes(p);
+  net.run(3.0);  // the spike of 1.0 ms is due at 6.0 ms
+  net.connect(g, p, conn("one_to_one", 1.0, 9.0));
+  net.run(20.0);
+  const auto t = spike_times(sp);
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_NEAR(t[0], 6.0, 1e-9);
+  EXPECT_NEAR(t[1], 11.0, 1e-9);  // 6.0 + 5
+  EXPECT_NEAR(t[2], 15.0, 1e-9);  // 6.0 + 9 (the 1.0 spike was emitted before this projection existed)
+}
+
+TEST(Delays, ParrotCountsSpikesAndIgnoresWeights) {
+  // Two generator spikes in the same step onto one parrot through weights 0.3 and 5: the parrot emits
+  // a spike of multiplicity 2 (NEST parrot_neuron), which a target receives as 2 x its weight.
+  Network net(options(0.1));
+  auto& g = net.add(SpikeGeneratorInput(2, {{1.0}, {1.0}}));
+  auto& p = net.add(Parrot(1));
+  auto& n = net.add(LIF(1, {{"V_th", 1e9}}));
+  ConnectSpec c;
+  c.weight = Init::from(at::tensor({0.3, 5.0}, at::kDouble).reshape({2, 1}));
+  net.connect(g, p, c);
+  net.connect(p, n, conn("all_to_all", 1.5));
+  auto& sp = net.monitor_spikes(p);
+  net.run(5.0);
+  EXPECT_EQ(sp.num_events(), 2);
+  EXPECT_EQ(sp.counts()[0][0].item<int64_t>(), 2);
+  // The parrot fires at 1.1 ms (one-step delay); V jumps by 2 x 1.5 mV at 1.2 ms and decays.
+  const double v = n.state("V_m")[0][0].item<double>();
+  EXPECT_NEAR(v, -70.0 + 3.0 * std::exp(-(5.0 - 1.2) / 10.0), 1e-9);
+}
+
+TEST(Batch, EntriesAreIndependent) {
+  // A recurrent network driven by different currents per batch entry: each entry of a B = 3 run
+  // equals the B = 1 run with that entry's current, bitwise.
+  auto build = [](int64_t B, const at::Tensor& current, at::Tensor* spikes_out) {
+    Network net(options(0.1, "float64", B, 5));
+    auto& e = net.add(LIF(50));
+    ConnectSpec c;
+    c.rule = "fixed_indegree";
+    c.indegree = 10;
+    c.multapses = false;  // one delay per dense entry
+    c.weight = Init::normal(0.5, 2.0);
+    c.delay = Init::uniform(0.1, 3.0);
+    net.connect(e, e, c);
+    auto& sp = net.monitor_spikes(e);
+    net.run(300.0, {{e.name(), current}});
+    *spikes_out = sp.dense();
+    return e.state("V_m").clone();
+  };
+  const at::Tensor currents = at::linspace(380.0, 600.0, 3 * 50, at::kDouble).reshape({3, 50});
+  at::Tensor batched_spikes;
+  const at::Tensor batched = build(3, currents, &batched_spikes);
+  ASSERT_GT(batched_spikes.sum().item<int64_t>(), 100);
+  for (int64_t b = 0; b < 3; ++b) {
+    at::Tensor single_spikes;
+    const at::Tensor single = build(1, currents.narrow(0, b, 1), &single_spikes);
+    EXPECT_TRUE(at::equal(single[0], batched[b])) << "batch entry " << b;
+    EXPECT_TRUE(at::equal(single_spikes.select(1, 0), batched_spikes.select(1, b))) << "batch entry " << b;
+  }
+}
+
+TEST(Poisson, RatesWithinThreeSigma) {
+  // 200 generators at 50 Hz and 200 at 20 kHz (mean 2 spikes per 0.1 ms step, NEST's regime for
+  // Brunel's external drive), 1 s: total counts within 3 standard deviations of rate x T x n.
+  Network net(options(0.1, "float32", 2, 3));
+  auto& x = net.add(PoissonInput(400));
+  auto& sp = net.monitor_spikes(x);
+  at::Tensor rates = at::empty({400}, at::kFloat);
+  rates.narrow(0, 0, 200).fill_(50.0);
+  rates.narrow(0, 200, 200).fill_(20000.0);
+  net.run(1000.0, {{x.name(), rates}});
+  const at::Tensor counts = sp.counts().to(at::kDouble);  // [2, 400]
+  for (int64_t b = 0; b < 2; ++b) {
+    const double low = counts[b].narrow(0, 0, 200).sum().item<double>();
+    const double high = counts[b].narrow(0, 200, 200).sum().item<double>();
+    const double m_low = 50.0 * 1.0 * 200, m_high = 20000.0 * 1.0 * 200;
+    EXPECT_NEAR(low, m_low, 3 * std::sqrt(m_low)) << "batch " << b;
+    EXPECT_NEAR(high, m_high, 3 * std::sqrt(m_high)) << "batch " << b;
+  }
+  // Counts per step are Poisson: at 20 kHz the dense record holds steps with 0..8 spikes, mean 2.
+  const at::Tensor dense = sp.dense().narrow(2, 200, 200).to(at::kDouble);
+  EXPECT_NEAR(dense.mean().item<double>(), 2.0, 3 * std::sqrt(2.0 / dense.numel()));
+  EXPECT_NEAR(dense.var().item<double>(), 2.0, 0.05);
+}
+
+TEST(Poisson, DefaultRateParameterAndPerStepRates) {
+  // Without inputs the `rate` parameter drives the source; [steps, B, N] rates switch per step.
+  Network net(options(1.0, "float32", 1, 4));
+  auto& x = net.add(PoissonInput(1000, {{"rate", 100.0}}));
+  auto& sp = net.monitor_spikes(x);
+  net.run(100.0);
+  const double n1 = static_cast<double>(sp.num_events());
+  EXPECT_NEAR(n1, 10000.0, 3 * std::sqrt(10000.0));
+  sp.clear();
+  at::Tensor per_step = at::zeros({100, 1, 1000}, at::kFloat);
+  per_step.narrow(0, 50, 50).fill_(1000.0);  // silent for 50 ms, then 1 kHz
+  net.run(100.0, {{x.name(), per_step}});
+  const at::Tensor dense = sp.dense();
+  EXPECT_EQ(dense.narrow(0, 0, 50).sum().item<int64_t>(), 0);
+  const double late = static_cast<double>(dense.narrow(0, 50, 50).sum().item<int64_t>());
+  const double mean_late = 1000.0 * 1000 * 0.05;
+  EXPECT_NEAR(late, mean_late, 3 * std::sqrt(mean_late));
+}
+
+namespace {
+// A small recurrent network with every kind of population, returning all spikes and final V_m.
+std::pair<at::Tensor, at::Tensor> run_reference_network(uint64_t seed, const char* dtype = "float32", int64_t B = 2) {
+  Network net(options(0.1, dtype, B, seed));
+  auto& x = net.add(PoissonInput(300, {{"rate", 20.0}}));
+  auto& e = net.add(LIFExp(400));
+  auto& i = net.add(AdaptiveLIF(100, {{"E_L", -70.0}, {"V_reset", -70.0}, {"V_th", -55.0}, {"tau_m", 10.0}}));
+  auto& z = net.add(Izhikevich(50));
+  ConnectSpec c;
+  c.rule = "fixed_indegree";
+  c.indegree = 50;
+  c.multapses = false;  // one delay per dense entry
+  c.weight = Init::normal(250.0, 50.0);  // about 500 pA mean drive: V_inf near -50 mV
+  c.delay = Init::uniform(0.5, 2.0);
+  net.connect(x, e, c);
+  c.weight = Init::normal(0.0, 200.0);
+  net.connect(e, e, c);
+  ConnectSpec total = conn("fixed_total_number", 2.0, 1.0);
+  total.N = 2000;
+  net.connect(e, i, total);
+  c.weight = Init::constant(3.0);
+  c.indegree = 20;
+  net.connect(x, z, c);
+  auto& se = net.monitor_spikes(e);
+  net.run(200.0);
+  return {se.dense(), e.state("V_m").clone()};
+}
+}  // namespace
+
+TEST(Determinism, SameSeedGivesBitwiseTheSameRun) {
+  const auto a = run_reference_network(42);
+  const auto b = run_reference_network(42);
+  ASSERT_GT(a.first.sum().item<int64_t>(), 0);
+  EXPECT_TRUE(at::equal(a.first, b.first));
+  EXPECT_TRUE(at::equal(a.second, b.second));
+  const auto c = run_reference_network(43);
+  EXPECT_FALSE(at::equal(a.first, c.first));
+}
+
+TEST(Determinism, ThreadCountDoesNotChangeResults) {
+  // B x N = 40000 elements: more than one CPU grain, so the loops split across threads; the
+  // per-synapse-delay delivery kernel too (B x N_post elements).
+  auto run = [](int threads) {
+    at::set_num_threads(threads);
+    Network net(options(0.1, "float32", 2, 9));
+    auto& x = net.add(PoissonInput(20000, {{"rate", 30.0}}));
+    auto& e = net.add(LIF(20000));
+    auto& a = net.add(AdaptiveLIF(20000, {{"E_L", -70.0}, {"V_reset", -70.0}, {"V_th", -55.0}, {"tau_m", 10.0}}));
+    auto& s = net.add(PoissonInput(50, {{"rate", 500.0}}));
+    ConnectSpec c;
+    c.rule = "all_to_all";
+    c.weight = Init::uniform(0.0, 2.0);
+    c.delay = Init::uniform(0.1, 3.0);
+    net.connect(s, e, c);
+    net.connect(s, a, c);
+    auto& sx = net.monitor_spikes(x);
+    auto& se = net.monitor_spikes(e);
+    net.run(30.0, {{e.name(), at::full({20000}, 300.0f)}});
+    return std::vector<at::Tensor>{sx.dense(), se.dense(), e.state("V_m").clone(), a.state("theta").clone()};
+  };
+  const int before = at::get_num_threads();
+  const auto one = run(1);
+  const auto two = run(2);
+  at::set_num_threads(before);
+  ASSERT_GT(one[1].sum().item<int64_t>(), 0);
+  for (size_t k = 0; k < one.size(); ++k) EXPECT_TRUE(at::equal(one[k], two[k])) << k;
+}
+
+TEST(Dtype, Float64AndFloat32AgreeToFloat32Precision) {
+  const auto f64 = run_reference_network(7, "float64", 1);
+  const auto f32 = run_reference_network(7, "float32", 1);
+  EXPECT_EQ(f64.second.scalar_type(), at::kDouble);
+  // Chaotic recurrent dynamics diverge eventually; over 200 ms the spike counts stay close.
+  const double n64 = f64.first.sum().item<double>(), n32 = f32.first.sum().item<double>();
+  EXPECT_GT(n64, 0);
+  EXPECT_NEAR(n32, n64, 0.05 * n64);
+}
+
+TEST(Network, TimeStepsAndReset) {
+  Network net(options(0.1));
+  auto& n = net.add(LIF(3, {{"I_e", 500.0}}));
+  EXPECT_EQ(net.step_count(), 0);
+  net.run(1.0);
+  EXPECT_EQ(net.step_count(), 10);
+  EXPECT_NEAR(net.t(), 1.0, 1e-12);
+  net.step();
+  EXPECT_EQ(net.step_count(), 11);
+  EXPECT_GT(n.state("V_m")[0][0].item<double>(), -70.0);
+  net.reset_state();
+  EXPECT_EQ(n.state("V_m")[0][0].item<double>(), -70.0);
+  EXPECT_EQ(net.step_count(), 11);  // time keeps running
+}
+
+TEST(Network, AdaptiveThresholdKeptByResetUnlessAskedAndFrozenInEval) {
+  Network net(options(0.5));
+  auto& n = net.add(AdaptiveLIF(2, {{"I_e", 2000.0}, {"theta_plus", 1.0}}));
+  net.run(100.0);
+  const double theta = n.state("theta")[0][0].item<double>();
+  EXPECT_GT(theta, 0.0);
+  net.reset_state();
+  EXPECT_EQ(n.state("theta")[0][0].item<double>(), theta);
+  net.set_learning(false);
+  net.run(100.0);
+  // Frozen: only the (slow) decay acts.
+  EXPECT_NEAR(n.state("theta")[0][0].item<double>(), theta * std::exp(-100.0 / 1e7), 1e-9);
+  net.reset_state(/*include_learned=*/true);
+  EXPECT_EQ(n.state("theta")[0][0].item<double>(), 0.0);
+}
+
+TEST(Network, OneSpikePerStepPicksTheNeuronFurthestAboveThreshold) {
+  Network net(options(1.0, "float64", 2));
+  auto& n = net.add(AdaptiveLIF(4, {{"one_spike", 1.0}}));
+  auto& sp = net.monitor_spikes(n);
+  // Batch 0: neurons 1 and 3 above threshold after the step (3 more); batch 1: all below.
+  at::Tensor current = at::zeros({2, 4}, at::kDouble);
+  n.set_state("V_m", at::tensor({-40.0, -30.0, -60.0, -20.0, -60.0, -60.0, -60.0, -60.0}, at::kDouble).reshape({2, 4}));
+  net.run_steps(1, {{n.name(), current}});
+  const at::Tensor s = n.spikes();
+  EXPECT_EQ(s.sum().item<double>(), 1.0);
+  EXPECT_EQ(s[0][3].item<double>(), 1.0);
+  // The others above threshold kept their potential (not reset) and can fire later.
+  EXPECT_GT(n.state("V_m")[0][1].item<double>(), -52.0);
+  EXPECT_EQ(sp.num_events(), 1);
+}

@@ -1,0 +1,32 @@
+"""pytest setup: makes the built package importable when pytest is run by hand.
+
+ctest sets PYTHONPATH to build/python; run directly, this falls back to ./build/python (or
+$SNN_BUILD_DIR/python)."""
+import os
+import sys
+
+_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_build = os.environ.get("SNN_BUILD_DIR", os.path.join(_root, "build"))
+_pkg = os.path.join(_build, "python")
+if os.path.isdir(_pkg) and _pkg not in sys.path:
+    sys.path.insert(0, _pkg)
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+import snn  # noqa: E402
+
+REPO = _root
+
+
+def cuda_skip_reason():
+    if not snn.cuda_built():
+        return "snn was built without CUDA (needs nvcc and a LibTorch with CUDA)"
+    if not torch.cuda.is_available():
+        return "no CUDA device present"
+    return None
+
+
+@pytest.fixture
+def repo():
+    return REPO

@@ -1,0 +1,34 @@
+"""CPU vs CUDA parity for every model, through the Python API (skipped with the reason when this
+build or machine has no CUDA)."""
+import pytest
+import torch
+
+import snn
+from conftest import cuda_skip_reason
+
+reason = cuda_skip_reason()
+
+
+def run_every_model(device):
+    net = snn.Network(dt=0.1, batch_size=2, device=device, dtype=torch.float64, seed=8)
+    x = net.add(snn.PoissonInput(200, rate=40.0))
+    g = net.add(snn.SpikeGeneratorInput(2, [[1.0, 2.0], [3.0]]))
+    p = net.add(snn.Parrot(2))
+    pops = [net.add(m) for m in (snn.LIF(80), snn.LIFExp(80), snn.AdaptiveLIF(80, one_spike=True), snn.Izhikevich(80))]
+    net.connect(g, p, "one_to_one")
+    for pop, w in zip(pops, (3.0, 200.0, 6.0, 6.0)):
+        net.connect(x, pop, "fixed_indegree", indegree=30, multapses=False,
+                    weight=snn.init.normal(w, w), delay=snn.init.uniform(0.1, 2.0))
+    mons = [net.monitor(pop) for pop in [x, p] + pops]
+    net.run(100.0)
+    return [m.dense().cpu() for m in mons], [pop.V_m.cpu() for pop in pops]
+
+
+@pytest.mark.skipif(reason is not None, reason=reason or "")
+def test_every_model_matches_the_cpu():
+    cpu_spikes, cpu_v = run_every_model("cpu")
+    gpu_spikes, gpu_v = run_every_model("cuda")
+    for a, b in zip(cpu_spikes, gpu_spikes):
+        assert torch.equal(a, b)
+    for a, b in zip(cpu_v, gpu_v):
+        assert torch.allclose(a, b, rtol=1e-9, atol=1e-9)
