@@ -207,7 +207,7 @@ Izhikevich::Izhikevich(int64_t n)
                      {"c", -65.0, "mV", Constraint::Finite, "reset potential"},
                      {"d", 8.0, "", Constraint::Finite, "recovery increment per spike"},
                      {"V_th", 30.0, "mV", Constraint::Finite, "spike cut-off (V_peak)"},
-                     {"I_e", 0.0, "pA", Constraint::Finite, "constant input"},
+                     {"I_e", 0.0, "", Constraint::Finite, "constant input (the published model's units: v in mV, t in ms)"},
                  })) {
   declare_state("V_m", "mV");
   declare_state("U_m", "");

@@ -1,0 +1,60 @@
+// benchmarks/bench_step.cpp — cost of one network step for each model and for delivery, by size.
+// Google Benchmark; counters report neuron updates (or synapses) per second.
+//
+//   build/benchmarks/snn_bench [--benchmark_filter=Lif]
+#include <benchmark/benchmark.h>
+
+#include <snn/snn.h>
+
+namespace {
+
+snn::Network make_network() {
+  snn::NetworkOptions o;
+  o.dt = 0.1;
+  o.seed = 1;
+  return snn::Network(o);
+}
+
+void run_steps(benchmark::State& state, snn::Network& net, int64_t per_step_items) {
+  for (auto _ : state) net.run_steps(100);
+  state.SetItemsProcessed(state.iterations() * 100 * per_step_items);
+}
+
+void BM_NeuronStep(benchmark::State& state, const char* model) {
+  snn::Network net = make_network();
+  net.add(snn::ModelSpec{model, state.range(0), {{"I_e", 300.0}}, {}});
+  run_steps(state, net, state.range(0));
+}
+
+void BM_PoissonStep(benchmark::State& state) {
+  snn::Network net = make_network();
+  net.add(snn::PoissonInput(state.range(0), {{"rate", 20.0}}));
+  run_steps(state, net, state.range(0));
+}
+
+// n Poisson sources at 20 Hz, fixed in-degree 100 onto n LIF neurons; one delay (matrix product) or
+// per-synapse delays (delivery kernel). Items: synapses.
+void BM_Delivery(benchmark::State& state, bool per_synapse_delays) {
+  snn::Network net = make_network();
+  const int64_t n = state.range(0);
+  auto& x = net.add(snn::PoissonInput(n, {{"rate", 20.0}}));
+  auto& y = net.add(snn::LIF(n));
+  snn::ConnectSpec c;
+  c.rule = "fixed_indegree";
+  c.indegree = 100;
+  c.multapses = false;
+  c.delay = per_synapse_delays ? snn::Init::uniform(0.1, 5.0) : snn::Init::constant(1.0);
+  net.connect(x, y, c);
+  run_steps(state, net, n * 100);
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_NeuronStep, LIF, "LIF")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_NeuronStep, LIFExp, "LIFExp")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_NeuronStep, Izhikevich, "Izhikevich")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PoissonStep)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Delivery, one_delay, false)->Arg(1000)->Arg(4000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Delivery, per_synapse_delays, true)->Arg(1000)->Arg(4000)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

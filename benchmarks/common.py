@@ -1,0 +1,57 @@
+"""Shared helpers of the benchmark scripts: machine description, timing, recording results."""
+import datetime
+import os
+import platform
+import subprocess
+import time
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS = os.path.join(HERE, "RESULTS.md")
+
+
+def machine() -> str:
+    cpu = platform.processor() or "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    gpu = f", GPU {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else ""
+    return (f"{cpu}, {os.cpu_count()} cores, torch {torch.__version__} with {torch.get_num_threads()} threads"
+            f"{gpu}, {platform.system()} {platform.release()}")
+
+
+def commit() -> str:
+    try:
+        rev = subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", HERE, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+        return rev + ("+uncommitted" if dirty else "")
+    except OSError:
+        return "?"
+
+
+def best_of(repeats: int, fn):
+    """Runs fn() `repeats` times; returns the fastest wall time in seconds."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def record(title: str, command: str, table: str, notes: str = "") -> None:
+    """Appends a dated section to benchmarks/RESULTS.md."""
+    date = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    section = (f"\n### {title} — {date}\n\n- machine: {machine()}\n- commit: {commit()}\n"
+               f"- command: `{command}`\n\n{table}\n")
+    if notes:
+        section += f"\n{notes}\n"
+    with open(RESULTS, "a") as f:
+        f.write(section)
+    print(f"recorded in {RESULTS}")

@@ -1,0 +1,34 @@
+"""The repository's promises about itself: the README's two commands, CI running the test command,
+Docker using the one dependency script, and docs listing every model parameter."""
+import re
+
+from snn import _snn
+
+
+def bash_blocks(path):
+    return [b.strip() for b in re.findall(r"```bash\n(.*?)```", open(path).read(), re.S)]
+
+
+def test_readme_has_the_two_setup_commands_and_ci_runs_the_test_command(repo):
+    blocks = bash_blocks(f"{repo}/README.md")
+    commands = [b for b in blocks if "install-deps.sh" in b]
+    assert len(commands) == 2, "README must hold exactly two set-up commands"
+    main, tests = commands
+    assert "examples/" in main and "ctest" in tests
+    ci = [line for line in open(f"{repo}/.ci/run") if line.strip() and not line.startswith(("#", "set ", "cd "))]
+    assert [line.strip() for line in ci] == [tests], ".ci/run must run the README's test command and nothing else"
+
+
+def test_dockerfiles_use_the_dependency_script(repo):
+    for name in ("Dockerfile", "Dockerfile.cuda"):
+        assert "docker/install-deps.sh" in open(f"{repo}/docker/{name}").read()
+
+
+def test_models_doc_lists_every_parameter_with_its_default(repo):
+    doc = open(f"{repo}/docs/models.md").read()
+    for model in ("LIF", "LIFExp", "AdaptiveLIF", "Izhikevich", "PoissonInput"):
+        section = doc.split(f"## {model} ")[1].split("\n## ")[0]
+        for name, default, unit, _ in _snn.model_params(model):
+            row = re.search(rf"\| `{name}` \| ([^|]+) \|", section)
+            assert row, f"docs/models.md: {model} lacks parameter {name}"
+            assert float(row.group(1)) == default, f"docs/models.md: {model}.{name} default {row.group(1)} != {default}"
