@@ -13,8 +13,9 @@
 // flight) but keeps time running, weights and learned state (adaptive thresholds): random draws are
 // keyed by the step count, so each trial after a reset sees fresh noise.
 //
-// run(t_ms, inputs) is a C++ loop without Python calls and without tensor allocation per step;
-// inputs are checked and prepared once at its start. A call that throws a ValueError/TypeError leaves
+// run(t_ms, inputs) is a C++ loop without Python calls that allocates no tensor memory per step
+// (spike monitors compact every staging_steps steps); inputs are checked and prepared once at its
+// start. A call that throws a ValueError/TypeError leaves
 // the network unchanged.
 #pragma once
 

@@ -34,14 +34,14 @@ class Model:
 
 def _document(cls):
     """Appends the C++ parameter and state tables to a model's docstring."""
-    rows = ["", "Parameters (name, default, unit, meaning):"]
+    rows = ["Parameters (name, default, unit, meaning):"]
     for name, default, unit, doc in _snn.model_params(cls.model):
         rows.append(f"    {name:<12} {default:<10g} {unit or '-':<6} {doc}")
     state = _snn.model_state(cls.model)
     if state:
         rows.append("")
         rows.append("State variables ([batch, n] tensors): " + ", ".join(f"{n} [{u}]" if u else n for n, u in state))
-    cls.__doc__ = (cls.__doc__ or "") + "\n".join(rows)
+    cls.__doc__ = (cls.__doc__ or "") + "\n".join("    " + r if r else r for r in rows)
     return cls
 
 

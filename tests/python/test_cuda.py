@@ -32,3 +32,26 @@ def test_every_model_matches_the_cpu():
         assert torch.equal(a, b)
     for a, b in zip(cpu_v, gpu_v):
         assert torch.allclose(a, b, rtol=1e-9, atol=1e-9)
+
+
+def _build_dir():
+    import os
+    return os.environ.get("SNN_BUILD_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/usr/local/cuda/bin/nvcc"), reason="nvcc not installed")
+def test_cuda_kernels_were_compiled_and_link():
+    """With nvcc present, every cuda/*.cu is compiled into libsnn_cuda.so: it loads (with the CUDA
+    runtime it links) and its host entry point answers (0 devices on a machine without a GPU)."""
+    import ctypes
+    import glob
+    import os
+    libs = glob.glob(os.path.join(_build_dir(), "libsnn_cuda.so*"))
+    assert libs, "libsnn_cuda.so was not built although nvcc is installed"
+    lib = ctypes.CDLL(libs[0])
+    count = getattr(lib, "_ZN3snn4cuda12device_countEv")  # snn::cuda::device_count()
+    count.restype = ctypes.c_int
+    devices = count()
+    assert devices >= 0
+    if torch.cuda.is_available():
+        assert devices == torch.cuda.device_count()

@@ -114,6 +114,7 @@ def test_populations_of_another_network(net):
     (1.0, {"n": torch.full((2, 5), math.inf)}, ValueError, "not finite"),
     (1.0, {"p": torch.ones(2, 5)}, ValueError, r"population 'p' \(Parrot\) takes no input"),
     (1.0, {"x": torch.ones(4, 2, 5)}, ValueError, r"\[4, 2, 5\].*\[10, 2, 5\]"),
+    (1.0, {"x": torch.ones(2, 5, device="meta")}, ValueError, r"inputs\['x'\] is on meta; the network is on cpu"),
 ])
 def test_bad_runs_change_nothing(net, t, inputs, exc, match):
     net.run(1.0)
