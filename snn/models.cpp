@@ -19,30 +19,39 @@ int32_t steps_of(double t_ms, double dt) { return static_cast<int32_t>(std::llro
 
 }  // namespace
 
-// ---- LIF (iaf_psc_delta) ----------------------------------------------------------------------
+// ---- the leaky membrane shared by LIF, LIFExp and AdaptiveLIF ----------------------------------
 
-std::vector<ParamSpec> Lif::lif_params() {
+struct MembraneDefaults {
+  double tau_m, t_ref, E_L, V_th, V_reset;
+};
+
+// C_m, tau_m, t_ref, E_L, V_th, V_reset, I_e with the given defaults (NEST's by default).
+static std::vector<ParamSpec> membrane_params(const MembraneDefaults& d = {10.0, 2.0, -70.0, -55.0, -70.0}) {
   return {
       {"C_m", 250.0, "pF", Constraint::Positive, "membrane capacitance"},
-      {"tau_m", 10.0, "ms", Constraint::Positive, "membrane time constant"},
-      {"t_ref", 2.0, "ms", Constraint::NonNegative, "refractory period (rounded to whole steps)"},
-      {"E_L", -70.0, "mV", Constraint::Finite, "resting potential"},
-      {"V_th", -55.0, "mV", Constraint::Finite, "spike threshold"},
-      {"V_reset", -70.0, "mV", Constraint::Finite, "reset potential"},
+      {"tau_m", d.tau_m, "ms", Constraint::Positive, "membrane time constant"},
+      {"t_ref", d.t_ref, "ms", Constraint::NonNegative, "refractory period (rounded to whole steps)"},
+      {"E_L", d.E_L, "mV", Constraint::Finite, "resting potential"},
+      {"V_th", d.V_th, "mV", Constraint::Finite, "spike threshold"},
+      {"V_reset", d.V_reset, "mV", Constraint::Finite, "reset potential"},
       {"I_e", 0.0, "pA", Constraint::Finite, "constant input current"},
   };
 }
 
-Lif::Lif(int64_t n, const std::string& model) : Population(model, n, ParamTable(lif_params())) {
+static void check_reset_below_threshold(const std::string& model, const ParamTable& p) {
+  if (!(p.get("V_reset") < p.get("V_th"))) {
+    throw_value_error(model, ": V_reset must be < V_th, got V_reset ", p.get("V_reset"), " mV and V_th ", p.get("V_th"), " mV");
+  }
+}
+
+// ---- LIF (iaf_psc_delta) ----------------------------------------------------------------------
+
+Lif::Lif(int64_t n, const std::string& model) : Population(model, n, ParamTable(membrane_params())) {
   declare_state("V_m", "mV");
   declare_state("refractory_steps", "steps", false, at::kInt);
 }
 
-void Lif::check_params(const ParamTable& p) const {
-  if (!(p.get("V_reset") < p.get("V_th"))) {
-    throw_value_error(model(), ": V_reset must be < V_th, got V_reset ", p.get("V_reset"), " mV and V_th ", p.get("V_th"), " mV");
-  }
-}
+void Lif::check_params(const ParamTable& p) const { check_reset_below_threshold(model(), p); }
 
 void Lif::reset_dynamic_state() {
   mutable_state("V_m").fill_(param("E_L"));
@@ -83,18 +92,10 @@ void Lif::integrate(const StepContext& ctx) {
 
 static std::vector<ParamSpec> adaptive_params() {
   // BindsNET's DiehlAndCookNodes defaults (Diehl & Cook 2015, current-based variant).
-  std::vector<ParamSpec> p = {
-      {"C_m", 250.0, "pF", Constraint::Positive, "membrane capacitance (scales I_e and external current)"},
-      {"tau_m", 100.0, "ms", Constraint::Positive, "membrane time constant"},
-      {"t_ref", 5.0, "ms", Constraint::NonNegative, "refractory period (rounded to whole steps)"},
-      {"E_L", -65.0, "mV", Constraint::Finite, "resting potential"},
-      {"V_th", -52.0, "mV", Constraint::Finite, "threshold before adaptation"},
-      {"V_reset", -60.0, "mV", Constraint::Finite, "reset potential"},
-      {"I_e", 0.0, "pA", Constraint::Finite, "constant input current"},
-      {"theta_plus", 0.05, "mV", Constraint::NonNegative, "threshold increase per spike"},
-      {"tau_theta", 1e7, "ms", Constraint::PositiveOrInf, "threshold decay time constant"},
-      {"one_spike", 0.0, "", Constraint::Bool, "at most one spike per step and batch entry"},
-  };
+  std::vector<ParamSpec> p = membrane_params({100.0, 5.0, -65.0, -52.0, -60.0});
+  p.push_back({"theta_plus", 0.05, "mV", Constraint::NonNegative, "threshold increase per spike"});
+  p.push_back({"tau_theta", 1e7, "ms", Constraint::PositiveOrInf, "threshold decay time constant"});
+  p.push_back({"one_spike", 0.0, "", Constraint::Bool, "at most one spike per step and batch entry"});
   return p;
 }
 
@@ -133,30 +134,21 @@ void AdaptiveLif::integrate(const StepContext& ctx) {
 
 // ---- LIFExp (iaf_psc_exp) ---------------------------------------------------------------------
 
-LifExp::LifExp(int64_t n)
-    : Population("LIFExp", n,
-                 ParamTable({
-                     {"C_m", 250.0, "pF", Constraint::Positive, "membrane capacitance"},
-                     {"tau_m", 10.0, "ms", Constraint::Positive, "membrane time constant"},
-                     {"tau_syn_ex", 2.0, "ms", Constraint::Positive, "excitatory synaptic time constant"},
-                     {"tau_syn_in", 2.0, "ms", Constraint::Positive, "inhibitory synaptic time constant"},
-                     {"t_ref", 2.0, "ms", Constraint::NonNegative, "refractory period (rounded to whole steps)"},
-                     {"E_L", -70.0, "mV", Constraint::Finite, "resting potential"},
-                     {"V_th", -55.0, "mV", Constraint::Finite, "spike threshold"},
-                     {"V_reset", -70.0, "mV", Constraint::Finite, "reset potential"},
-                     {"I_e", 0.0, "pA", Constraint::Finite, "constant input current"},
-                 })) {
+static std::vector<ParamSpec> lif_exp_params() {
+  std::vector<ParamSpec> p = membrane_params();
+  p.insert(p.begin() + 2, {"tau_syn_ex", 2.0, "ms", Constraint::Positive, "excitatory synaptic time constant"});
+  p.insert(p.begin() + 3, {"tau_syn_in", 2.0, "ms", Constraint::Positive, "inhibitory synaptic time constant"});
+  return p;
+}
+
+LifExp::LifExp(int64_t n) : Population("LIFExp", n, ParamTable(lif_exp_params())) {
   declare_state("V_m", "mV");
   declare_state("I_syn_ex", "pA");
   declare_state("I_syn_in", "pA");
   declare_state("refractory_steps", "steps", false, at::kInt);
 }
 
-void LifExp::check_params(const ParamTable& p) const {
-  if (!(p.get("V_reset") < p.get("V_th"))) {
-    throw_value_error(model(), ": V_reset must be < V_th, got V_reset ", p.get("V_reset"), " mV and V_th ", p.get("V_th"), " mV");
-  }
-}
+void LifExp::check_params(const ParamTable& p) const { check_reset_below_threshold(model(), p); }
 
 void LifExp::reset_dynamic_state() {
   mutable_state("V_m").fill_(param("E_L"));

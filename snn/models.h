@@ -49,7 +49,6 @@ class Lif : public Population {
   explicit Lif(int64_t n, const std::string& model = "LIF");
 
  protected:
-  static std::vector<ParamSpec> lif_params();
   void check_params(const ParamTable& p) const override;
   void reset_dynamic_state() override;
   void integrate(const StepContext& ctx) override;

@@ -21,38 +21,20 @@ namespace kernels {
 
 // exp/log/sqrt/cos that resolve to the CUDA device overloads in device code and to <cmath> on the
 // host, for both float and double.
-template <typename T>
-SNN_HOST_DEVICE inline T exp_(T x) {
 #if defined(__CUDA_ARCH__)
-  return ::exp(x);
+#define SNN_MATH_FUNCTION(name) \
+  template <typename T>         \
+  SNN_HOST_DEVICE inline T name##_(T x) { return ::name(x); }
 #else
-  return std::exp(x);
+#define SNN_MATH_FUNCTION(name) \
+  template <typename T>         \
+  SNN_HOST_DEVICE inline T name##_(T x) { return std::name(x); }
 #endif
-}
-template <typename T>
-SNN_HOST_DEVICE inline T log_(T x) {
-#if defined(__CUDA_ARCH__)
-  return ::log(x);
-#else
-  return std::log(x);
-#endif
-}
-template <typename T>
-SNN_HOST_DEVICE inline T sqrt_(T x) {
-#if defined(__CUDA_ARCH__)
-  return ::sqrt(x);
-#else
-  return std::sqrt(x);
-#endif
-}
-template <typename T>
-SNN_HOST_DEVICE inline T cos_(T x) {
-#if defined(__CUDA_ARCH__)
-  return ::cos(x);
-#else
-  return std::cos(x);
-#endif
-}
+SNN_MATH_FUNCTION(exp)
+SNN_MATH_FUNCTION(log)
+SNN_MATH_FUNCTION(sqrt)
+SNN_MATH_FUNCTION(cos)
+#undef SNN_MATH_FUNCTION
 
 // A per-step input of a population: `base` points at [B, N] values for the first step of the
 // run; step s of the run reads base + s * step_stride (step_stride 0: the same values every step).
