@@ -48,8 +48,24 @@ void BM_Delivery(benchmark::State& state, bool per_synapse_delays) {
   run_steps(state, net, n * 100);
 }
 
+// Learning: n_pre Poisson sources at 20 Hz onto n_post LIF neurons (all-to-all, dense), one rule.
+// Items: synapses updated per second.
+void BM_Learning(benchmark::State& state, snn::PlasticitySpec rule, int64_t n_pre, int64_t n_post) {
+  snn::Network net = make_network();
+  auto& x = net.add(snn::PoissonInput(n_pre, {{"rate", 20.0}}));
+  auto& y = net.add(snn::LIF(n_post, {{"I_e", 370.0}}));
+  if (rule.signal == "dopamine") net.neuromodulator("dopamine", x, 1.0);
+  snn::ConnectSpec c;
+  c.weight = snn::Init::uniform(0.0, 0.5);
+  c.plasticity = rule;
+  net.connect(x, y, c);
+  run_steps(state, net, n_pre * n_post);
+}
+
 }  // namespace
 
+BENCHMARK_CAPTURE(BM_Learning, STDP_1000x1000, snn::STDP({{"w_min", 0.0}, {"w_max", 1.0}}), 1000, 1000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Learning, DopamineSTDP_1000x100, snn::DopamineSTDP(), 1000, 100)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_NeuronStep, LIF, "LIF")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_NeuronStep, LIFExp, "LIFExp")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_NeuronStep, Izhikevich, "Izhikevich")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);

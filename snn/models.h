@@ -93,6 +93,7 @@ class PoissonSource : public Population {
  public:
   explicit PoissonSource(int64_t n);
   InputKind input_kind() const override { return InputKind::Rate; }
+  bool receives_spikes() const override { return false; }
 
  protected:
   void reset_dynamic_state() override;
@@ -118,6 +119,7 @@ class SpikeGenerator : public Population {
  public:
   SpikeGenerator(int64_t n, std::vector<std::vector<double>> spike_times);
   InputKind input_kind() const override { return InputKind::None; }
+  bool receives_spikes() const override { return false; }
   const std::vector<std::vector<double>>& spike_times() const { return times_; }
 
  protected:

@@ -108,9 +108,11 @@ void SpikeMonitor::clear() {
 
 // ---- StateMonitor -----------------------------------------------------------------------------
 
-StateMonitor::StateMonitor(Network& net, Population& pop, const std::string& variable, const StateMonitorOptions& options)
-    : net_(&net), pop_(&pop), variable_(variable), options_(options) {
-  const at::Tensor& state = pop.state(variable);  // throws for an unknown variable, listing the known ones
+StateMonitor::StateMonitor(Network& net, std::string label, std::string variable, std::function<at::Tensor()> source,
+                           const StateMonitorOptions& options)
+    : net_(&net), label_(std::move(label)), variable_(std::move(variable)), source_(std::move(source)), options_(options) {
+  const at::Tensor state = source_();
+  const int64_t columns = state.size(1);
   const double interval = options.interval == 0.0 ? net.dt() : options.interval;
   const double steps = interval / net.dt();
   every_ = std::llround(steps);
@@ -120,15 +122,15 @@ StateMonitor::StateMonitor(Network& net, Population& pop, const std::string& var
   all_neurons_ = options.neurons.empty();
   std::vector<int64_t> idx = options.neurons;
   if (all_neurons_) {
-    for (int64_t i = 0; i < pop.size(); ++i) idx.push_back(i);
+    for (int64_t i = 0; i < columns; ++i) idx.push_back(i);
   }
   for (int64_t i : idx) {
-    if (i < 0 || i >= pop.size()) throw_value_error("neurons: index ", i, " is out of range for '", pop.name(), "' of size ", pop.size());
+    if (i < 0 || i >= columns) throw_value_error("neurons: index ", i, " is out of range for '", label_, "' of size ", columns);
   }
   neurons_ = at::tensor(idx, at::TensorOptions().dtype(at::kLong)).to(net.device());
   const int64_t cap = options.capacity < 0 ? 0 : options.capacity;
   if (options.capacity == 0) throw_value_error("state monitor capacity must be > 0 samples or -1 (automatic), got 0");
-  buffer_ = at::empty({cap, net.batch_size(), static_cast<int64_t>(idx.size())}, state.options());
+  buffer_ = at::empty({cap, state.size(0), static_cast<int64_t>(idx.size())}, state.options());
 }
 
 int64_t StateMonitor::samples_in(int64_t first_step, int64_t n_steps) const {
@@ -140,7 +142,7 @@ void StateMonitor::reserve_for_run(int64_t first_step, int64_t n_steps) {
   const int64_t need = stored_ + samples_in(first_step, n_steps);
   if (need <= buffer_.size(0)) return;
   if (options_.capacity > 0 && options_.on_full == OnFull::Error) {
-    throw MonitorFullError(cat("state monitor of '", pop_->name(), ".", variable_, "' holds ", options_.capacity,
+    throw MonitorFullError(cat("state monitor of '", label_, ".", variable_, "' holds ", options_.capacity,
                                " samples and has ", stored_, "; this run would add ", need - stored_,
                                ". Nothing was run: read values() and call clear(), or raise the capacity"));
   }
@@ -152,7 +154,7 @@ void StateMonitor::reserve_for_run(int64_t first_step, int64_t n_steps) {
 
 void StateMonitor::record(int64_t step) {
   if ((step + 1) % every_ != 0) return;
-  const at::Tensor& state = pop_->state(variable_);
+  const at::Tensor state = source_();
   at::Tensor row = buffer_.select(0, stored_);
   if (all_neurons_) {
     row.copy_(state);

@@ -11,14 +11,17 @@
 //                    readable through events(); clear() (or a larger capacity) lets the run go on.
 // Event times follow NEST: a spike of step s is stamped at the end of the step, (s + 1) dt.
 //
-// StateMonitor (NEST multimeter): records a [B, N] state variable (all neurons or chosen ones) every
-// `interval` ms, at the steps that end on a multiple of the interval (t = k interval). At the start
-// of each run it knows exactly how many samples the run will take and reserves them; with a fixed
-// capacity and on_full = Error it refuses the run before anything changes.
+// StateMonitor (NEST multimeter and weight_recorder): records a state variable — of a population
+// ([B, N]), or of a projection: its weights ([N_pre, N_post], recorded as one row) or its rule's state
+// — for all or chosen columns (neurons, or synapses i N_post + j), every `interval` ms, at the steps
+// that end on a multiple of the interval (t = k interval). At the start of each run it knows exactly
+// how many samples the run will take and reserves them; with a fixed capacity and on_full = Error it
+// refuses the run before anything changes.
 #pragma once
 
 #include <ATen/ATen.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,7 +39,7 @@ struct SpikeMonitorOptions {
 };
 
 struct StateMonitorOptions {
-  std::vector<int64_t> neurons;  // indices to record; empty: all
+  std::vector<int64_t> neurons;  // columns to record (neurons, or synapses i * N_post + j); empty: all
   double interval = 0.0;         // [ms]; 0: every step (dt)
   int64_t capacity = -1;         // samples; -1: reserve what each run needs
   OnFull on_full = OnFull::Grow;
@@ -88,8 +91,10 @@ class SpikeMonitor {
 
 class StateMonitor {
  public:
-  StateMonitor(Network& net, Population& pop, const std::string& variable, const StateMonitorOptions& options);
-  Population& population() const { return *pop_; }
+  // `source` returns the recorded tensor as [rows, columns] (a view); `label` names it in messages.
+  StateMonitor(Network& net, std::string label, std::string variable, std::function<at::Tensor()> source,
+               const StateMonitorOptions& options);
+  const std::string& label() const { return label_; }
   const std::string& variable() const { return variable_; }
 
   // Samples [T, B, n] (a copy) and their times [T] in ms (float64).
@@ -108,8 +113,9 @@ class StateMonitor {
   void record(int64_t step);
 
   Network* net_;
-  Population* pop_;
+  std::string label_;
   std::string variable_;
+  std::function<at::Tensor()> source_;
   StateMonitorOptions options_;
   int64_t every_;  // steps between samples
   bool all_neurons_;

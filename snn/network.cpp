@@ -71,13 +71,83 @@ Population& Network::population(const std::string& name) const {
 Projection& Network::connect(Population& pre, Population& post, const ConnectSpec& spec) {
   check_owned(pre, "pre");
   check_owned(post, "post");
+  if (!post.receives_spikes()) {
+    throw_value_error("post population '", post.name(), "' (", post.model(), ") is a spike source and takes no synaptic input");
+  }
   if (projections_.size() >= kMaxProjections) throw_value_error("a network holds at most ", kMaxProjections, " projections");
+  // Everything that can fail does so before the network changes.
+  std::unique_ptr<Plasticity> rule = spec.plasticity.rule.empty() ? nullptr : make_plasticity(spec.plasticity);
   const uint32_t stream = kProjectionStreamBase + 4 * static_cast<uint32_t>(projections_.size());
   std::unique_ptr<Projection> proj = ProjectionBuilder::build(pre, post, spec, dt_, seed_, stream);
   proj->name_ = spec.name.empty() ? pre.name() + "->" + post.name() : spec.name;
+  proj->set_normalize_target(spec.normalize);
+  Neuromodulator* signal = nullptr;
+  if (rule) {
+    if (rule->signal_kind() != SignalKind::None) {
+      signal = find_signal(rule->signal());
+      if (signal && signal->kind() != rule->signal_kind()) {
+        throw_value_error(rule->rule(), " reads '", rule->signal(), "' as ",
+                          rule->signal_kind() == SignalKind::Level ? "a level (reward)" : "events (neuromodulator spikes)",
+                          ", but that signal is ", signal->kind() == SignalKind::Level ? "a level" : "an events signal");
+      }
+    }
+    rule->attach(*proj, dt_);
+    if (rule->signal_kind() != SignalKind::None && !signal) {
+      signals_.push_back(std::make_unique<Neuromodulator>(rule->signal(), rule->signal_kind(), batch_,
+                                                          at::TensorOptions().dtype(dtype_).device(device_)));
+    }
+    proj->plasticity_ = std::move(rule);
+  }
   post.ensure_ring_depth(proj->max_delay_steps(), step_);
   projections_.push_back(std::move(proj));
   return *projections_.back();
+}
+
+Neuromodulator* Network::find_signal(const std::string& name) const {
+  for (const auto& s : signals_) {
+    if (s->name() == name) return s.get();
+  }
+  return nullptr;
+}
+
+Neuromodulator& Network::signal(const std::string& name) const {
+  if (Neuromodulator* s = find_signal(name)) return *s;
+  std::string known;
+  for (const auto& s : signals_) known += (known.empty() ? "" : ", ") + s->name();
+  throw_value_error("no signal named '", name, "'; signals: ", known.empty() ? "(none: signals are made by neuromodulator() "
+                    "or by connecting a rule that reads one)" : known);
+}
+
+Neuromodulator& Network::neuromodulator(const std::string& name, Population& source, double delay_ms) {
+  check_owned(source, "neuromodulator source");
+  const double steps = delay_ms / dt_;
+  const int64_t d = std::llround(steps);
+  if (!(delay_ms > 0) || std::abs(steps - static_cast<double>(d)) > 1e-9 * std::max(1.0, steps) || d < 1) {
+    throw_value_error("neuromodulator delay must be a multiple of dt = ", dt_, " ms and at least one step, got ", delay_ms, " ms");
+  }
+  Neuromodulator* s = find_signal(name);
+  if (s && s->kind() != SignalKind::Events) {
+    throw_value_error("signal '", name, "' is a level (set with set_signal); spikes cannot feed it");
+  }
+  if (!s) {
+    signals_.push_back(std::make_unique<Neuromodulator>(name, SignalKind::Events, batch_,
+                                                        at::TensorOptions().dtype(dtype_).device(device_)));
+    s = signals_.back().get();
+  }
+  s->add_source(source, d, step_);
+  return *s;
+}
+
+void Network::set_signal(const std::string& name, const at::Tensor& value) {
+  Neuromodulator& s = signal(name);
+  if (!value.defined()) throw_value_error("set_signal('", name, "'): got an undefined tensor");
+  if (!(value.numel() == 1 || (value.dim() == 1 && value.size(0) == batch_))) {
+    throw_value_error("set_signal('", name, "'): value has shape ", value.sizes(), "; expected a scalar or [", batch_,
+                      "] (one value per batch entry)");
+  }
+  at::Tensor v = value.to(device_, dtype_).reshape({-1}).expand({batch_});
+  if (!v.isfinite().all().item<bool>()) throw_value_error("set_signal('", name, "'): values must be finite");
+  s.set(v);
 }
 
 Projection& Network::connect(const std::string& pre, const std::string& post, const ConnectSpec& spec) {
@@ -92,7 +162,47 @@ SpikeMonitor& Network::monitor_spikes(Population& pop, const SpikeMonitorOptions
 
 StateMonitor& Network::monitor_state(Population& pop, const std::string& variable, const StateMonitorOptions& options) {
   check_owned(pop, "monitored");
-  state_monitors_.push_back(std::make_unique<StateMonitor>(*this, pop, variable, options));
+  pop.state(variable);  // throws for an unknown variable, listing the known ones
+  Population* p = &pop;
+  state_monitors_.push_back(
+      std::make_unique<StateMonitor>(*this, pop.name(), variable, [p, variable] { return p->state(variable); }, options));
+  return *state_monitors_.back();
+}
+
+StateMonitor& Network::monitor_projection(Projection& proj, const std::string& variable, const StateMonitorOptions& options) {
+  bool owned = false;
+  for (const auto& p : projections_) owned |= p.get() == &proj;
+  if (!owned) throw_value_error("projection '", proj.name(), "' belongs to another network");
+  Projection* p = &proj;
+  std::function<at::Tensor()> source;
+  bool per_synapse = variable == "weight";
+  if (per_synapse) {
+    source = [p] { return p->weight().view({1, -1}); };
+  } else {
+    if (!proj.plasticity()) {
+      throw_value_error("projection '", proj.name(), "' can record 'weight' only (it has no learning rule); got '", variable, "'");
+    }
+    const at::Tensor& t = proj.plasticity()->state(variable);  // throws for an unknown name
+    per_synapse = t.dim() == 3;
+    if (t.dim() == 1) {
+      source = [p, variable] { return p->plasticity()->state(variable).view({-1, 1}); };
+    } else {
+      source = [p, variable] {
+        const at::Tensor& s = p->plasticity()->state(variable);
+        return s.view({s.size(0), -1});
+      };
+    }
+  }
+  if (per_synapse) {
+    const at::Tensor count = proj.synapse_count().flatten().cpu();
+    for (int64_t k : options.neurons) {
+      if (k >= 0 && k < count.numel() && count[k].item<double>() == 0) {
+        throw_value_error("projection '", proj.name(), "' has no synapse from ", k / proj.post().size(), " to ",
+                          k % proj.post().size());
+      }
+    }
+  }
+  state_monitors_.push_back(std::make_unique<StateMonitor>(*this, proj.name(), variable, std::move(source), options));
   return *state_monitors_.back();
 }
 
@@ -159,6 +269,9 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
   if (n_steps == 0) return;
 
   backend::DeviceScope on_device(device_);
+  for (auto& proj : projections_) {
+    if (!std::isnan(proj->normalize_target())) proj->normalize(proj->normalize_target());
+  }
   for (auto& [pop, tensor] : prepared) pop->set_run_input(tensor);
   for (auto& proj : projections_) proj->bind_ring_views();
   struct ClearInputs {
@@ -180,6 +293,14 @@ void Network::step_once(int64_t run_step) {
   const StepContext ctx{step_, run_step, dt_, seed_};
   for (auto& pop : populations_) pop->integrate(ctx);
   for (auto& proj : projections_) proj->propagate(step_);
+  for (auto& s : signals_) s->update(step_);
+  for (auto& proj : projections_) {
+    Plasticity* rule = proj->plasticity();
+    if (!rule || !proj->learning()) continue;
+    const at::Tensor* signal = rule->signal_kind() == SignalKind::None ? nullptr : &find_signal(rule->signal())->value();
+    rule->step(*proj, StepInfo{step_, dt_, signal});
+    proj->weights_changed();
+  }
   for (auto& m : spike_monitors_) m->record(step_);
   for (auto& m : state_monitors_) m->record(step_);
   ++step_;
@@ -187,10 +308,15 @@ void Network::step_once(int64_t run_step) {
 
 void Network::reset_state(bool include_learned) {
   for (auto& pop : populations_) pop->reset_state(include_learned);
+  for (auto& proj : projections_) {
+    if (proj->plasticity()) proj->plasticity()->reset_state();
+  }
+  for (auto& s : signals_) s->reset();
 }
 
 void Network::set_learning(bool on) {
   for (auto& pop : populations_) pop->set_learning(on);
+  for (auto& proj : projections_) proj->set_learning(on);
 }
 
 }  // namespace snn

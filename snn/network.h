@@ -3,7 +3,8 @@
 // Order of one step (fixed):
 //   1. every population takes the input due now from its ring buffer, integrates, emits spikes
 //   2. every projection pushes the spikes into its target's ring buffer, due d steps later
-//   3. (plasticity)
+//   3. neuromodulator signals take this step's value; every learning rule updates its projection
+//      (the spikes of this step were transmitted with the weights from before this update)
 //   4. monitors record
 //   5. t += dt
 // Because every delay is at least one step, the order of populations within step 1 does not matter.
@@ -28,6 +29,7 @@
 
 #include "snn/models.h"
 #include "snn/monitor.h"
+#include "snn/plasticity.h"
 #include "snn/population.h"
 #include "snn/projection.h"
 
@@ -72,6 +74,18 @@ class Network {
 
   SpikeMonitor& monitor_spikes(Population& pop, const SpikeMonitorOptions& options = {});
   StateMonitor& monitor_state(Population& pop, const std::string& variable, const StateMonitorOptions& options = {});
+  // Weights ("weight") or a learning rule's state of a projection; options.neurons lists synapses
+  // as i * N_post + j (every listed one must exist) or neurons for per-neuron rule state.
+  StateMonitor& monitor_projection(Projection& proj, const std::string& variable, const StateMonitorOptions& options = {});
+
+  // Neuromodulators (snn/plasticity.h). neuromodulator() adds a population whose spikes feed an
+  // events signal `name` (created if needed), seen `delay_ms` later (>= dt; NEST's volume transmitter
+  // connection delay). set_signal(): events signals count `value` in the next step only; level
+  // signals hold it from the next step on. value: a scalar ([] or [1]) or one value per batch entry.
+  Neuromodulator& neuromodulator(const std::string& name, Population& source, double delay_ms);
+  void set_signal(const std::string& name, const at::Tensor& value);
+  Neuromodulator& signal(const std::string& name) const;
+  const std::vector<std::unique_ptr<Neuromodulator>>& signals() const { return signals_; }
 
   void step(const InputMap& inputs = {});
   // Runs round(t_ms / dt) steps; t_ms must be >= 0 and a multiple of dt.
@@ -82,12 +96,15 @@ class Network {
   // Throws what run_steps(n_steps, inputs) would throw for these inputs; runs nothing.
   void check_inputs(const InputMap& inputs, int64_t n_steps) const { prepare_inputs(inputs, n_steps); }
 
+  // Initial values for neurons, rule traces and eligibilities, signals and input in flight; weights,
+  // time and (unless include_learned) learned neuron state are kept.
   void reset_state(bool include_learned = false);
-  // Learning on/off for everything plastic in the network (train/eval).
+  // Learning on/off for everything plastic in the network (train/eval): rules and adaptive thresholds.
   void set_learning(bool on);
 
  private:
   void check_owned(const Population& pop, const char* what) const;
+  Neuromodulator* find_signal(const std::string& name) const;
   std::vector<std::pair<Population*, at::Tensor>> prepare_inputs(const InputMap& inputs, int64_t n_steps) const;
   void step_once(int64_t run_step);
 
@@ -101,6 +118,7 @@ class Network {
   std::vector<std::unique_ptr<Projection>> projections_;
   std::vector<std::unique_ptr<SpikeMonitor>> spike_monitors_;
   std::vector<std::unique_ptr<StateMonitor>> state_monitors_;
+  std::vector<std::unique_ptr<Neuromodulator>> signals_;
 };
 
 }  // namespace snn

@@ -16,6 +16,7 @@ enum class Constraint {
   Positive,        // > 0, finite
   NonNegative,     // >= 0, finite
   PositiveOrInf,   // > 0, +inf allowed (a time constant that may be switched off)
+  NotNaN,          // any value but NaN, +-inf allowed (weight bounds)
   Bool,            // 0 or 1
 };
 

@@ -54,6 +54,9 @@ void ParamTable::set(const std::string& name, double value, const std::string& o
     case Constraint::PositiveOrInf:
       if (!(value > 0)) throw_value_error(owner, ": ", name, " must be > 0", unit, " (inf allowed), got ", value);
       break;
+    case Constraint::NotNaN:
+      if (std::isnan(value)) throw_value_error(owner, ": ", name, " must not be NaN");
+      break;
     case Constraint::Bool:
       if (value != 0.0 && value != 1.0) throw_value_error(owner, ": ", name, " must be 0 or 1 (false or true), got ", value);
       break;

@@ -91,6 +91,8 @@ class Population {
   virtual int num_receptors() const { return 1; }
   // Parrots count incoming spikes and ignore weights.
   virtual bool counts_spikes() const { return false; }
+  // Spike sources (Poisson, spike generators) take no synaptic input.
+  virtual bool receives_spikes() const { return true; }
 
   // Learning switch for populations with plastic state (AdaptiveLIF's threshold).
   bool learning() const { return learning_; }

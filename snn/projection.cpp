@@ -1,6 +1,8 @@
 // snn/projection.cpp — delivering spikes of a projection into its target's ring buffer.
 #include "snn/projection.h"
 
+#include <cmath>
+
 #include "snn/backend.h"
 #include "snn/errors.h"
 #include "snn/kernels/delivery_math.h"
@@ -20,6 +22,19 @@ void Projection::set_weight(const at::Tensor& w) {
     throw_value_error("weight of '", name_, "': nonzero values where the projection has no synapse");
   }
   weight_.copy_(w);
+}
+
+void Projection::set_normalize_target(double target) {
+  if (!std::isnan(target) && !(target > 0 && std::isfinite(target))) {
+    throw_value_error("normalize must be a finite value > 0 (or None), got ", target);
+  }
+  normalize_target_ = target;
+}
+
+void Projection::normalize(double target) {
+  if (!(target > 0 && std::isfinite(target))) throw_value_error("normalize target must be finite and > 0, got ", target);
+  const at::Tensor sums = weight_.sum(0, /*keepdim=*/true);
+  weight_.mul_(at::where(sums != 0, target / sums, at::ones_like(sums)));
 }
 
 at::Tensor Projection::delay() const {

@@ -17,8 +17,11 @@
 #include <ATen/ATen.h>
 
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "snn/plasticity.h"
 
 namespace snn {
 
@@ -83,6 +86,10 @@ struct ConnectSpec {
   Init weight = Init::constant(1.0);
   Init delay = Init::default_delay();  // [ms]
   std::string name;               // default: "<pre>-><post>"
+  PlasticitySpec plasticity;      // rule "" : static weights
+  // Scale each target's incoming weights to sum to this value at the start of every run
+  // (Diehl & Cook's normalisation); NaN: never.
+  double normalize = std::numeric_limits<double>::quiet_NaN();
 };
 
 class Projection {
@@ -104,10 +111,24 @@ class Projection {
   int64_t uniform_delay_steps() const { return uniform_delay_; }
   int64_t max_delay_steps() const { return max_delay_; }
 
+  // The learning rule, or null for static weights.
+  Plasticity* plasticity() const { return plasticity_.get(); }
+  // Learning on/off for this projection (Network::set_learning switches all of them).
+  bool learning() const { return learning_; }
+  void set_learning(bool on) { learning_ = on; }
+  // Scales each target neuron's incoming weights so that they sum to `target` (targets whose weights
+  // sum to 0 are left alone). normalize_target() is applied at the start of every run.
+  void normalize(double target);
+  double normalize_target() const { return normalize_target_; }
+  void set_normalize_target(double target);
+
  private:
   friend class Network;
   friend struct ProjectionBuilder;
+  friend struct RuleAccess;
   Projection() = default;
+  // Called after weights were written through raw pointers (learning rules).
+  void weights_changed() { routing_version_ = -1; }
   void bind_ring_views();  // caches [receptor][slot] views of the target ring before a run
   void propagate(int64_t step);
 
@@ -129,6 +150,9 @@ class Projection {
   int64_t routing_version_ = -1;
   std::vector<std::vector<at::Tensor>> ring_views_;  // [receptor][slot] -> [B, N_post]
   const void* ring_views_of_ = nullptr;              // ring data the views were made for
+  std::unique_ptr<Plasticity> plasticity_;
+  bool learning_ = true;
+  double normalize_target_ = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Builds the dense connectivity of a projection (snn/connectivity.cpp). Throws ValueError naming the

@@ -13,6 +13,8 @@ A minimal session::
 Models (NEST aliases in brackets): LIF [iaf_psc_delta], LIFExp [iaf_psc_exp], AdaptiveLIF,
 Izhikevich [izhikevich], PoissonInput [poisson_generator], SpikeGeneratorInput [spike_generator],
 Parrot [parrot_neuron]. Weights and delays: numbers, tensors, or snn.init distributions.
+Learning rules (``plasticity=``): STDP, TripletSTDP, DopamineSTDP [stdp_dopamine_synapse],
+IzhikevichDASTDP, MSTDP, MSTDPET; neuromodulators with ``net.neuromodulator`` / ``net.set_signal``.
 See docs/ in the repository for the step order, units and every parameter.
 """
 import torch  # noqa: F401  (loads libtorch before the extension module)
@@ -22,7 +24,9 @@ from . import init
 from ._snn import MonitorFullError
 from .models import (AdaptiveLIF, Izhikevich, LIF, LIFExp, Model, Parrot, PoissonInput, SpikeGeneratorInput,
                      iaf_psc_delta, iaf_psc_exp, izhikevich, parrot_neuron, poisson_generator, spike_generator)
-from .network import Network, Population, SpikeEvents, SpikeMonitor, StateMonitor
+from .network import Network, Population, Projection, SpikeEvents, SpikeMonitor, StateMonitor
+from .plasticity import (MSTDP, MSTDPET, DopamineSTDP, IzhikevichDASTDP, STDP, TripletSTDP, stdp_dopamine_synapse,
+                         stdp_synapse, stdp_triplet_synapse)
 
 __version__ = "0.1.0"
 
@@ -33,7 +37,8 @@ def cuda_built() -> bool:
 
 
 __all__ = [
-    "AdaptiveLIF", "Izhikevich", "LIF", "LIFExp", "Model", "MonitorFullError", "Network", "Parrot", "PoissonInput",
+    "DopamineSTDP", "IzhikevichDASTDP", "MSTDP", "MSTDPET", "Projection", "STDP", "TripletSTDP", "stdp_dopamine_synapse",
+    "stdp_synapse", "stdp_triplet_synapse", "AdaptiveLIF", "Izhikevich", "LIF", "LIFExp", "Model", "MonitorFullError", "Network", "Parrot", "PoissonInput",
     "Population", "SpikeEvents", "SpikeGeneratorInput", "SpikeMonitor", "StateMonitor", "cuda_built", "iaf_psc_delta",
     "iaf_psc_exp", "init", "izhikevich", "parrot_neuron", "poisson_generator", "spike_generator",
 ]

@@ -13,6 +13,7 @@ import torch
 from . import _snn
 from .init import Distribution
 from .models import Model
+from .plasticity import Rule, RuleHandle
 
 _DTYPES = {torch.float32: "float32", torch.float64: "float64", "float32": "float32", "float64": "float64",
            "float": "float32", "double": "float64"}
@@ -198,10 +199,16 @@ class SpikeMonitor:
 
 
 class StateMonitor:
-    """Records a state variable (NEST's multimeter). See ``Network.monitor``."""
+    """Records a state variable of a population (NEST's multimeter) or the weights or rule state of a
+    projection (NEST's weight_recorder). See ``Network.monitor``."""
 
-    def __init__(self, cpp, population: Population):
-        self._cpp, self.population = cpp, population
+    def __init__(self, cpp, owner):
+        self._cpp, self.owner = cpp, owner
+
+    @property
+    def population(self):
+        """The monitored population (None for projection monitors)."""
+        return self.owner if isinstance(self.owner, Population) else None
 
     @property
     def variable(self) -> str:
@@ -227,7 +234,78 @@ class StateMonitor:
         return self._cpp.num_samples
 
     def __repr__(self):
-        return f"<StateMonitor of '{self.population.name}.{self.variable}': {self.num_samples} samples>"
+        return f"<StateMonitor of '{self.owner.name}.{self.variable}': {self.num_samples} samples>"
+
+
+class Projection:
+    """Connections from one population to another (returned by ``Network.connect``).
+
+    ``weight`` [n_pre, n_post] is the engine's tensor (shared); assigning a tensor copies it in after
+    checks. ``plasticity`` is the learning rule (or None), ``state`` its state tensors (``proj.state["c"]``),
+    ``learning`` switches it on and off.
+    """
+
+    def __init__(self, net: "Network", cpp):
+        self._net, self._cpp = net, cpp
+
+    name = property(lambda self: self._cpp.name)
+    rule = property(lambda self: self._cpp.rule, doc="The connection rule.")
+    synapse_count = property(lambda self: self._cpp.synapse_count, doc="Synapses per entry [n_pre, n_post].")
+    num_synapses = property(lambda self: self._cpp.num_synapses)
+    delay = property(lambda self: self._cpp.delay, doc="Delay in ms: a 0-dim tensor, or [n_pre, n_post].")
+    uniform_delay_steps = property(lambda self: self._cpp.uniform_delay_steps)
+
+    @property
+    def pre(self) -> Population:
+        return self._net._populations[self._cpp.pre.name]
+
+    @property
+    def post(self) -> Population:
+        return self._net._populations[self._cpp.post.name]
+
+    @property
+    def weight(self) -> torch.Tensor:
+        return self._cpp.weight
+
+    @weight.setter
+    def weight(self, value: torch.Tensor):
+        self._cpp.weight = value
+
+    @property
+    def plasticity(self) -> Optional[RuleHandle]:
+        rule = self._cpp.plasticity
+        return None if rule is None else RuleHandle(rule)
+
+    @property
+    def state(self) -> Dict[str, torch.Tensor]:
+        rule = self._cpp.plasticity
+        return {} if rule is None else {k: rule.state(k) for k in rule.state_names()}
+
+    @property
+    def learning(self) -> bool:
+        return self._cpp.learning
+
+    @learning.setter
+    def learning(self, on: bool):
+        self._cpp.learning = bool(on)
+
+    @property
+    def normalize_target(self) -> Optional[float]:
+        t = self._cpp.normalize_target
+        return None if t != t else t
+
+    @normalize_target.setter
+    def normalize_target(self, target: Optional[float]):
+        self._cpp.normalize_target = float("nan") if target is None else _number(target, "normalize")
+
+    def normalize(self, target: float) -> None:
+        """Scales each target neuron's incoming weights to sum to ``target`` now."""
+        self._cpp.normalize(_number(target, "target"))
+
+    def __repr__(self):
+        rule = self._cpp.plasticity
+        return (f"<Projection '{self.name}': {self.rule}, {self.num_synapses} synapses"
+                f"{', ' + rule.rule if rule is not None else ''}>")
 
 
 PopulationRef = Union[Population, str]
@@ -261,6 +339,7 @@ class Network:
             raise TypeError(f"device must be a string or torch.device, got {type(device).__name__}")
         self._net = _snn.Network(dt, batch_size, str(device), _DTYPES[dtype], seed)
         self._populations: Dict[str, Population] = {}
+        self._projections = []
         self._monitors = []
 
     # ---- properties ---------------------------------------------------------------------------
@@ -298,8 +377,8 @@ class Network:
         return dict(self._populations)
 
     @property
-    def projections(self):
-        return [self._net.projection(i) for i in range(self._net.num_projections())]
+    def projections(self) -> "list[Projection]":
+        return list(self._projections)
 
     def __getitem__(self, name: str) -> Population:
         return self._population(name)
@@ -333,7 +412,8 @@ class Network:
                 delay: Union[None, float, torch.Tensor, Distribution] = None,
                 indegree: Optional[int] = None, outdegree: Optional[int] = None, p: Optional[float] = None,
                 N: Optional[int] = None, autapses: bool = True, multapses: bool = True,
-                name: Optional[str] = None):
+                name: Optional[str] = None, plasticity: Optional[Rule] = None,
+                normalize: Optional[float] = None) -> Projection:
         """Connects two populations and returns the projection.
 
         Args:
@@ -346,6 +426,9 @@ class Network:
             delay: in ms, >= dt; default one step. Constants and tensors must be multiples of dt;
                 values drawn from a distribution are rounded to the nearest step.
             autapses: allow i -> i when pre is post. multapses: allow repeated pairs (fixed_* rules).
+            plasticity: a learning rule (snn.STDP(...), snn.DopamineSTDP(...), ...), or None.
+            normalize: scale each target's incoming weights to sum to this value at the start of
+                every run (Diehl & Cook: 78), or None.
         """
         pre_pop = self._population(pre, "pre")
         post_pop = self._population(post, "post")
@@ -357,13 +440,49 @@ class Network:
         outdegree = -1 if outdegree is None else _integer(outdegree, "outdegree")
         N = -1 if N is None else _integer(N, "N")
         p = -1.0 if p is None else _number(p, "p")
-        return self._net.connect(pre_pop._cpp, post_pop._cpp, conn, w, d, indegree, outdegree, N, p,
-                                 bool(autapses), bool(multapses), name or "")
+        if plasticity is not None and not isinstance(plasticity, Rule):
+            raise TypeError(f"plasticity must be a rule such as snn.STDP(), got {type(plasticity).__name__}")
+        rule, params, signal = ("", {}, "") if plasticity is None else (plasticity.rule, plasticity.params,
+                                                                        plasticity.signal or "")
+        norm = float("nan") if normalize is None else _number(normalize, "normalize")
+        cpp = self._net.connect(pre_pop._cpp, post_pop._cpp, conn, w, d, indegree, outdegree, N, p,
+                                bool(autapses), bool(multapses), name or "", rule, params, signal, norm)
+        proj = Projection(self, cpp)
+        self._projections.append(proj)
+        return proj
 
-    def monitor(self, population: PopulationRef, what: str = "spikes", *, neurons: Optional[Sequence[int]] = None,
+    # ---- neuromodulators ----------------------------------------------------------------------
+    def neuromodulator(self, name: str, source: PopulationRef, delay: Optional[float] = None) -> None:
+        """Makes the spikes of ``source`` feed the neuromodulator ``name`` (NEST's volume transmitter),
+        seen ``delay`` ms later (default one step). Each spike is one event; what an event does is the
+        rule's business (DopamineSTDP: n += A_vt / tau_n)."""
+        pop = self._population(source, "neuromodulator source")
+        self._net.neuromodulator(name, pop._cpp, self.dt if delay is None else _number(delay, "delay"))
+
+    def set_signal(self, name: str, value) -> None:
+        """Sets a neuromodulator signal: a number or one value per batch entry.
+
+        Events signals ("dopamine"): the amount counts in the next step only (a reward delivery).
+        Level signals ("reward"): the value holds from the next step until changed.
+        """
+        if not isinstance(value, torch.Tensor):
+            value = torch.as_tensor(value, dtype=torch.float64)
+        self._net.set_signal(name, value)
+
+    def signal(self, name: str) -> torch.Tensor:
+        """The value of a signal in the last step, [batch]."""
+        return self._net.signal(name).value
+
+    @property
+    def signals(self) -> "list[str]":
+        return self._net.signal_names()
+
+    def monitor(self, population: Union[PopulationRef, "Projection"], what: str = "spikes", *,
+                neurons: Optional[Sequence[int]] = None, synapses: Optional[Sequence] = None,
                 interval: Optional[float] = None, capacity: Optional[int] = None, on_full: str = "grow",
                 staging_steps: int = 64) -> Union[SpikeMonitor, StateMonitor]:
-        """Records "spikes" or a state variable ("V_m", ...) of a population.
+        """Records "spikes" or a state variable ("V_m", ...) of a population, or "weight" or a rule
+        state ("c", ...) of a projection (NEST's weight_recorder; ``synapses=[(i, j), ...]``).
 
         Spikes: events (``monitor.events()``), dense counts (``dense()``), totals (``counts()``).
         Capacity is in events (default 2**20, reserved up front); ``on_full="grow"`` doubles it
@@ -374,9 +493,13 @@ class Network:
         samples it will take; with a fixed ``capacity`` and ``on_full="error"`` a run that would
         overflow is refused before it starts.
         """
-        pop = self._population(population, "monitored population")
         if on_full not in ("grow", "error"):
             raise ValueError(f"on_full must be 'grow' or 'error', got {on_full!r}")
+        if isinstance(population, Projection):
+            return self._monitor_projection(population, what, neurons, synapses, interval, capacity, on_full)
+        if synapses is not None:
+            raise ValueError("synapses= applies to projection monitors")
+        pop = self._population(population, "monitored population")
         if what == "spikes":
             if neurons is not None or interval is not None:
                 raise ValueError("neurons= and interval= apply to state monitors; a spike monitor records every neuron")
@@ -393,6 +516,29 @@ class Network:
             iv = 0.0 if interval is None else _number(interval, "interval")
             cap = -1 if capacity is None else _integer(capacity, "capacity")
             mon = StateMonitor(self._net.monitor_state(pop._cpp, what, idx, iv, cap, on_full), pop)
+        self._monitors.append(mon)
+        return mon
+
+    def _monitor_projection(self, proj, what, neurons, synapses, interval, capacity, on_full):
+        if proj._net is not self:
+            raise ValueError(f"projection '{proj.name}' belongs to another network")
+        if neurons is not None and synapses is not None:
+            raise ValueError("give synapses= (pairs) or neurons= (for per-neuron rule state), not both")
+        n_post = proj.post.size
+        if synapses is not None:
+            cols = []
+            for pair in synapses:
+                if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+                    raise TypeError(f"synapses must be (pre, post) index pairs, got {pair!r}")
+                i, j = _integer(pair[0], "synapse pre index"), _integer(pair[1], "synapse post index")
+                if not (0 <= i < proj.pre.size and 0 <= j < n_post):
+                    raise ValueError(f"synapse ({i}, {j}) is out of range for [{proj.pre.size}, {n_post}]")
+                cols.append(i * n_post + j)
+        else:
+            cols = [] if neurons is None else [_integer(i, "neurons[i]") for i in neurons]
+        iv = 0.0 if interval is None else _number(interval, "interval")
+        cap = -1 if capacity is None else _integer(capacity, "capacity")
+        mon = StateMonitor(self._net.monitor_projection(proj._cpp, what, cols, iv, cap, on_full), proj)
         self._monitors.append(mon)
         return mon
 

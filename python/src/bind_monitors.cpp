@@ -19,7 +19,7 @@ void bind_monitors(py::module_& m) {
       .def("clear", &SpikeMonitor::clear);
 
   py::class_<StateMonitor>(m, "StateMonitor")
-      .def_property_readonly("population", &StateMonitor::population, py::return_value_policy::reference_internal)
+      .def_property_readonly("label", &StateMonitor::label)
       .def_property_readonly("variable", &StateMonitor::variable)
       .def_property_readonly("neurons", &StateMonitor::neurons)
       .def_property_readonly("num_samples", &StateMonitor::num_samples)

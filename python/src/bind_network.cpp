@@ -86,7 +86,11 @@ void bind_network(py::module_& m) {
       .def_property_readonly("synapse_count", &Projection::synapse_count)
       .def_property_readonly("num_synapses", &Projection::num_synapses)
       .def_property_readonly("delay", &Projection::delay)
-      .def_property_readonly("uniform_delay_steps", &Projection::uniform_delay_steps);
+      .def_property_readonly("uniform_delay_steps", &Projection::uniform_delay_steps)
+      .def_property_readonly("plasticity", &Projection::plasticity, kOwnedByParent)
+      .def_property("learning", &Projection::learning, &Projection::set_learning)
+      .def_property("normalize_target", &Projection::normalize_target, &Projection::set_normalize_target)
+      .def("normalize", &Projection::normalize);
 
   py::class_<Network>(m, "Network")
       .def(py::init([](double dt, int64_t batch_size, const std::string& device, const std::string& dtype, uint64_t seed) {
@@ -117,8 +121,11 @@ void bind_network(py::module_& m) {
           "connect",
           [](Network& net, Population& pre, Population& post, const std::string& rule, const Init& weight,
              const Init& delay, int64_t indegree, int64_t outdegree, int64_t N, double p, bool autapses, bool multapses,
-             const std::string& name) -> Projection& {
+             const std::string& name, const std::string& plasticity, const ParamMap& plasticity_params,
+             const std::string& signal, double normalize) -> Projection& {
             ConnectSpec spec;
+            spec.plasticity = PlasticitySpec{plasticity, plasticity_params, signal};
+            spec.normalize = normalize;
             spec.rule = rule;
             spec.weight = weight;
             spec.delay = delay;
@@ -157,6 +164,25 @@ void bind_network(py::module_& m) {
             return net.monitor_state(pop, variable, o);
           },
           kOwnedByParent)
+      .def("monitor_projection",
+           [](Network& net, Projection& proj, const std::string& variable, const std::vector<int64_t>& columns,
+              double interval, int64_t capacity, const std::string& on_full) -> StateMonitor& {
+             StateMonitorOptions o;
+             o.neurons = columns;
+             o.interval = interval;
+             o.capacity = capacity;
+             o.on_full = on_full == "error" ? OnFull::Error : OnFull::Grow;
+             return net.monitor_projection(proj, variable, o);
+           },
+           kOwnedByParent)
+      .def("neuromodulator", &Network::neuromodulator, kOwnedByParent)
+      .def("set_signal", &Network::set_signal)
+      .def("signal", &Network::signal, kOwnedByParent)
+      .def("signal_names", [](const Network& n) {
+        std::vector<std::string> out;
+        for (const auto& s : n.signals()) out.push_back(s->name());
+        return out;
+      })
       .def("steps_in", &Network::steps_in)
       .def("check_inputs", &Network::check_inputs)
       .def("run_steps", &Network::run_steps, py::arg("n_steps"), py::arg("inputs"),

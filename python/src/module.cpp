@@ -14,6 +14,7 @@ PYBIND11_MODULE(_snn, m) {
       PyErr_SetString(PyExc_TypeError, e.what());
     }
   });
+  snn::python::bind_plasticity(m);
   snn::python::bind_network(m);
   snn::python::bind_monitors(m);
 }

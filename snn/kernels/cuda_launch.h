@@ -16,6 +16,8 @@
 #include "snn/kernels/izhikevich_math.h"
 #include "snn/kernels/lif_exp_math.h"
 #include "snn/kernels/lif_math.h"
+#include "snn/kernels/neuromodulated_math.h"
+#include "snn/kernels/stdp_math.h"
 
 #define SNN_CUDA_FUNCTORS_FOR_TYPE(X, T)      \
   X(snn::kernels::LifDeltaStep<T>)            \
@@ -26,7 +28,15 @@
   X(snn::kernels::PoissonStep<T>)             \
   X(snn::kernels::ParrotStep<T>)              \
   X(snn::kernels::SpikeScheduleStep<T>)       \
-  X(snn::kernels::DenseDelayedDelivery<T>)
+  X(snn::kernels::DenseDelayedDelivery<T>)   \
+  X(snn::kernels::TraceUpdate<T>)            \
+  X(snn::kernels::PairStdpStep<T>)           \
+  X(snn::kernels::TripletStdpStep<T>)        \
+  X(snn::kernels::DopamineStdpStep<T>)       \
+  X(snn::kernels::IzhikevichDaStep<T>)       \
+  X(snn::kernels::RewardStdpStep<T>)         \
+  X(snn::kernels::SignalTake<T>)             \
+  X(snn::kernels::SpikeCountInto<T>)
 
 #define SNN_CUDA_FUNCTORS(X)            \
   SNN_CUDA_FUNCTORS_FOR_TYPE(X, float)  \

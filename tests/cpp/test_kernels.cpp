@@ -5,6 +5,7 @@
 #include "helpers.h"
 #include "snn/kernels/izhikevich_math.h"
 #include "snn/kernels/lif_exp_math.h"
+#include "snn/kernels/neuromodulated_math.h"
 #include "snn/kernels/philox_math.h"
 
 using namespace snn;
@@ -209,4 +210,46 @@ TEST(Izhikevich, RegularSpikingMatchesThePublishedLoop) {
   for (size_t i = 0; i < times.size(); ++i) EXPECT_DOUBLE_EQ(times[i], ref_times[i]);
   const at::Tensor trace = vm.values().flatten();
   for (int64_t k = 0; k < trace.numel(); ++k) EXPECT_NEAR(trace[k].item<double>(), ref_v[k + 1], 1e-9) << k;
+}
+
+// ---- dopamine-modulated STDP --------------------------------------------------------------------
+
+TEST(DopamineMath, ClosedFormMatchesBruteForceIntegration) {
+  // dw/dt = c(t) (n(t) - b), c = c0 exp(-t/tau_c), n = n0 exp(-t/tau_n), integrated with classical
+  // Runge-Kutta in 20000 sub-steps (global error ~ (D/20000)^4: far below 1e-10 relative).
+  const double tau_c = 1000.0, tau_n = 200.0;
+  for (double c0 : {0.78, -0.4, 2.5}) {
+    for (double n0 : {0.005, 0.05}) {
+      for (double b : {0.0, 0.003}) {
+        for (double D : {0.1, 7.5, 300.0, 5000.0}) {
+          auto f = [&](double t) { return c0 * std::exp(-t / tau_c) * (n0 * std::exp(-t / tau_n) - b); };
+          const int sub = 20000;
+          const double h = D / sub;
+          double w = 0.0;
+          for (int k = 0; k < sub; ++k) {
+            const double t = k * h;
+            w += h / 6.0 * (f(t) + 4.0 * f(t + h / 2) + f(t + h));  // RK4 for a time-only right-hand side
+          }
+          const double closed = kernels::dopamine_weight_change(c0, n0, D, tau_c, tau_n, b);
+          EXPECT_NEAR(closed, w, 1e-10 * std::abs(w)) << "c0 " << c0 << " n0 " << n0 << " b " << b << " D " << D;
+        }
+      }
+    }
+  }
+}
+
+TEST(DopamineMath, PerStepPropagatorsComposeToTheClosedForm) {
+  // The engine integrates step by step; k steps of h must equal one interval of k h.
+  const double tau_c = 1000.0, tau_n = 200.0, h = 0.1, b = 0.002, c0 = 0.7, n0 = 0.01;
+  const kernels::DopaminePropagators P = kernels::dopamine_propagators(h, tau_c, tau_n);
+  double w = 0.0, c = c0, n = n0;
+  for (int k = 1; k <= 50000; ++k) {
+    w += c * (n * P.w_cn - b * P.w_c);
+    c *= P.decay_c;
+    n *= P.decay_n;
+    if (k % 10000 == 0) {
+      const double closed = kernels::dopamine_weight_change(c0, n0, k * h, tau_c, tau_n, b);
+      EXPECT_NEAR(w, closed, 1e-10 * std::abs(closed)) << k << " steps";
+    }
+  }
 }

@@ -1,0 +1,190 @@
+"""Learning rules, passed as ``net.connect(..., plasticity=snn.STDP(...))``.
+
+Each class takes keyword parameters (validated when the projection is made; changeable later
+through ``projection.plasticity.<name> = value``). Three-factor rules read a neuromodulator signal
+(``signal=``): "dopamine" for DopamineSTDP and IzhikevichDASTDP (events: spikes of populations
+added with ``net.neuromodulator(...)`` plus amounts from ``net.set_signal``), "reward" for MSTDP
+and MSTDPET (a level per batch entry set with ``net.set_signal``). ``help(snn.STDP)`` lists the
+parameters with their defaults, from the C++ rule itself.
+"""
+from typing import Optional
+
+from . import _snn
+
+_CHOICES = {
+    # python keyword: (accepted values, C++ boolean parameter set when the value is the second one)
+    "weight_dependence": (("additive", "multiplicative"), "multiplicative"),
+    "pairing": (("all_to_all", "nearest"), "nearest"),
+    "variant": (("pair", "diehl_cook"), "diehl_cook"),
+}
+
+
+class Rule:
+    """A learning rule and its parameters. Use the subclasses (``snn.STDP`` ...)."""
+
+    rule = ""
+    choices = ()
+
+    def __init__(self, signal: Optional[str] = None, **params):
+        self.signal = signal
+        self.params = {}
+        for name, value in params.items():
+            if name in self.choices:
+                allowed, flag = _CHOICES[name]
+                if value not in allowed:
+                    raise ValueError(f"{type(self).__name__}: {name} must be one of {', '.join(allowed)}, got {value!r}")
+                self.params[flag] = float(value == allowed[1])
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"{type(self).__name__}: parameter {name} must be a number, got {type(value).__name__}")
+            else:
+                self.params[name] = float(value)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"snn.{type(self).__name__}({args})"
+
+
+def _document(cls):
+    rows = ["Parameters (name, default, unit, meaning):"]
+    for name, default, unit, doc in _snn.plasticity_params(cls.rule):
+        rows.append(f"    {name:<18} {default:<10g} {unit or '-':<4} {doc}")
+    cls.__doc__ = (cls.__doc__ or "") + "\n".join("    " + r for r in rows)
+    return cls
+
+
+@_document
+class STDP(Rule):
+    """Pair-based STDP with traces (BindsNET's PostPre / WeightDependentPostPre semantics).
+
+    At a pre spike ``w -= nu_pre * x_post``, at a post spike ``w += nu_post * x_pre`` (traces include
+    this step's spikes), clipped to [w_min, w_max]. Options (keywords):
+    ``weight_dependence="additive" | "multiplicative"`` (LTD x (w - w_min), LTP x (w_max - w)),
+    ``pairing="all_to_all" | "nearest"`` (traces incremented or set to 1),
+    ``variant="pair" | "diehl_cook"`` (Diehl & Cook 2015: post traces of 20 and 40 ms taken before this
+    step's post spike; ``w += nu_post x_pre post2``, ``w -= nu_pre post1``).
+    """
+
+    rule = "STDP"
+    choices = ("weight_dependence", "pairing", "variant")
+
+    def __init__(self, **params):
+        super().__init__(None, **params)
+
+
+@_document
+class TripletSTDP(Rule):
+    """Triplet STDP of Pfister & Gerstner (2006), minimal all-to-all model (defaults: their visual
+    cortex fit). Pre spike: ``w -= o1 (A2_minus + A3_minus r2)``; post spike:
+    ``w += r1 (A2_plus + A3_plus o2)``; traces taken just before the spike.
+    """
+
+    rule = "TripletSTDP"
+
+    def __init__(self, **params):
+        super().__init__(None, **params)
+
+
+@_document
+class DopamineSTDP(Rule):
+    """Dopamine-modulated STDP: NEST ``stdp_dopamine_synapse`` / NESTML ``neuromodulated_stdp``.
+
+    Eligibility c (pairs of pre spikes and post spikes seen after the dendritic ``delay``), dopamine n
+    (each neuromodulator spike adds A_vt / tau_n), ``dw/dt = c (n - b)`` integrated in closed form,
+    weights clipped to [Wmin, Wmax]. Signal: "dopamine" by default (``signal=`` to choose).
+    """
+
+    rule = "DopamineSTDP"
+
+    def __init__(self, signal: str = "dopamine", **params):
+        super().__init__(signal, **params)
+
+
+@_document
+class IzhikevichDASTDP(Rule):
+    """Izhikevich (2007) dopamine-modulated STDP, as in the published code (daspnet.m).
+
+    Eligibility sd from STDP traces (0.1 at a spike, x0.95 per ms, LTD factor 1.5); dopamine DA
+    (x0.995 per ms) plus the signal's amounts; every 10 ms ``w = clip(w + (0.002 + DA) sd)``,
+    ``sd *= 0.99``. Signal: "dopamine" (``net.set_signal("dopamine", 0.5)`` is the published reward).
+    """
+
+    rule = "IzhikevichDASTDP"
+
+    def __init__(self, signal: str = "dopamine", **params):
+        super().__init__(signal, **params)
+
+
+@_document
+class MSTDP(Rule):
+    """Reward-modulated STDP (Florian 2007; BindsNET's MSTDP): ``w += nu r(t) zeta(t - dt)`` with the
+    point eligibility ``zeta = P+ s_post + s_pre P-``. Signal: "reward", one value per batch entry
+    (``net.set_signal("reward", r)``).
+    """
+
+    rule = "MSTDP"
+
+    def __init__(self, signal: str = "reward", **params):
+        super().__init__(signal, **params)
+
+
+@_document
+class MSTDPET(Rule):
+    """Reward-modulated STDP with an eligibility trace (Florian 2007; BindsNET's MSTDPET):
+    ``z <- z exp(-dt/tau_z) + zeta/tau_z``, ``w += nu dt r(t) z``. Signal: "reward".
+    """
+
+    rule = "MSTDPET"
+
+    def __init__(self, signal: str = "reward", **params):
+        super().__init__(signal, **params)
+
+
+# NEST names.
+stdp_synapse = STDP
+stdp_triplet_synapse = TripletSTDP
+stdp_dopamine_synapse = DopamineSTDP
+
+
+class RuleHandle:
+    """The learning rule of a projection: parameters as attributes (``rule.A_vt = -1.0``, validated,
+    effective from the next step), state tensors in ``rule.state``."""
+
+    __slots__ = ("_cpp",)
+
+    def __init__(self, cpp):
+        object.__setattr__(self, "_cpp", cpp)
+
+    @property
+    def rule(self) -> str:
+        return self._cpp.rule
+
+    @property
+    def signal(self) -> str:
+        return self._cpp.signal
+
+    @property
+    def params(self):
+        return {k: self._cpp.param(k) for k in self._cpp.param_names()}
+
+    @property
+    def state(self):
+        return {k: self._cpp.state(k) for k in self._cpp.state_names()}
+
+    def set(self, **params) -> None:
+        self._cpp.set_params({k: float(v) for k, v in params.items()})
+
+    def __getattr__(self, name):
+        cpp = object.__getattribute__(self, "_cpp")
+        if name in cpp.param_names():
+            return cpp.param(name)
+        raise AttributeError(f"{cpp.rule} has no parameter {name!r}; parameters: {', '.join(cpp.param_names())}")
+
+    def __setattr__(self, name, value):
+        if name not in self._cpp.param_names():
+            raise AttributeError(f"{self._cpp.rule} has no parameter {name!r}; parameters: {', '.join(self._cpp.param_names())}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+        self._cpp.set_param(name, float(value))
+
+    def __repr__(self):
+        return f"<{self.rule} rule>"

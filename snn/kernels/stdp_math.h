@@ -1,0 +1,113 @@
+// snn/kernels/stdp_math.h — spike traces and the STDP family on dense [N_pre, N_post] synapses.
+//
+// Traces (one per neuron and batch entry): x <- x decay every step, and at a spike of count s either
+// x <- x + a s (all-to-all pairing) or x <- a (nearest-neighbour pairing: the trace remembers only
+// the latest spike).
+//
+// Pair STDP (BindsNET PostPre / WeightDependentPostPre): after this step's spikes entered the traces,
+//   pre spike of i:   w_ij -= nu_pre  x_post_j  [(w_ij - w_min) if multiplicative]
+//   post spike of j:  w_ij += nu_post x_pre_i   [(w_max - w_ij) if multiplicative]
+// then w is clipped to [w_min, w_max]. For one pre/post pair dt = t_post - t_pre apart this gives
+// nu_post exp(-dt/tau_pre) for dt > 0, -nu_pre exp(dt/tau_post) for dt < 0, nu_post - nu_pre at 0.
+// Diehl & Cook (2015) variant: pre trace (set to 1), post1 (20 ms) and post2 (40 ms) traces; at a pre
+// spike w -= nu_pre post1, at a post spike w += nu_post x_pre post2, both post traces taken before this
+// step's post spike enters them (their Brian code's "post2before").
+//
+// Triplet STDP (Pfister & Gerstner 2006, J. Neurosci. 26:9673), all-to-all traces r1, r2 (pre) and
+// o1, o2 (post), each taken just before this step's spikes enter them:
+//   pre spike:   w -= o1 (A2_minus + A3_minus r2)
+//   post spike:  w += r1 (A2_plus + A3_plus o2)
+//
+// Weights are shared by the batch: the changes of all batch entries are summed (BindsNET's default
+// reduction). Element functors run over k = i N_post + j and skip entries without a synapse.
+#pragma once
+
+#include "snn/kernels/common.h"
+
+namespace snn {
+namespace kernels {
+
+template <typename T>
+SNN_HOST_DEVICE inline T clamp_(T v, T lo, T hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+// One trace per element: decay, then this step's spikes (if `spikes` is given).
+template <typename T>
+struct TraceUpdate {
+  T* x;
+  const T* spikes;  // may be null: decay only
+  T decay;
+  T amount;
+  bool set;  // nearest-neighbour: x <- amount at a spike
+  SNN_HOST_DEVICE void operator()(int64_t k) const {
+    T v = x[k] * decay;
+    if (spikes && spikes[k] != T(0)) v = set ? amount : v + amount * spikes[k];
+    x[k] = v;
+  }
+};
+
+// Shape of a dense projection seen by a synapse sweep.
+struct DenseShape {
+  int64_t n_pre, n_post, batch;
+  SNN_HOST_DEVICE int64_t cells() const { return n_pre * n_post; }
+};
+
+template <typename T>
+struct PairStdpStep {
+  T* w;
+  const T* count;        // synapses per entry; 0: no synapse
+  const T* pre_spikes;   // [B, n_pre]
+  const T* post_spikes;  // [B, n_post]
+  const T* ltd_trace;    // [B, n_post], read at pre spikes
+  const T* ltp_trace;    // [B, n_pre], read at post spikes
+  const T* ltp_factor;   // [B, n_post] or null: second post trace of the Diehl & Cook variant
+  T nu_pre, nu_post, w_min, w_max;
+  bool multiplicative;
+  DenseShape shape;
+  SNN_HOST_DEVICE void operator()(int64_t k) const {
+    if (count[k] == T(0)) return;
+    const int64_t i = k / shape.n_post, j = k % shape.n_post;
+    const T w0 = w[k];
+    T dw = T(0);
+    for (int64_t b = 0; b < shape.batch; ++b) {
+      const T sp = pre_spikes[b * shape.n_pre + i];
+      const T so = post_spikes[b * shape.n_post + j];
+      if (sp != T(0)) dw -= nu_pre * sp * ltd_trace[b * shape.n_post + j] * (multiplicative ? w0 - w_min : T(1));
+      if (so != T(0)) {
+        T f = ltp_trace[b * shape.n_pre + i];
+        if (ltp_factor) f *= ltp_factor[b * shape.n_post + j];
+        dw += nu_post * so * f * (multiplicative ? w_max - w0 : T(1));
+      }
+    }
+    if (dw != T(0)) w[k] = clamp_(w0 + dw, w_min, w_max);
+  }
+};
+
+template <typename T>
+struct TripletStdpStep {
+  T* w;
+  const T* count;
+  const T* pre_spikes;
+  const T* post_spikes;
+  const T* r1;  // [B, n_pre], before this step's pre spikes
+  const T* r2;
+  const T* o1;  // [B, n_post], before this step's post spikes
+  const T* o2;
+  T A2_plus, A3_plus, A2_minus, A3_minus, w_min, w_max;
+  DenseShape shape;
+  SNN_HOST_DEVICE void operator()(int64_t k) const {
+    if (count[k] == T(0)) return;
+    const int64_t i = k / shape.n_post, j = k % shape.n_post;
+    T dw = T(0);
+    for (int64_t b = 0; b < shape.batch; ++b) {
+      const int64_t bi = b * shape.n_pre + i, bj = b * shape.n_post + j;
+      if (pre_spikes[bi] != T(0)) dw -= pre_spikes[bi] * o1[bj] * (A2_minus + A3_minus * r2[bi]);
+      if (post_spikes[bj] != T(0)) dw += post_spikes[bj] * r1[bi] * (A2_plus + A3_plus * o2[bj]);
+    }
+    if (dw != T(0)) w[k] = clamp_(w[k] + dw, w_min, w_max);
+  }
+};
+
+}  // namespace kernels
+}  // namespace snn

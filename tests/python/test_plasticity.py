@@ -1,0 +1,402 @@
+"""Learning rules against published numbers, closed forms and learning tasks.
+
+Spike placement on the grid (h = 0.1 ms unless stated): a spike_generator spike at t is emitted in
+the step ending at t; through a connection of delay d it reaches its target in the step ending at
+t + d, where a parrot re-emits it stamped t + d and an iaf_psc_delta neuron kicked by 9999 mV fires
+stamped t + d. A plastic synapse sees its pre spike when the pre neuron fires and its post spike
+after the dendritic delay (the connection's delay), exactly as NEST's stdp_dopamine_synapse.
+"""
+import math
+
+import pytest
+import torch
+
+import snn
+
+# ---- DopamineSTDP: the NESTML tutorial, experiment A --------------------------------------------
+
+NEST_EXPERIMENT_A = [1.6480278813, 1.4115513181, 1.2613691360, 1.1658251172, 1.1053126687, 1.0668822575,
+                     1.0424757669, 1.0269756261, 1.0171317544, 1.0108692067, 1.0069028455, 1.0043838780]
+
+
+def experiment_a(t_vt, A_vt):
+    """Pre generator 1.0 ms -> parrot (delay 1) -> plastic synapse (delay 0.5) -> iaf_psc_delta kicked
+    by a generator spike at 3.0 ms (weight 9999, delay 1); dopamine generator t_vt -> parrot (delay 1)
+    -> volume transmitter (delay 1). The synapse sees pre at 2.0, post at 4.5, dopamine at t_vt + 2."""
+    net = snn.Network(dt=0.1, dtype=torch.float64)
+    pre_gen = net.add(snn.SpikeGeneratorInput(1, [[1.0]]))
+    pre = net.add(snn.Parrot(1))
+    net.connect(pre_gen, pre, delay=1.0)
+    post_gen = net.add(snn.SpikeGeneratorInput(1, [[3.0]]))
+    post = net.add(snn.iaf_psc_delta(1))
+    net.connect(post_gen, post, weight=9999.0, delay=1.0)
+    da_gen = net.add(snn.SpikeGeneratorInput(1, [[float(t_vt)]]))
+    da = net.add(snn.Parrot(1))
+    net.connect(da_gen, da, delay=1.0)
+    net.neuromodulator("dopamine", da, delay=1.0)
+    syn = net.connect(pre, post, weight=1.0, delay=0.5,
+                      plasticity=snn.DopamineSTDP(tau_plus=10.0, A_vt=A_vt))
+    net.run(10000.0)
+    return syn.weight.item()
+
+
+@pytest.mark.parametrize("A_vt", [1.0, -1.0])
+def test_nestml_tutorial_experiment_a(A_vt):
+    t_vts = [round(4 + k * (5000 - 4) / 11) for k in range(12)]  # round(linspace(4, 5000, 12))
+    for t_vt, nest in zip(t_vts, NEST_EXPERIMENT_A):
+        expected = nest if A_vt > 0 else 2.0 - nest
+        w = experiment_a(t_vt, A_vt)
+        assert abs(w - expected) < 2e-3, (t_vt, w, expected)
+        # With spikes on NEST's grid the agreement is at the precision NEST's numbers are printed in.
+        assert abs(w - expected) < 1e-9, (t_vt, w, expected)
+
+
+# ---- DopamineSTDP: NESTML's comparison case against an event-driven closed form ------------------
+
+def event_driven_dopamine(pre, post_seen, dopa, t_end, A_plus=1.0, A_minus=1.5, tau_plus=20.0, tau_minus=20.0,
+                          tau_c=1000.0, tau_n=200.0, w0=1.0, w_min=0.0, w_max=200.0):
+    """Independent reference: NEST's algorithm, event by event in closed form (no time steps)."""
+    events = sorted([(t, 0) for t in dopa] + [(t, 1) for t in post_seen] + [(t, 2) for t in pre])
+    tau_s = 1.0 / tau_c + 1.0 / tau_n
+    st = dict(w=w0, c=0.0, n=0.0, t=0.0)
+    k_plus, t_plus, k_minus, t_minus = 0.0, 0.0, 0.0, 0.0
+
+    def advance(t1):
+        D = t1 - st["t"]
+        st["w"] = min(max(st["w"] + st["c"] * st["n"] / tau_s * (1 - math.exp(-tau_s * D)), w_min), w_max)
+        st["c"] *= math.exp(-D / tau_c)
+        st["n"] *= math.exp(-D / tau_n)
+        st["t"] = t1
+
+    for t, kind in events:
+        advance(t)
+        if kind == 0:  # dopamine spike
+            st["n"] += 1.0 / tau_n
+        elif kind == 1:  # post spike seen by the synapse: LTP with K+ of strictly earlier pre spikes
+            st["c"] += A_plus * k_plus * math.exp(-(t - t_plus) / tau_plus)
+            k_minus = k_minus * math.exp(-(t - t_minus) / tau_minus) + 1.0
+            t_minus = t
+        else:  # pre spike: LTD with K- of strictly earlier seen post spikes
+            km = k_minus * math.exp(-(t - t_minus) / tau_minus) - (1.0 if t_minus == t else 0.0)
+            st["c"] -= A_minus * km
+            k_plus = k_plus * math.exp(-(t - t_plus) / tau_plus) + 1.0
+            t_plus = t
+    advance(t_end)
+    return st["w"], st["c"], st["n"]
+
+
+def test_nestml_comparison_case():
+    """Pre 1, 11, 21 ms; post 6, 16, 26 ms; dopamine 14, 23 ms; h = 0.1; delay 1 (NESTML's test)."""
+    net = snn.Network(dt=0.1, dtype=torch.float64)
+    g = net.add(snn.SpikeGeneratorInput(1, [[1.0, 11.0, 21.0]]))
+    pre = net.add(snn.Parrot(1))
+    net.connect(g, pre, delay=1.0)
+    pg = net.add(snn.SpikeGeneratorInput(1, [[6.0, 16.0, 26.0]]))
+    post = net.add(snn.LIF(1))
+    net.connect(pg, post, weight=9999.0, delay=1.0)
+    dg = net.add(snn.SpikeGeneratorInput(1, [[14.0, 23.0]]))
+    da = net.add(snn.Parrot(1))
+    net.connect(dg, da, delay=1.0)
+    net.neuromodulator("dopamine", da, delay=1.0)
+    syn = net.connect(pre, post, weight=1.0, delay=1.0, plasticity=snn.DopamineSTDP())
+    net.run(31.0)
+    # As seen by the synapse: pre 2, 12, 22; post 7 + 1, 17 + 1, 27 + 1; dopamine 15 + 1, 24 + 1.
+    w, c, n = event_driven_dopamine([2.0, 12.0, 22.0], [8.0, 18.0, 28.0], [16.0, 25.0], 31.0)
+    assert abs(syn.weight.item() - w) < 1e-6
+    assert abs(syn.state["c"].item() - c) < 1e-6 and abs(syn.state["n"].item() - n) < 1e-6
+    # NEST 3.10's numbers for the same case (models.md).
+    assert syn.weight.item() == pytest.approx(0.9592841695, abs=1e-9)
+    assert syn.state["c"].item() == pytest.approx(0.1967672132, abs=1e-9)
+    assert syn.state["n"].item() == pytest.approx(0.0094909451, abs=1e-9)
+
+
+def test_dopamine_parameters_change_between_runs_and_baseline():
+    """A_vt flipped between chunks (as the NESTML tutorial does); b > 0 depresses eligible synapses."""
+    net = snn.Network(dt=0.1, dtype=torch.float64)
+    g = net.add(snn.SpikeGeneratorInput(1, [[1.0]]))
+    pre = net.add(snn.Parrot(1))
+    net.connect(g, pre)
+    pg = net.add(snn.SpikeGeneratorInput(1, [[3.0]]))
+    post = net.add(snn.LIF(1))
+    net.connect(pg, post, weight=9999.0)
+    da = net.add(snn.SpikeGeneratorInput(1, [[10.0, 510.0]]))
+    net.neuromodulator("dopamine", da)
+    syn = net.connect(pre, post, delay=0.5, plasticity=snn.DopamineSTDP(A_vt=1.0))
+    net.run(500.0)
+    up = syn.weight.item()
+    assert up > 1.0
+    syn.plasticity.A_vt = -1.0
+    net.run(500.0)
+    assert syn.weight.item() < up
+    with pytest.raises(ValueError, match="tau_c must be > 0 ms, got -1"):
+        syn.plasticity.tau_c = -1.0
+    assert syn.plasticity.tau_c == 1000.0
+
+
+# ---- pair STDP ----------------------------------------------------------------------------------
+
+def pair_protocol(delta_t, rule, pairs=1, period=200.0, w0=0.5):
+    """One pre and one post spike delta_t = t_post - t_pre apart (repeated `pairs` times, `period` ms
+    apart). The pre neuron is a parrot; the post neuron an iaf_psc_delta kicked by a generator (the
+    weak plastic synapse cannot make it fire)."""
+    net = snn.Network(dt=0.1, dtype=torch.float64)
+    t0 = 60.0
+    pre_t = [round(t0 + k * period, 1) for k in range(pairs)]
+    # Generator spikes reach the parrot and the kicked neuron one step (0.1 ms) later.
+    gen_t = [round(t - 0.1, 1) for t in pre_t]
+    kick_t = [round(t + delta_t - 0.1, 1) for t in pre_t]
+    gp = net.add(snn.SpikeGeneratorInput(1, [gen_t]))
+    go = net.add(snn.SpikeGeneratorInput(1, [kick_t]))
+    pre = net.add(snn.Parrot(1))
+    post = net.add(snn.LIF(1, t_ref=0.1))
+    net.connect(gp, pre)
+    net.connect(go, post, weight=1e4)
+    syn = net.connect(pre, post, weight=w0, delay=0.1, plasticity=rule)
+    post_spikes = net.monitor(post)
+    net.run(round(t0 + pairs * period + 100.0, 1))
+    assert len(post_spikes.events()) == pairs
+    return syn.weight.item() - w0
+
+
+def test_pair_stdp_window_matches_exponential():
+    nu_pre, nu_post, tau_pre, tau_post = 0.01, 0.02, 20.0, 30.0
+    rule = dict(nu_pre=nu_pre, nu_post=nu_post, tau_pre=tau_pre, tau_post=tau_post)
+    for dt in [-50.0, -31.5, -20.0, -5.0, -0.1, 0.0, 0.1, 5.0, 20.0, 33.3, 50.0]:
+        dw = pair_protocol(dt, snn.STDP(**rule))
+        if dt > 0:
+            expected = nu_post * math.exp(-dt / tau_pre)
+        elif dt < 0:
+            expected = -nu_pre * math.exp(dt / tau_post)
+        else:
+            expected = nu_post - nu_pre  # both traces hold this step's spikes (BindsNET's order)
+        assert dw == pytest.approx(expected, rel=1e-9, abs=1e-15), dt
+
+
+def test_pair_stdp_multiplicative_bounds_and_nearest_pairing():
+    # Weight dependence: LTP scaled by (w_max - w), LTD by (w - w_min).
+    dw = pair_protocol(10.0, snn.STDP(nu_post=0.1, w_min=0.0, w_max=1.0, weight_dependence="multiplicative"), w0=0.8)
+    assert dw == pytest.approx(0.1 * math.exp(-0.5) * 0.2, rel=1e-9)
+    dw = pair_protocol(-10.0, snn.STDP(nu_pre=0.1, w_min=0.0, w_max=1.0, weight_dependence="multiplicative"), w0=0.8)
+    assert dw == pytest.approx(-0.1 * math.exp(-0.5) * 0.8, rel=1e-9)
+    # Clipping: many potentiating pairs saturate at w_max.
+    assert pair_protocol(5.0, snn.STDP(nu_post=0.2, w_max=0.9), pairs=10, period=100.0) == pytest.approx(0.4)
+    # Nearest-neighbour: two pre spikes before one post count once (the trace is reset to 1).
+    def two_pre_one_post(pairing):
+        net = snn.Network(dt=0.1, dtype=torch.float64)
+        gp = net.add(snn.SpikeGeneratorInput(1, [[9.9, 14.9]]))  # the parrot fires at 10 and 15
+        go = net.add(snn.SpikeGeneratorInput(1, [[19.9]]))  # the post neuron fires at 20
+        pre, post = net.add(snn.Parrot(1)), net.add(snn.LIF(1))
+        net.connect(gp, pre)
+        net.connect(go, post, weight=1e4)
+        syn = net.connect(pre, post, weight=0.0, delay=0.1, plasticity=snn.STDP(nu_pre=0.0, nu_post=1.0, pairing=pairing))
+        net.run(40.0)
+        return syn.weight.item()
+    assert two_pre_one_post("all_to_all") == pytest.approx(math.exp(-10 / 20) + math.exp(-5 / 20))
+    assert two_pre_one_post("nearest") == pytest.approx(math.exp(-5 / 20))
+
+
+def test_diehl_cook_variant():
+    """Pre at 10, post at 15 (one pair): w += nu_post x_pre(15) x post2 before the spike (0: no
+    earlier post spike) -> no change; a second post at 25 sees post2 = exp(-10/40) and
+    x_pre = exp(-15/20); a pre at 30 depresses by nu_pre post1(30) = nu_pre exp(-5/20)."""
+    net = snn.Network(dt=0.1, dtype=torch.float64)
+    gp = net.add(snn.SpikeGeneratorInput(1, [[9.9, 29.9]]))  # pre fires at 10 and 30
+    go = net.add(snn.SpikeGeneratorInput(1, [[14.9, 24.9]]))  # post fires at 15 and 25
+    pre, post = net.add(snn.Parrot(1)), net.add(snn.LIF(1))
+    net.connect(gp, pre)
+    net.connect(go, post, weight=1e4)
+    syn = net.connect(pre, post, weight=0.5, delay=0.1,
+                      plasticity=snn.STDP(nu_pre=1e-2, nu_post=0.1, w_min=0.0, w_max=1.0, variant="diehl_cook"))
+    net.run(50.0)
+    expected = 0.5 + 0.1 * math.exp(-15 / 20) * math.exp(-10 / 40) - 1e-2 * math.exp(-5 / 20)
+    assert syn.weight.item() == pytest.approx(expected, rel=1e-9)
+
+
+# ---- triplet STDP -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("delta_t", [10.0, -10.0])
+def test_triplet_frequency_dependence(delta_t):
+    """Pfister & Gerstner's frequency protocol (Sjostrom et al. 2001): 60 pairings at rho Hz. The
+    minimal model gives depression for post-before-pre pairs at low rates and potentiation for both
+    orders at high rates."""
+    low = pair_protocol(delta_t, snn.TripletSTDP(), pairs=60, period=1000.0)  # 1 Hz
+    high = pair_protocol(delta_t, snn.TripletSTDP(), pairs=60, period=20.0)  # 50 Hz
+    assert high > 0 and high > low + 0.1
+    if delta_t < 0:
+        # Only the pair term acts at 1 Hz: 60 x A2_minus exp(-10 / tau_minus).
+        assert low == pytest.approx(-60 * 7.1e-3 * math.exp(-10 / 33.7), rel=1e-6)
+    else:
+        assert abs(low) < 1e-3
+
+
+# ---- reward-modulated STDP (MSTDP, MSTDPET) -----------------------------------------------------
+
+def reward_task(rule, seed, rewarded=True, trials=30):
+    """Reward 1 when the target neuron fires while input pattern A (inputs 0-9 at 50 Hz) is shown;
+    nothing for pattern B (inputs 10-19). Returns the target's mean spike count per 100 ms
+    presentation of A and of B, before and after training (learning off), and the weights."""
+    net = snn.Network(dt=1.0, seed=seed)
+    x = net.add(snn.PoissonInput(20), name="x")
+    y = net.add(snn.LIF(1), name="y")
+    syn = net.connect(x, y, weight=2.5, plasticity=rule)
+    A = torch.zeros(20)
+    A[:10] = 50.0
+    B = torch.zeros(20)
+    B[10:] = 50.0
+
+    def response(rates, shows=20):
+        net.eval()
+        spikes = net.monitor(y)
+        for _ in range(shows):
+            net.run(100.0, inputs={"x": rates})
+            net.reset_state()
+        net.train()
+        return spikes.num_events / shows
+
+    before = (response(A), response(B))
+    w0 = syn.weight.clone()
+    for trial in range(trials):
+        pattern_a = trial % 2 == 0
+        for _ in range(100):
+            net.step(inputs={"x": A if pattern_a else B})
+            fired = y.spikes.item() > 0
+            net.set_signal("reward", 1.0 if (rewarded and pattern_a and fired) else 0.0)
+        net.set_signal("reward", 0.0)
+        net.reset_state()
+    after = (response(A), response(B))
+    return before, after, w0, syn.weight.clone()
+
+
+@pytest.mark.parametrize("rule", [snn.MSTDP(nu=0.05, w_min=0.0, w_max=10.0), snn.MSTDPET(nu=1.0, w_min=0.0, w_max=10.0)],
+                         ids=["MSTDP", "MSTDPET"])
+def test_reward_modulated_stdp_learns_the_rewarded_pattern(rule):
+    for seed in range(5):
+        (a0, b0), (a1, b1), w0, w1 = reward_task(rule, seed)
+        assert a1 > 2.0 * a0 + 1.0, f"seed {seed}: response to A {a0} -> {a1}"
+        assert torch.equal(w1[10:], w0[10:]), f"seed {seed}: B's synapses changed"
+        assert b1 < a1 / 2, f"seed {seed}: response to B {b0} -> {b1}, A {a1}"
+        assert (w1[:10] > w0[:10]).all()
+
+
+@pytest.mark.parametrize("rule", [snn.MSTDP(nu=0.05), snn.MSTDPET(nu=1.0)], ids=["MSTDP", "MSTDPET"])
+def test_reward_modulated_stdp_without_reward_changes_nothing(rule):
+    _, _, w0, w1 = reward_task(rule, 0, rewarded=False)
+    assert torch.equal(w0, w1)
+
+
+# ---- Izhikevich DA-STDP -------------------------------------------------------------------------
+
+def test_izhikevich_dastdp_applies_eligibility_every_10_ms():
+    """The pre parrot fires at 11 ms and its spike arrives at the synapse 1 ms later (12 ms); the post
+    neuron fires at 15 ms: sd = x_pre(15) = 0.1 x 0.95^3. Dopamine 0.5 in the step ending at 20 ms.
+    Applications at 20, 30, 40 ms: w += (0.002 + DA) sd, then sd *= 0.99."""
+    net = snn.Network(dt=1.0, dtype=torch.float64)
+    gp = net.add(snn.SpikeGeneratorInput(1, [[10.0]]))
+    go = net.add(snn.SpikeGeneratorInput(1, [[14.0]]))
+    pre, post = net.add(snn.Parrot(1)), net.add(snn.LIF(1, t_ref=1.0))
+    net.connect(gp, pre, delay=1.0)
+    net.connect(go, post, weight=1e4, delay=1.0)
+    syn = net.connect(pre, post, weight=1.0, delay=1.0, plasticity=snn.IzhikevichDASTDP())
+    net.run(19.0)
+    net.set_signal("dopamine", 0.5)  # counted in the step ending at 20 ms
+    net.run(21.0)
+    sd = 0.1 * 0.95 ** 3
+    w = 1.0
+    da = 0.0
+    for t in range(16, 41):
+        da = da * 0.995 + (0.5 if t == 20 else 0.0)
+        if t % 10 == 0:
+            w = min(max(w + (0.002 + da) * sd, 0.0), 4.0)
+            sd *= 0.99
+    assert syn.weight.item() == pytest.approx(w, rel=1e-12)
+    assert syn.state["sd"].item() == pytest.approx(sd, rel=1e-12)
+
+
+# ---- normalisation, monitors, learning switch, errors -------------------------------------------
+
+def test_normalization_before_each_run_and_weight_monitor():
+    net = snn.Network(dt=1.0, seed=1)
+    x = net.add(snn.PoissonInput(50, rate=30.0))
+    y = net.add(snn.LIF(4))
+    syn = net.connect(x, y, weight=snn.init.uniform(0.0, 0.3), normalize=7.8,
+                      plasticity=snn.STDP(nu_pre=1e-3, nu_post=1e-2, w_min=0.0, w_max=1.0))
+    wm = net.monitor(syn, "weight", synapses=[(0, 0), (3, 2)], interval=5.0)
+    net.run(1.0)
+    # normalised at the start of the run, then one step of learning
+    assert torch.allclose(syn.weight.sum(0), torch.full((4,), 7.8), atol=0.05)
+    net.run(99.0)
+    syn.normalize(7.8)
+    assert torch.allclose(syn.weight.sum(0), torch.full((4,), 7.8), atol=1e-5)
+    values = wm.values()
+    assert values.shape == (20, 1, 2) and torch.allclose(wm.times()[:2], torch.tensor([5.0, 10.0], dtype=torch.float64))
+    xm = net.monitor(syn, "x_pre", neurons=[0, 1])
+    net.run(3.0)
+    assert xm.values().shape == (3, 1, 2)
+
+
+def test_learning_switch_per_projection_and_network():
+    net = snn.Network(dt=1.0, seed=2)
+    x = net.add(snn.PoissonInput(30, rate=100.0))
+    y = net.add(snn.LIF(5, I_e=400.0))
+    syn = net.connect(x, y, weight=1.0, plasticity=snn.STDP(nu_pre=1e-3, nu_post=1e-3))
+    w0 = syn.weight.clone()
+    syn.learning = False
+    net.run(100.0)
+    assert torch.equal(syn.weight, w0)
+    net.train()
+    assert syn.learning
+    net.run(100.0)
+    assert not torch.equal(syn.weight, w0)
+    net.eval()
+    w1 = syn.weight.clone()
+    net.run(100.0)
+    assert torch.equal(syn.weight, w1)
+
+
+def test_plasticity_errors_leave_the_network_unchanged():
+    net = snn.Network(dt=0.1, batch_size=2)
+    a = net.add(snn.LIF(3), name="a")
+    b = net.add(snn.LIF(3), name="b")
+    cases = [
+        (dict(plasticity=snn.STDP(tau_pre=0.0)), "tau_pre must be > 0 ms, got 0"),
+        (dict(plasticity=snn.STDP(w_min=1.0, w_max=0.5)), "w_min must be <= w_max"),
+        (dict(plasticity=snn.STDP(weight_dependence="multiplicative")), "multiplicative form needs finite"),
+        (dict(plasticity=snn.DopamineSTDP(Wmin=5.0, Wmax=1.0)), "Wmin must be <= Wmax"),
+        (dict(plasticity=snn.DopamineSTDP(tau_n=-2.0)), "tau_n must be > 0 ms, got -2"),
+        (dict(plasticity=snn.DopamineSTDP(), delay=snn.init.uniform(0.1, 1.0)), "per-synapse delays"),
+        (dict(plasticity=snn.IzhikevichDASTDP(interval=0.25)), "interval 0.25 ms is not a multiple of dt"),
+        (dict(plasticity=snn.STDP(taup=1.0)), "no parameter 'taup'"),
+    ]
+    for kwargs, match in cases:
+        with pytest.raises(ValueError, match=match):
+            net.connect(a, b, **kwargs)
+    assert net.projections == [] and net.signals == []
+    with pytest.raises(ValueError, match="weight_dependence must be one of additive, multiplicative"):
+        snn.STDP(weight_dependence="soft")
+    with pytest.raises(TypeError, match="plasticity must be a rule"):
+        net.connect(a, b, plasticity="STDP")
+    # Sources take no synaptic input.
+    x = net.add(snn.PoissonInput(3), name="x")
+    with pytest.raises(ValueError, match="spike source and takes no synaptic input"):
+        net.connect(a, x)
+    # Signals.
+    net.connect(a, b, plasticity=snn.MSTDP())
+    assert net.signals == ["reward"]
+    with pytest.raises(ValueError, match="no signal named 'dopa'; signals: reward"):
+        net.set_signal("dopa", 1.0)
+    with pytest.raises(ValueError, match=r"value has shape \[3\]; expected a scalar or \[2\]"):
+        net.set_signal("reward", torch.ones(3))
+    with pytest.raises(ValueError, match="level.*spikes cannot feed it"):
+        net.neuromodulator("reward", a)
+    with pytest.raises(ValueError, match="reads 'reward' as events"):
+        net.connect(a, b, plasticity=snn.DopamineSTDP(signal="reward"))
+    other = snn.Network(dt=0.1, batch_size=2)
+    z = other.add(snn.LIF(3))
+    with pytest.raises(ValueError, match="neuromodulator source.*belongs to another network"):
+        net.neuromodulator("dopamine", z)
+    with pytest.raises(ValueError, match="delay must be a multiple of dt"):
+        net.neuromodulator("dopamine", a, delay=0.05)
+    assert net.signals == ["reward"]
+    net.set_signal("reward", torch.tensor([1.0, -1.0]))
+    net.step()
+    assert torch.equal(net.signal("reward"), torch.tensor([1.0, -1.0]))
