@@ -24,7 +24,7 @@ from . import init
 from ._snn import MonitorFullError
 from .models import (AdaptiveLIF, Izhikevich, LIF, LIFExp, Model, Parrot, PoissonInput, SpikeGeneratorInput,
                      iaf_psc_delta, iaf_psc_exp, izhikevich, parrot_neuron, poisson_generator, spike_generator)
-from .network import Network, Population, Projection, SpikeEvents, SpikeMonitor, StateMonitor
+from .network import Network, Population, Projection, SpikeEvents, SpikeMonitor, StateMonitor, WeightMonitor
 from .plasticity import (MSTDP, MSTDPET, DopamineSTDP, IzhikevichDASTDP, STDP, TripletSTDP, stdp_dopamine_synapse,
                          stdp_synapse, stdp_triplet_synapse)
 
@@ -39,6 +39,6 @@ def cuda_built() -> bool:
 __all__ = [
     "DopamineSTDP", "IzhikevichDASTDP", "MSTDP", "MSTDPET", "Projection", "STDP", "TripletSTDP", "stdp_dopamine_synapse",
     "stdp_synapse", "stdp_triplet_synapse", "AdaptiveLIF", "Izhikevich", "LIF", "LIFExp", "Model", "MonitorFullError", "Network", "Parrot", "PoissonInput",
-    "Population", "SpikeEvents", "SpikeGeneratorInput", "SpikeMonitor", "StateMonitor", "cuda_built", "iaf_psc_delta",
+    "Population", "SpikeEvents", "SpikeGeneratorInput", "SpikeMonitor", "StateMonitor", "WeightMonitor", "cuda_built", "iaf_psc_delta",
     "iaf_psc_exp", "init", "izhikevich", "parrot_neuron", "poisson_generator", "spike_generator",
 ]

@@ -237,6 +237,11 @@ class StateMonitor:
         return f"<StateMonitor of '{self.owner.name}.{self.variable}': {self.num_samples} samples>"
 
 
+class WeightMonitor(StateMonitor):
+    """Records chosen synapses' weights over time (NEST's weight_recorder), sampled every ``interval``
+    ms into memory reserved per run. ``values()`` is [T, 1, len(synapses)]."""
+
+
 class Projection:
     """Connections from one population to another (returned by ``Network.connect``).
 
@@ -538,7 +543,8 @@ class Network:
             cols = [] if neurons is None else [_integer(i, "neurons[i]") for i in neurons]
         iv = 0.0 if interval is None else _number(interval, "interval")
         cap = -1 if capacity is None else _integer(capacity, "capacity")
-        mon = StateMonitor(self._net.monitor_projection(proj._cpp, what, cols, iv, cap, on_full), proj)
+        cls = WeightMonitor if what == "weight" else StateMonitor
+        mon = cls(self._net.monitor_projection(proj._cpp, what, cols, iv, cap, on_full), proj)
         self._monitors.append(mon)
         return mon
 

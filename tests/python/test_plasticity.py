@@ -328,6 +328,7 @@ def test_normalization_before_each_run_and_weight_monitor():
     syn.normalize(7.8)
     assert torch.allclose(syn.weight.sum(0), torch.full((4,), 7.8), atol=1e-5)
     values = wm.values()
+    assert isinstance(wm, snn.WeightMonitor)
     assert values.shape == (20, 1, 2) and torch.allclose(wm.times()[:2], torch.tensor([5.0, 10.0], dtype=torch.float64))
     xm = net.monitor(syn, "x_pre", neurons=[0, 1])
     net.run(3.0)
