@@ -40,8 +40,19 @@ class DeviceScope {
 // and large ones split across threads.
 constexpr int64_t kCpuGrain = 16384;
 
+// CPU only (functors that exist only for the CPU, e.g. sorted-order delivery).
 template <class F>
-void for_each(const c10::Device& device, int64_t n, const F& f) {
+void for_each_cpu(int64_t n, const F& f, int64_t grain = kCpuGrain) {
+  if (n <= 0) return;
+  at::parallel_for(0, n, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k) f(k);
+  });
+}
+
+// `grain`: elements per CPU task; lower it for functors whose elements are expensive (a row of
+// synapses) so that they still spread over the threads.
+template <class F>
+void for_each(const c10::Device& device, int64_t n, const F& f, int64_t grain = kCpuGrain) {
   if (n <= 0) return;
   if (device.is_cuda()) {
 #if defined(SNN_CUDA_RUNTIME)
@@ -51,9 +62,7 @@ void for_each(const c10::Device& device, int64_t n, const F& f) {
 #endif
     return;
   }
-  at::parallel_for(0, n, kCpuGrain, [&](int64_t begin, int64_t end) {
-    for (int64_t k = begin; k < end; ++k) f(k);
-  });
+  for_each_cpu(n, f, grain);
 }
 
 }  // namespace backend

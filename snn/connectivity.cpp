@@ -4,17 +4,22 @@
 // fixed_outdegree, pairwise_bernoulli, fixed_total_number, with allow_autapses / allow_multapses.
 // Random choices use the counter-based generator (snn/kernels/philox_math.h) on the host, keyed by
 // the network seed and the projection's stream, so connectivity is the same on every device.
-// Synapse s (in the rule's order) draws its weight and delay with index s: all_to_all and
-// pairwise_bernoulli number synapse (i, j) as i * N_post + j; the other rules number them in the
-// order they are made (fixed_indegree: target by target; fixed_outdegree: source by source).
+//
+// A rule enumerates its synapses in a fixed order (all_to_all and pairwise_bernoulli: row by row,
+// synapse (i, j) numbered i N_post + j; the other rules in the order they are drawn: fixed_indegree
+// target by target, fixed_outdegree source by source). Synapse s draws its weight and delay with
+// index s, so dense and sparse storage of one rule hold the same synapses with the same values.
+// Enumeration replays the generator, so sparse storage is built in two passes (count per row, then
+// fill) without materialising N_pre x N_post or a list of synapses on the way.
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <numeric>
 #include <vector>
 
 #include "snn/errors.h"
-#include "snn/kernels/delivery_math.h"
 #include "snn/kernels/philox_math.h"
 #include "snn/population.h"
 #include "snn/projection.h"
@@ -101,6 +106,9 @@ class Values {
     data_ = host_.data_ptr<double>();
   }
 
+  bool constant() const { return init_.kind == Init::Kind::Constant; }
+  bool drawn() const { return init_.kind != Init::Kind::Constant && init_.kind != Init::Kind::Tensor; }
+
   double operator()(int64_t s, int64_t i, int64_t j) const {
     switch (init_.kind) {
       case Init::Kind::Constant: return init_.a;
@@ -136,7 +144,7 @@ class Values {
 
 // Delay in ms -> steps. Constants and tensors must lie on the grid; drawn delays are rounded to the
 // nearest step (as NEST rounds delays to the resolution). Either way at least one step.
-int64_t delay_steps(double d_ms, double dt, bool drawn, const char* what) {
+int32_t delay_steps(double d_ms, double dt, bool drawn, const char* what) {
   const double steps = d_ms / dt;
   const int64_t rounded = std::llround(steps);
   if (!drawn && std::abs(steps - static_cast<double>(rounded)) > 1e-9 * std::max(1.0, std::abs(steps))) {
@@ -147,180 +155,289 @@ int64_t delay_steps(double d_ms, double dt, bool drawn, const char* what) {
     throw_value_error(what, " must be at least one step (dt = ", dt, " ms), got ", d_ms, " ms",
                       drawn ? " (drawn from the delay distribution: clip it to >= dt)" : "");
   }
-  return rounded;
+  if (rounded > std::numeric_limits<int32_t>::max()) throw_value_error(what, " of ", d_ms, " ms is too long");
+  return static_cast<int32_t>(rounded);
 }
 
-struct Dense {
-  std::vector<double> weight;
-  std::vector<int32_t> count;  // synapses per entry
-  std::vector<int32_t> delay;  // steps; 0 where no synapse
-};
-
-}  // namespace
-
-std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population& post, const ConnectSpec& spec,
-                                                     double dt, uint64_t seed, uint32_t stream) {
-  const int64_t n_pre = pre.size(), n_post = post.size();
-  const bool same = &pre == &post;
-  const std::string& rule = spec.rule;
-  check_init(spec.weight, "weight");
-  if (!spec.delay.one_step) check_init(spec.delay, "delay");
-
-  // Candidate sources per target (and targets per source) once autapses are excluded.
-  const int64_t pre_choices = (same && !spec.autapses) ? n_pre - 1 : n_pre;
-  const int64_t post_choices = (same && !spec.autapses) ? n_post - 1 : n_post;
-
-  // ---- which synapses ----
-  std::vector<int64_t> src, dst;  // the synapse list, for the listed rules
-  bool listed = true;
-  HostRng rng(seed, stream);
-  auto needs = [&](bool ok, const std::string& msg) {
-    if (!ok) throw ValueError("connect(" + pre.name() + " -> " + post.name() + ", '" + rule + "'): " + msg);
-  };
-  if (rule == "one_to_one") {
-    needs(n_pre == n_post, cat("one_to_one needs equal sizes, got ", n_pre, " and ", n_post));
-    for (int64_t i = 0; i < n_pre; ++i) {
-      if (same && !spec.autapses) continue;
-      src.push_back(i);
-      dst.push_back(i);
+// The synapses of a connection rule, enumerated in the rule's order.
+class Enumerator {
+ public:
+  Enumerator(const ConnectSpec& spec, const Population& pre, const Population& post, uint64_t seed, uint32_t stream)
+      : spec_(spec), n_pre_(pre.size()), n_post_(post.size()), same_(&pre == &post), seed_(seed), stream_(stream) {
+    const std::string& rule = spec.rule;
+    auto needs = [&](bool ok, const std::string& msg) {
+      if (!ok) throw ValueError("connect(" + pre.name() + " -> " + post.name() + ", '" + rule + "'): " + msg);
+    };
+    const int64_t pre_choices = no_self() ? n_pre_ - 1 : n_pre_;
+    const int64_t post_choices = no_self() ? n_post_ - 1 : n_post_;
+    if (rule == "one_to_one") {
+      needs(n_pre_ == n_post_, cat("one_to_one needs equal sizes, got ", n_pre_, " and ", n_post_));
+      expected_ = no_self() ? 0 : n_pre_;
+    } else if (rule == "all_to_all") {
+      by_rows_ = true;
+      expected_ = no_self() ? n_pre_ * (n_post_ - 1) : n_pre_ * n_post_;
+    } else if (rule == "pairwise_bernoulli") {
+      by_rows_ = true;
+      needs(spec.p >= 0.0 && spec.p <= 1.0, cat("p must be in [0, 1], got ", spec.p));
+      expected_ = static_cast<int64_t>(spec.p * static_cast<double>(n_pre_ * n_post_));
+      known_ = false;
+    } else if (rule == "fixed_indegree" || rule == "fixed_outdegree") {
+      const bool in = rule == "fixed_indegree";
+      const int64_t K = in ? spec.indegree : spec.outdegree;
+      const char* arg = in ? "indegree" : "outdegree";
+      const int64_t choices = in ? pre_choices : post_choices;
+      needs(K >= 0, cat(arg, " must be given and >= 0, got ", K));
+      needs(spec.multapses || K <= choices, cat(arg, " ", K, " exceeds the ", choices, " possible partners without multapses"));
+      needs(K == 0 || choices > 0, cat("no possible partners for ", arg, " ", K));
+      expected_ = K * (in ? n_post_ : n_pre_);
+    } else if (rule == "fixed_total_number") {
+      needs(spec.N >= 0, cat("N must be given and >= 0, got ", spec.N));
+      const int64_t possible = n_pre_ * post_choices;
+      needs(spec.multapses || spec.N <= possible, cat("N ", spec.N, " exceeds the ", possible, " possible pairs without multapses"));
+      expected_ = spec.N;
+    } else {
+      throw_value_error("unknown connection rule '", rule,
+                        "'; rules: one_to_one, all_to_all, fixed_indegree, fixed_outdegree, pairwise_bernoulli, fixed_total_number");
     }
-  } else if (rule == "all_to_all" || rule == "pairwise_bernoulli") {
-    listed = false;
-    if (rule == "pairwise_bernoulli") needs(spec.p >= 0.0 && spec.p <= 1.0, cat("p must be in [0, 1], got ", spec.p));
-  } else if (rule == "fixed_indegree" || rule == "fixed_outdegree") {
+  }
+
+  // Row-by-row rules (all_to_all, pairwise_bernoulli): rows can be enumerated independently.
+  bool by_rows() const { return by_rows_; }
+  // Number of synapses (exact unless pairwise_bernoulli, where it is the expectation).
+  int64_t expected() const { return expected_; }
+  bool count_known() const { return known_; }
+
+  // Row rules: visit(s, i, j) for the synapses of row i, j ascending.
+  template <class F>
+  void visit_row(int64_t i, F&& visit) const {
+    const bool bernoulli = spec_.rule == "pairwise_bernoulli";
+    for (int64_t j = 0; j < n_post_; ++j) {
+      if (no_self() && i == j) continue;
+      const int64_t s = i * n_post_ + j;
+      if (bernoulli && !(kernels::uniform2(kernels::random_words(seed_, stream_, 1, static_cast<uint64_t>(s))).u0 < spec_.p)) {
+        continue;
+      }
+      visit(s, i, j);
+    }
+  }
+
+  // Listed rules: visit(s, i, j) for every synapse, s = 0, 1, ... (replays the same draws every call).
+  template <class F>
+  void visit_all(F&& visit) const {
+    const std::string& rule = spec_.rule;
+    int64_t s = 0;
+    if (rule == "one_to_one") {
+      if (!no_self()) {
+        for (int64_t i = 0; i < n_pre_; ++i) visit(s++, i, i);
+      }
+      return;
+    }
+    HostRng rng(seed_, stream_);
+    if (rule == "fixed_total_number") {
+      std::vector<uint8_t> taken(static_cast<size_t>(spec_.multapses ? 0 : n_pre_ * n_post_), 0);
+      while (s < spec_.N) {
+        const int64_t i = rng.below(n_pre_), j = rng.below(n_post_);
+        if (no_self() && i == j) continue;
+        if (!spec_.multapses) {
+          if (taken[i * n_post_ + j]) continue;
+          taken[i * n_post_ + j] = 1;
+        }
+        visit(s++, i, j);
+      }
+      return;
+    }
     const bool in = rule == "fixed_indegree";
-    const int64_t K = in ? spec.indegree : spec.outdegree;
-    const char* arg = in ? "indegree" : "outdegree";
-    const int64_t choices = in ? pre_choices : post_choices;
-    const int64_t owners = in ? n_post : n_pre;
-    needs(K >= 0, cat(arg, " must be given and >= 0, got ", K));
-    needs(spec.multapses || K <= choices,
-          cat(arg, " ", K, " exceeds the ", choices, " possible partners without multapses"));
-    needs(K == 0 || choices > 0, cat("no possible partners for ", arg, " ", K));
-    std::vector<uint8_t> taken(static_cast<size_t>(in ? n_pre : n_post), 0);
+    const int64_t K = in ? spec_.indegree : spec_.outdegree;
+    const int64_t owners = in ? n_post_ : n_pre_, partners = in ? n_pre_ : n_post_;
+    std::vector<uint8_t> taken(static_cast<size_t>(partners), 0);
     std::vector<int64_t> chosen;
     for (int64_t o = 0; o < owners; ++o) {
       chosen.clear();
       while (static_cast<int64_t>(chosen.size()) < K) {
-        const int64_t c = rng.below(in ? n_pre : n_post);
-        if (same && !spec.autapses && c == o) continue;
-        if (!spec.multapses) {
+        const int64_t c = rng.below(partners);
+        if (no_self() && c == o) continue;
+        if (!spec_.multapses) {
           if (taken[c]) continue;
           taken[c] = 1;
         }
         chosen.push_back(c);
       }
       for (int64_t c : chosen) {
-        if (!spec.multapses) taken[c] = 0;
-        src.push_back(in ? c : o);
-        dst.push_back(in ? o : c);
-      }
-    }
-  } else if (rule == "fixed_total_number") {
-    needs(spec.N >= 0, cat("N must be given and >= 0, got ", spec.N));
-    const int64_t possible = n_pre * post_choices;
-    needs(spec.multapses || spec.N <= possible, cat("N ", spec.N, " exceeds the ", possible, " possible pairs without multapses"));
-    std::vector<uint8_t> taken(static_cast<size_t>(spec.multapses ? 0 : n_pre * n_post), 0);
-    while (static_cast<int64_t>(src.size()) < spec.N) {
-      const int64_t i = rng.below(n_pre), j = rng.below(n_post);
-      if (same && !spec.autapses && i == j) continue;
-      if (!spec.multapses) {
-        if (taken[i * n_post + j]) continue;
-        taken[i * n_post + j] = 1;
-      }
-      src.push_back(i);
-      dst.push_back(j);
-    }
-  } else {
-    throw_value_error("unknown connection rule '", rule,
-                      "'; rules: one_to_one, all_to_all, fixed_indegree, fixed_outdegree, pairwise_bernoulli, fixed_total_number");
-  }
-
-  // ---- weights and delays ----
-  const int64_t n_listed = listed ? static_cast<int64_t>(src.size()) : -1;
-  const Values weight(spec.weight, "weight", n_pre, n_post, n_listed, seed, stream + 1);
-  const bool default_delay = spec.delay.one_step;
-  const bool delay_drawn = !default_delay && spec.delay.kind != Init::Kind::Constant && spec.delay.kind != Init::Kind::Tensor;
-  const Values delay(default_delay ? Init::constant(dt) : spec.delay, "delay", n_pre, n_post, n_listed, seed, stream + 2);
-  const int64_t cells = n_pre * n_post;
-  Dense d;
-  d.weight.assign(static_cast<size_t>(cells), 0.0);
-  d.count.assign(static_cast<size_t>(cells), 0);
-  d.delay.assign(static_cast<size_t>(cells), 0);
-  auto place = [&](int64_t s, int64_t i, int64_t j) {
-    const int64_t c = i * n_post + j;
-    const double w = weight(s, i, j);
-    const int64_t dl = delay_steps(delay(s, i, j), dt, delay_drawn, "delay");
-    if (dl > std::numeric_limits<int32_t>::max()) throw_value_error("delay of ", dl, " steps is too long");
-    if (d.count[c] > 0 && d.delay[c] != dl) {
-      throw_value_error("multapses from ", i, " to ", j, " have different delays (", d.delay[c] * dt, " and ", dl * dt,
-                        " ms); dense storage keeps one delay per pair: pass multapses=False");
-    }
-    d.count[c] += 1;
-    d.weight[c] += w;
-    d.delay[c] = static_cast<int32_t>(dl);
-  };
-  if (listed) {
-    for (size_t s = 0; s < src.size(); ++s) place(static_cast<int64_t>(s), src[s], dst[s]);
-  } else {
-    const bool bernoulli = rule == "pairwise_bernoulli";
-    // Each pair touches only its own cell, so pairs can be placed in parallel.
-    std::string error;
-    std::mutex error_mutex;
-    at::parallel_for(0, cells, 4096, [&](int64_t begin, int64_t end) {
-      try {
-        for (int64_t s = begin; s < end; ++s) {
-          const int64_t i = s / n_post, j = s % n_post;
-          if (same && !spec.autapses && i == j) continue;
-          if (bernoulli) {
-            const double u = kernels::uniform2(kernels::random_words(seed, stream, 1, static_cast<uint64_t>(s))).u0;
-            if (!(u < spec.p)) continue;
-          }
-          place(s, i, j);
+        if (!spec_.multapses) taken[c] = 0;
+        if (in) {
+          visit(s++, c, o);
+        } else {
+          visit(s++, o, c);
         }
-      } catch (const std::exception& e) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        error = e.what();
       }
-    });
-    if (!error.empty()) throw ValueError(error);
+    }
   }
 
-  // ---- assemble ----
+ private:
+  bool no_self() const { return same_ && !spec_.autapses; }
+  const ConnectSpec& spec_;
+  int64_t n_pre_, n_post_;
+  bool same_;
+  uint64_t seed_;
+  uint32_t stream_;
+  bool by_rows_ = false;
+  bool known_ = true;
+  int64_t expected_ = 0;
+};
+
+// Runs fn(i) for every row, in parallel for row rules; rethrows the first error.
+template <class Fn>
+void parallel_rows(int64_t n_rows, int64_t row_cost, Fn&& fn) {
+  std::string error;
+  std::mutex mutex;
+  at::parallel_for(0, n_rows, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, row_cost)), [&](int64_t begin, int64_t end) {
+    try {
+      for (int64_t i = begin; i < end; ++i) fn(i);
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (error.empty()) error = e.what();
+    }
+  });
+  if (!error.empty()) throw ValueError(error);
+}
+
+at::Tensor owned(const void* data, at::IntArrayRef shape, at::ScalarType from, const at::TensorOptions& to) {
+  // from_blob views host memory; copy=true makes the result own its memory even without conversion.
+  return at::from_blob(const_cast<void*>(data), shape, at::TensorOptions().dtype(from))
+      .to(to.device(), to.dtype().toScalarType(), /*non_blocking=*/false, /*copy=*/true)
+      .contiguous();
+}
+
+}  // namespace
+
+std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population& post, const ConnectSpec& spec,
+                                                     double dt, uint64_t seed, uint32_t stream) {
+  const int64_t n_pre = pre.size(), n_post = post.size(), cells = n_pre * n_post;
+  check_init(spec.weight, "weight");
+  if (!spec.delay.one_step) check_init(spec.delay, "delay");
+  if (spec.storage != "auto" && spec.storage != "dense" && spec.storage != "sparse") {
+    throw_value_error("storage must be 'auto', 'dense' or 'sparse', got '", spec.storage, "'");
+  }
+  const Enumerator rule(spec, pre, post, seed, stream);
+  const int64_t n_listed = (rule.by_rows() || !rule.count_known()) ? -1 : rule.expected();
+  const Values weight(spec.weight, "weight", n_pre, n_post, n_listed, seed, stream + 1);
+  const Values delay(spec.delay.one_step ? Init::constant(dt) : spec.delay, "delay", n_pre, n_post, n_listed, seed, stream + 2);
+  // Auto: sparse when fewer than a third of the entries hold a synapse (a sparse synapse costs 8-12
+  // bytes, a dense entry 4 plus its count).
+  const bool sparse = spec.storage == "sparse" || (spec.storage == "auto" && 3 * rule.expected() < cells);
+
   auto p = std::unique_ptr<Projection>(new Projection());
-  p->rule_ = rule;
+  p->rule_ = spec.rule;
   p->pre_ = &pre;
   p->post_ = &post;
   p->dt_ = dt;
-  const auto& opts = post.options();
-  // from_blob views the host vectors; copy=true makes sure the result owns its memory even when no
-  // conversion is needed.
-  auto owned = [&](void* data, at::ScalarType from, at::ScalarType to) {
-    return at::from_blob(data, {n_pre, n_post}, at::TensorOptions().dtype(from))
-        .to(opts.device(), to, /*non_blocking=*/false, /*copy=*/true)
-        .contiguous();
-  };
+  const at::TensorOptions& opts = post.options();
   const at::ScalarType dtype = opts.dtype().toScalarType();
-  p->weight_ = owned(d.weight.data(), at::kDouble, dtype);
-  p->count_ = owned(d.count.data(), at::kInt, dtype);
-  int64_t synapses = 0, dmin = std::numeric_limits<int64_t>::max(), dmax = 1;
-  for (int64_t c = 0; c < cells; ++c) {
-    if (d.count[c] == 0) continue;
-    synapses += d.count[c];
-    dmin = std::min<int64_t>(dmin, d.delay[c]);
-    dmax = std::max<int64_t>(dmax, d.delay[c]);
+  int32_t dmin = std::numeric_limits<int32_t>::max(), dmax = 0;
+  std::mutex range_mutex;
+  auto note_delay_range = [&](int32_t lo, int32_t hi) {
+    std::lock_guard<std::mutex> lock(range_mutex);
+    dmin = std::min(dmin, lo);
+    dmax = std::max(dmax, hi);
+  };
+
+  if (!sparse) {
+    // ---- dense [N_pre, N_post] ----
+    std::vector<double> w(static_cast<size_t>(cells), 0.0);
+    std::vector<int32_t> count(static_cast<size_t>(cells), 0), d(static_cast<size_t>(cells), 0);
+    auto place = [&](int64_t s, int64_t i, int64_t j) {
+      const int64_t c = i * n_post + j;
+      const int32_t dl = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
+      if (count[c] > 0 && d[c] != dl) {
+        throw_value_error("multapses from ", i, " to ", j, " have different delays (", d[c] * dt, " and ", dl * dt,
+                          " ms); dense storage keeps one delay per pair: pass multapses=False or storage='sparse'");
+      }
+      count[c] += 1;
+      w[c] += weight(s, i, j);
+      d[c] = dl;
+    };
+    if (rule.by_rows()) {
+      parallel_rows(n_pre, n_post, [&](int64_t i) { rule.visit_row(i, place); });
+    } else {
+      rule.visit_all(place);
+    }
+    int64_t synapses = 0;
+    for (int64_t c = 0; c < cells; ++c) {
+      if (count[c] == 0) continue;
+      synapses += count[c];
+      note_delay_range(d[c], d[c]);
+    }
+    p->storage_ = Projection::Storage::Dense;
+    p->num_synapses_ = synapses;
+    p->weight_ = owned(w.data(), {n_pre, n_post}, at::kDouble, opts);
+    p->count_ = owned(count.data(), {n_pre, n_post}, at::kInt, opts);
+    if (synapses > 0 && dmin != dmax) p->delay_steps_ = owned(d.data(), {n_pre, n_post}, at::kInt, opts.dtype(at::kInt));
+  } else {
+    // ---- sparse CSR by pre neuron: count per row, then fill ----
+    std::vector<int64_t> row_ptr(static_cast<size_t>(n_pre + 1), 0);
+    if (rule.by_rows()) {
+      parallel_rows(n_pre, n_post, [&](int64_t i) {
+        int64_t k = 0;
+        rule.visit_row(i, [&](int64_t, int64_t, int64_t) { ++k; });
+        row_ptr[i + 1] = k;
+      });
+    } else {
+      rule.visit_all([&](int64_t, int64_t i, int64_t) { ++row_ptr[i + 1]; });
+    }
+    std::partial_sum(row_ptr.begin(), row_ptr.end(), row_ptr.begin());
+    const int64_t S = row_ptr[n_pre];
+    if (S >= std::numeric_limits<int32_t>::max()) throw_value_error("a sparse projection holds at most 2^31 - 1 synapses, got ", S);
+    std::vector<int32_t> post_idx(static_cast<size_t>(S)), d(static_cast<size_t>(S));
+    std::vector<double> w(static_cast<size_t>(S));
+    auto put = [&](int64_t at_pos, int64_t s, int64_t i, int64_t j) {
+      post_idx[at_pos] = static_cast<int32_t>(j);
+      w[at_pos] = weight(s, i, j);
+      d[at_pos] = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
+    };
+    if (rule.by_rows()) {
+      parallel_rows(n_pre, n_post, [&](int64_t i) {
+        int64_t pos = row_ptr[i];
+        rule.visit_row(i, [&](int64_t s, int64_t ii, int64_t j) { put(pos++, s, ii, j); });
+      });
+    } else {
+      std::vector<int64_t> cursor(row_ptr.begin(), row_ptr.end() - 1);
+      rule.visit_all([&](int64_t s, int64_t i, int64_t j) { put(cursor[i]++, s, i, j); });
+    }
+    // Rows sorted by target (stable: multapses keep their order), as the delivery kernels need.
+    parallel_rows(n_pre, 64, [&](int64_t i) {
+      const int64_t b = row_ptr[i], e = row_ptr[i + 1];
+      if (std::is_sorted(post_idx.begin() + b, post_idx.begin() + e)) return;
+      std::vector<int64_t> order(static_cast<size_t>(e - b));
+      std::iota(order.begin(), order.end(), b);
+      std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) { return post_idx[x] < post_idx[y]; });
+      std::vector<int32_t> p2, d2;
+      std::vector<double> w2;
+      for (int64_t k : order) {
+        p2.push_back(post_idx[k]);
+        d2.push_back(d[k]);
+        w2.push_back(w[k]);
+      }
+      std::copy(p2.begin(), p2.end(), post_idx.begin() + b);
+      std::copy(d2.begin(), d2.end(), d.begin() + b);
+      std::copy(w2.begin(), w2.end(), w.begin() + b);
+    });
+    for (int64_t s = 0; s < S; ++s) {
+      dmin = std::min(dmin, d[s]);
+      dmax = std::max(dmax, d[s]);
+    }
+    p->storage_ = Projection::Storage::Sparse;
+    p->num_synapses_ = S;
+    p->row_ptr_ = owned(row_ptr.data(), {n_pre + 1}, at::kLong, opts.dtype(at::kLong));
+    p->post_index_ = owned(post_idx.data(), {S}, at::kInt, opts.dtype(at::kInt));
+    p->weight_ = owned(w.data(), {S}, at::kDouble, opts.dtype(dtype));
+    if (S > 0 && dmin != dmax) p->delay_steps_ = owned(d.data(), {S}, at::kInt, opts.dtype(at::kInt));
   }
-  p->num_synapses_ = synapses;
-  if (synapses == 0) {
-    dmin = dmax = default_delay ? 1 : delay_steps(spec.delay.kind == Init::Kind::Constant ? spec.delay.a : dt, dt, false, "delay");
+
+  if (p->num_synapses_ == 0) {
+    dmin = dmax = spec.delay.one_step ? 1 : delay_steps(spec.delay.kind == Init::Kind::Constant ? spec.delay.a : dt, dt, false, "delay");
   }
   p->max_delay_ = dmax;
-  if (dmin == dmax) {
-    p->uniform_delay_ = dmax;
-  } else {
-    p->uniform_delay_ = -1;
-    p->delay_steps_ = owned(d.delay.data(), at::kInt, at::kInt);
-  }
+  p->uniform_delay_ = dmin == dmax ? dmax : -1;
   return p;
 }
 

@@ -91,7 +91,7 @@ Projection& Network::connect(Population& pre, Population& post, const ConnectSpe
                           ", but that signal is ", signal->kind() == SignalKind::Level ? "a level" : "an events signal");
       }
     }
-    rule->attach(*proj, dt_);
+    rule->attach(*proj, dt_, step_);
     if (rule->signal_kind() != SignalKind::None && !signal) {
       signals_.push_back(std::make_unique<Neuromodulator>(rule->signal(), rule->signal_kind(), batch_,
                                                           at::TensorOptions().dtype(dtype_).device(device_)));
@@ -274,14 +274,18 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
   }
   for (auto& [pop, tensor] : prepared) pop->set_run_input(tensor);
   for (auto& proj : projections_) proj->bind_ring_views();
-  struct ClearInputs {
+  struct FinishRun {
     const std::vector<std::unique_ptr<Population>>& pops;
+    const std::vector<std::unique_ptr<Projection>>& projs;
     const std::vector<std::unique_ptr<SpikeMonitor>>& monitors;
-    ~ClearInputs() {
+    ~FinishRun() {
       for (auto& p : pops) p->set_run_input(at::Tensor());
+      for (auto& p : projs) {
+        if (p->plasticity()) p->plasticity()->synchronize(*p);  // lazy rules: weights up to date
+      }
       for (auto& m : monitors) m->flush();
     }
-  } finish{populations_, spike_monitors_};
+  } finish{populations_, projections_, spike_monitors_};
 
   for (int64_t s = 0; s < n_steps; ++s) {
     for (auto& m : spike_monitors_) m->ensure_room_for_step();
@@ -291,7 +295,10 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
 
 void Network::step_once(int64_t run_step) {
   const StepContext ctx{step_, run_step, dt_, seed_};
-  for (auto& pop : populations_) pop->integrate(ctx);
+  for (auto& pop : populations_) pop->advance(ctx);
+  for (auto& proj : projections_) {
+    if (proj->plasticity() && proj->learning()) proj->plasticity()->before_delivery(*proj, StepInfo{step_, dt_, nullptr});
+  }
   for (auto& proj : projections_) proj->propagate(step_);
   for (auto& s : signals_) s->update(step_);
   for (auto& proj : projections_) {
@@ -309,7 +316,9 @@ void Network::step_once(int64_t run_step) {
 void Network::reset_state(bool include_learned) {
   for (auto& pop : populations_) pop->reset_state(include_learned);
   for (auto& proj : projections_) {
-    if (proj->plasticity()) proj->plasticity()->reset_state();
+    if (!proj->plasticity()) continue;
+    proj->plasticity()->synchronize(*proj);
+    proj->plasticity()->reset_state();
   }
   for (auto& s : signals_) s->reset();
 }

@@ -10,6 +10,7 @@
 #include "snn/errors.h"
 #include "snn/kernels/neuromodulated_math.h"
 #include "snn/kernels/stdp_math.h"
+#include "snn/population.h"
 #include "snn/projection.h"
 
 namespace snn {
@@ -34,6 +35,18 @@ int64_t grid_steps(double t_ms, double dt, const std::string& what) {
 }
 }  // namespace
 
+namespace {
+
+// Launches a trace update over every element of `x`.
+template <typename T>
+void trace_update(at::Tensor& x, const at::Tensor* spikes, double decay, double amount, bool set) {
+  kernels::TraceUpdate<T> f{x.data_ptr<T>(), spikes ? spikes->data_ptr<T>() : nullptr, static_cast<T>(decay),
+                            static_cast<T>(amount), set};
+  backend::for_each(x.device(), x.numel(), f);
+}
+
+}  // namespace
+
 // ---- SpikeDelay -------------------------------------------------------------------------------
 
 void SpikeDelay::init(int64_t delay_steps, const at::Tensor& like) {
@@ -44,10 +57,18 @@ void SpikeDelay::init(int64_t delay_steps, const at::Tensor& like) {
 }
 
 const at::Tensor& SpikeDelay::push(const at::Tensor& spikes, int64_t step) {
-  if (delay_ == 0) return spikes;
+  if (delay_ == 0) {
+    current_ = &spikes;
+    return spikes;
+  }
   const int64_t slots = delay_ + 1;
-  rows_[step % slots].copy_(spikes);
-  return rows_[(step + 1) % slots];  // written delay_ steps ago
+  at::Tensor& row = rows_[step % slots];
+  dispatch_floating(row.scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    trace_update<T>(row, &spikes, 0.0, 1.0, false);  // row <- spikes, without a tensor operation
+  });
+  current_ = &rows_[(step + 1) % slots];  // written delay_ steps ago
+  return *current_;
 }
 
 void SpikeDelay::reset() {
@@ -94,14 +115,16 @@ const at::Tensor& Plasticity::state(const std::string& name) const {
 
 at::Tensor& Plasticity::mutable_state(const std::string& name) { return const_cast<at::Tensor&>(state(name)); }
 
-void Plasticity::attach(Projection& proj, double) {
+void Plasticity::attach(Projection& proj, double, int64_t) {
   const int64_t B = proj.post().batch_size(), n_pre = proj.pre().size(), n_post = proj.post().size();
   for (size_t s = 0; s < state_.size(); ++s) {
     std::vector<int64_t> shape;
     switch (shapes_[s]) {
       case StateShape::PerPre: shape = {B, n_pre}; break;
       case StateShape::PerPost: shape = {B, n_post}; break;
-      case StateShape::PerSynapse: shape = {B, n_pre, n_post}; break;
+      case StateShape::PerSynapse:
+        shape = proj.sparse() ? std::vector<int64_t>{B, proj.num_synapses()} : std::vector<int64_t>{B, n_pre, n_post};
+        break;
       case StateShape::PerBatch: shape = {B}; break;
     }
     state_[s].tensor = at::zeros(shape, proj.weight().options());
@@ -112,34 +135,52 @@ void Plasticity::reset_state() {
   for (auto& v : state_) v.tensor.zero_();
 }
 
-namespace {
 
-// Launches a trace update over every element of `x`.
-template <typename T>
-void trace_update(at::Tensor& x, const at::Tensor* spikes, double decay, double amount, bool set) {
-  kernels::TraceUpdate<T> f{x.data_ptr<T>(), spikes ? spikes->data_ptr<T>() : nullptr, static_cast<T>(decay),
-                            static_cast<T>(amount), set};
-  backend::for_each(x.device(), x.numel(), f);
-}
-
-// The projection's weights, viewed by a rule (Plasticity is a friend of Projection).
-struct Synapses {
-  at::Tensor& w;
-  const at::Tensor& count;
-  kernels::DenseShape shape;
-};
-
-}  // namespace
-
-// Accessors for the rules (Projection befriends Plasticity, not its subclasses).
+// Access for the rules to what Projection and Plasticity keep private.
 struct RuleAccess {
-  static Synapses synapses(Projection& p) {
-    return {p.weight_, p.count_, {p.pre().size(), p.post().size(), p.post().batch_size()}};
-  }
+  static at::Tensor& weights(Projection& p) { return p.weight_; }
   static void weights_changed(Projection& p) { p.weights_changed(); }
 };
 
+namespace {
+
+// Elements per CPU task for row- or column-wise functors (each element walks `length` synapses).
+int64_t grain_for(int64_t length) { return std::max<int64_t>(1, backend::kCpuGrain / std::max<int64_t>(1, length)); }
+
+// Applies `rule` to the synapses of a step: all of them, or those in the rows of `rows` and the columns
+// of `cols` (each synapse once). `cols` needs the transposed index on sparse projections.
+template <class Rule>
+void apply_rule(Projection& proj, const Rule& rule, Visit visit, SpikeSet* rows, SpikeSet* cols) {
+  using T = typename Rule::value_type;
+  const c10::Device device = RuleAccess::weights(proj).device();
+  const kernels::SynapseLayout<T> L = proj.layout<T>(visit == Visit::Events && cols != nullptr);
+  const int64_t row_len = L.sparse() ? std::max<int64_t>(1, L.n_syn / std::max<int64_t>(1, L.n_pre)) : L.n_post;
+  const int64_t col_len = L.sparse() ? std::max<int64_t>(1, L.n_syn / std::max<int64_t>(1, L.n_post)) : L.n_pre;
+  if (visit == Visit::All) {
+    backend::for_each(device, L.n_pre, kernels::EveryRow<Rule>{rule, L}, grain_for(row_len));
+    return;
+  }
+  const kernels::ActiveSet r = rows ? rows->view() : kernels::ActiveSet{nullptr, nullptr, nullptr};
+  if (rows) backend::for_each(device, rows->bound(), kernels::ActiveRows<Rule>{rule, L, r}, grain_for(row_len));
+  if (cols) {
+    backend::for_each(device, cols->bound(), kernels::ActiveCols<Rule>{rule, L, cols->view(), rows ? r.flag : nullptr},
+                      grain_for(col_len));
+  }
+}
+
+}  // namespace
+
 namespace rules {
+
+const ParamSpec kEventDriven = {"event_driven", 1.0, "", Constraint::Bool,
+                                "visit only synapses of neurons that spiked (same result, less work)"};
+
+template <typename T>
+void fill_rule_shape(T& rule, const Projection& proj) {
+  rule.n_pre = proj.pre().size();
+  rule.n_post = proj.post().size();
+  rule.batch = proj.post().batch_size();
+}
 
 // ---- STDP ---------------------------------------------------------------------------------------
 
@@ -158,6 +199,7 @@ class Stdp : public Plasticity {
                        {"multiplicative", 0.0, "", Constraint::Bool, "weight-dependent: LTD x (w - w_min), LTP x (w_max - w)"},
                        {"nearest", 0.0, "", Constraint::Bool, "nearest-neighbour pairing (traces set to 1, not incremented)"},
                        {"diehl_cook", 0.0, "", Constraint::Bool, "Diehl & Cook (2015) variant with two post traces"},
+                       kEventDriven,
                    }),
                    "") {
     declare_state("x_pre", StateShape::PerPre);
@@ -175,7 +217,7 @@ class Stdp : public Plasticity {
   }
 
   void step(Projection& proj, const StepInfo& info) override {
-    Synapses syn = RuleAccess::synapses(proj);
+    at::Tensor& w = RuleAccess::weights(proj);
     const at::Tensor& pre = proj.pre().spikes();
     const at::Tensor& post = proj.post().spikes();
     const double d_pre = std::exp(-info.dt / param("tau_pre")), d_post = std::exp(-info.dt / param("tau_post"));
@@ -183,28 +225,27 @@ class Stdp : public Plasticity {
     at::Tensor& x_pre = mutable_state("x_pre");
     at::Tensor& x_post = mutable_state("x_post");
     at::Tensor& x_post2 = mutable_state("x_post2");
-    dispatch_floating(syn.w.scalar_type(), [&](auto tag) {
+    dispatch_floating(w.scalar_type(), [&](auto tag) {
       using T = decltype(tag);
       // BindsNET order: this step's spikes enter the traces before the update. Diehl & Cook: the
       // pre trace does, the post traces only after (their "post2before").
       trace_update<T>(x_pre, &pre, d_pre, 1.0, nearest);
       trace_update<T>(x_post, dc ? nullptr : &post, d_post, 1.0, nearest);
       if (dc) trace_update<T>(x_post2, nullptr, std::exp(-info.dt / param("tau_post2")), 1.0, true);
-      kernels::PairStdpStep<T> f;
-      f.w = syn.w.data_ptr<T>();
-      f.count = syn.count.data_ptr<T>();
-      f.pre_spikes = pre.data_ptr<T>();
-      f.post_spikes = post.data_ptr<T>();
-      f.ltd_trace = x_post.data_ptr<T>();
-      f.ltp_trace = x_pre.data_ptr<T>();
-      f.ltp_factor = dc ? x_post2.data_ptr<T>() : nullptr;
-      f.nu_pre = static_cast<T>(param("nu_pre"));
-      f.nu_post = static_cast<T>(param("nu_post"));
-      f.w_min = static_cast<T>(param("w_min"));
-      f.w_max = static_cast<T>(param("w_max"));
-      f.multiplicative = param("multiplicative") != 0.0;
-      f.shape = syn.shape;
-      backend::for_each(syn.w.device(), syn.shape.cells(), f);
+      kernels::PairStdpRule<T> r;
+      r.w = w.data_ptr<T>();
+      r.pre_spikes = pre.data_ptr<T>();
+      r.post_spikes = post.data_ptr<T>();
+      r.ltd_trace = x_post.data_ptr<T>();
+      r.ltp_trace = x_pre.data_ptr<T>();
+      r.ltp_factor = dc ? x_post2.data_ptr<T>() : nullptr;
+      r.nu_pre = static_cast<T>(param("nu_pre"));
+      r.nu_post = static_cast<T>(param("nu_post"));
+      r.w_min = static_cast<T>(param("w_min"));
+      r.w_max = static_cast<T>(param("w_max"));
+      r.multiplicative = param("multiplicative") != 0.0;
+      fill_rule_shape(r, proj);
+      apply_rule(proj, r, visit(), const_cast<SpikeSet*>(&proj.pre().fired()), const_cast<SpikeSet*>(&proj.post().fired()));
       if (dc) {
         trace_update<T>(x_post, &post, 1.0, 1.0, true);
         trace_update<T>(x_post2, &post, 1.0, 1.0, true);
@@ -231,6 +272,7 @@ class Triplet : public Plasticity {
                        {"A3_minus", 0.0, "", Constraint::NonNegative, "triplet depression"},
                        {"w_min", 0.0, "", Constraint::NotNaN, "lower weight bound"},
                        {"w_max", kInf, "", Constraint::NotNaN, "upper weight bound"},
+                       kEventDriven,
                    }),
                    "") {
     declare_state("r1", StateShape::PerPre);
@@ -243,31 +285,30 @@ class Triplet : public Plasticity {
   void check_params(const ParamTable& p) const override { check_bounds(p, "w_min", "w_max", rule()); }
 
   void step(Projection& proj, const StepInfo& info) override {
-    Synapses syn = RuleAccess::synapses(proj);
+    at::Tensor& w = RuleAccess::weights(proj);
     const at::Tensor& pre = proj.pre().spikes();
     const at::Tensor& post = proj.post().spikes();
-    dispatch_floating(syn.w.scalar_type(), [&](auto tag) {
+    dispatch_floating(w.scalar_type(), [&](auto tag) {
       using T = decltype(tag);
       const char* names[] = {"r1", "r2", "o1", "o2"};
       const char* taus[] = {"tau_plus", "tau_x", "tau_minus", "tau_y"};
       for (int t = 0; t < 4; ++t) trace_update<T>(mutable_state(names[t]), nullptr, std::exp(-info.dt / param(taus[t])), 1.0, false);
-      kernels::TripletStdpStep<T> f;
-      f.w = syn.w.data_ptr<T>();
-      f.count = syn.count.data_ptr<T>();
-      f.pre_spikes = pre.data_ptr<T>();
-      f.post_spikes = post.data_ptr<T>();
-      f.r1 = state("r1").data_ptr<T>();
-      f.r2 = state("r2").data_ptr<T>();
-      f.o1 = state("o1").data_ptr<T>();
-      f.o2 = state("o2").data_ptr<T>();
-      f.A2_plus = static_cast<T>(param("A2_plus"));
-      f.A3_plus = static_cast<T>(param("A3_plus"));
-      f.A2_minus = static_cast<T>(param("A2_minus"));
-      f.A3_minus = static_cast<T>(param("A3_minus"));
-      f.w_min = static_cast<T>(param("w_min"));
-      f.w_max = static_cast<T>(param("w_max"));
-      f.shape = syn.shape;
-      backend::for_each(syn.w.device(), syn.shape.cells(), f);
+      kernels::TripletStdpRule<T> r;
+      r.w = w.data_ptr<T>();
+      r.pre_spikes = pre.data_ptr<T>();
+      r.post_spikes = post.data_ptr<T>();
+      r.r1 = state("r1").data_ptr<T>();
+      r.r2 = state("r2").data_ptr<T>();
+      r.o1 = state("o1").data_ptr<T>();
+      r.o2 = state("o2").data_ptr<T>();
+      r.A2_plus = static_cast<T>(param("A2_plus"));
+      r.A3_plus = static_cast<T>(param("A3_plus"));
+      r.A2_minus = static_cast<T>(param("A2_minus"));
+      r.A3_minus = static_cast<T>(param("A3_minus"));
+      r.w_min = static_cast<T>(param("w_min"));
+      r.w_max = static_cast<T>(param("w_max"));
+      fill_rule_shape(r, proj);
+      apply_rule(proj, r, visit(), const_cast<SpikeSet*>(&proj.pre().fired()), const_cast<SpikeSet*>(&proj.post().fired()));
       for (const char* n : {"r1", "r2"}) trace_update<T>(mutable_state(n), &pre, 1.0, 1.0, false);
       for (const char* n : {"o1", "o2"}) trace_update<T>(mutable_state(n), &post, 1.0, 1.0, false);
     });
@@ -290,6 +331,9 @@ int64_t rule_delay_steps(const Plasticity& rule, const Projection& proj, double 
 
 class Dopamine : public Plasticity {
  public:
+  // Dopamine jumps kept between flushes (each flush brings every synapse up to date).
+  static constexpr int64_t kHistory = 64;
+
   // NEST stdp_dopamine_synapse defaults; A_vt as in NESTML; tau_minus is the post neuron's K- time
   // constant in NEST (20 ms); delay: the dendritic delay (default: the projection's delay).
   explicit Dopamine(std::string signal)
@@ -306,6 +350,8 @@ class Dopamine : public Plasticity {
                        {"Wmax", 200.0, "", Constraint::NotNaN, "upper weight bound"},
                        {"A_vt", 1.0, "", Constraint::Finite, "dopamine per neuromodulator spike (x 1/tau_n)"},
                        {"delay", -1.0, "ms", Constraint::Finite, "dendritic delay; < 0: the projection's delay"},
+                       {"event_driven", 1.0, "", Constraint::Bool,
+                        "update synapses lazily in closed form at spikes (NEST's algorithm) instead of every step"},
                    }),
                    std::move(signal)) {
     declare_state("c", StateShape::PerSynapse);
@@ -318,56 +364,150 @@ class Dopamine : public Plasticity {
  protected:
   void check_params(const ParamTable& p) const override { check_bounds(p, "Wmin", "Wmax", rule()); }
 
-  void attach(Projection& proj, double dt) override {
+  void attach(Projection& proj, double dt, int64_t step) override {
     post_seen_.init(rule_delay_steps(*this, proj, dt), proj.post().spikes());
-    Plasticity::attach(proj, dt);
+    Plasticity::attach(proj, dt, step);
+    const auto& opts = proj.weight().options();
+    const int64_t B = proj.post().batch_size();
+    t_last_ = at::full({proj.sparse() ? proj.num_synapses() : proj.pre().size() * proj.post().size()}, step,
+                       opts.dtype(at::kLong));
+    hist_time_ = at::zeros({kHistory}, opts.dtype(at::kLong));
+    hist_n_ = at::zeros({kHistory, B}, opts);
+    base_n_ = at::zeros({B}, opts);
+    base_time_ = now_ = step;
+    dt_ = dt;
   }
 
   void reset_state() override {
-    Plasticity::reset_state();
+    Plasticity::reset_state();  // c, n and the traces to 0; weights kept (synchronized by the caller)
     post_seen_.reset();
+    hist_len_ = 0;
+    base_n_.zero_();
+    base_time_ = now_;
+    t_last_.fill_(now_);
+  }
+
+  void synchronize(Projection& proj) override {
+    if (visit() == Visit::Events) flush(proj, now_);
+  }
+
+  // A pre neuron about to transmit: its synapses up to the start of this step (NEST updates the weight
+  // before sending the spike).
+  void before_delivery(Projection& proj, const StepInfo& info) override {
+    if (visit() != Visit::Events) return;
+    resume(proj, info.step);
+    lazy(proj, info.step, false, const_cast<SpikeSet*>(&proj.pre().fired()), nullptr);
   }
 
   void step(Projection& proj, const StepInfo& info) override {
-    Synapses syn = RuleAccess::synapses(proj);
+    const bool lazy_mode = visit() == Visit::Events;
+    if (lazy_mode) resume(proj, info.step);
+    at::Tensor& w = RuleAccess::weights(proj);
     const at::Tensor& pre = proj.pre().spikes();
     const at::Tensor& seen = post_seen_.push(proj.post().spikes(), info.step);
-    const kernels::DopaminePropagators P = kernels::dopamine_propagators(info.dt, param("tau_c"), param("tau_n"));
     at::Tensor& k_plus = mutable_state("K_plus");
     at::Tensor& k_minus = mutable_state("K_minus");
     at::Tensor& n = mutable_state("n");
-    dispatch_floating(syn.w.scalar_type(), [&](auto tag) {
+    const kernels::DopaminePropagators P = kernels::dopamine_propagators(info.dt, param("tau_c"), param("tau_n"));
+    dispatch_floating(w.scalar_type(), [&](auto tag) {
       using T = decltype(tag);
       trace_update<T>(k_plus, nullptr, std::exp(-info.dt / param("tau_plus")), 1.0, false);
       trace_update<T>(k_minus, nullptr, std::exp(-info.dt / param("tau_minus")), 1.0, false);
-      kernels::DopamineStdpStep<T> f;
-      f.w = syn.w.data_ptr<T>();
-      f.count = syn.count.data_ptr<T>();
-      f.c = mutable_state("c").data_ptr<T>();
-      f.n = n.data_ptr<T>();
-      f.pre_spikes = pre.data_ptr<T>();
-      f.post_seen = seen.data_ptr<T>();
-      f.k_plus = k_plus.data_ptr<T>();
-      f.k_minus = k_minus.data_ptr<T>();
-      f.decay_c = static_cast<T>(P.decay_c);
-      f.w_cn = static_cast<T>(P.w_cn);
-      f.w_c = static_cast<T>(P.w_c);
-      f.b = static_cast<T>(param("b"));
-      f.A_plus = static_cast<T>(param("A_plus"));
-      f.A_minus = static_cast<T>(param("A_minus"));
-      f.w_min = static_cast<T>(param("Wmin"));
-      f.w_max = static_cast<T>(param("Wmax"));
-      f.shape = syn.shape;
-      backend::for_each(syn.w.device(), syn.shape.cells(), f);
+      if (lazy_mode) {
+        seen_set_.build(seen);
+        lazy(proj, info.step + 1, true, const_cast<SpikeSet*>(&proj.pre().fired()), &seen_set_);
+      } else {
+        kernels::DopamineStepRule<T> r = step_rule<T>(proj, seen);
+        r.decay_c = static_cast<T>(P.decay_c);
+        r.w_cn = static_cast<T>(P.w_cn);
+        r.w_c = static_cast<T>(P.w_c);
+        apply_rule(proj, r, Visit::All, nullptr, nullptr);
+      }
       trace_update<T>(k_plus, &pre, 1.0, 1.0, false);
       trace_update<T>(k_minus, &seen, 1.0, 1.0, false);
       // Dopamine spikes of this step: n jumps by A_vt m / tau_n at its end.
       trace_update<T>(n, info.signal, P.decay_n, param("A_vt") / param("tau_n"), false);
+      if (lazy_mode && dopamine_arrived(*info.signal)) {
+        hist_time_[hist_len_].fill_(info.step + 1);
+        hist_n_[hist_len_].copy_(n);
+        if (++hist_len_ == kHistory) flush(proj, info.step + 1);
+      }
     });
+    now_ = info.step + 1;
   }
 
  private:
+  template <typename T>
+  kernels::DopamineStepRule<T> step_rule(Projection& proj, const at::Tensor& seen) {
+    kernels::DopamineStepRule<T> r{};
+    r.w = RuleAccess::weights(proj).data_ptr<T>();
+    r.c = mutable_state("c").data_ptr<T>();
+    r.n = state("n").data_ptr<T>();
+    r.pre_spikes = proj.pre().spikes().data_ptr<T>();
+    r.post_seen = seen.data_ptr<T>();
+    r.k_plus = state("K_plus").data_ptr<T>();
+    r.k_minus = state("K_minus").data_ptr<T>();
+    r.b = static_cast<T>(param("b"));
+    r.A_plus = static_cast<T>(param("A_plus"));
+    r.A_minus = static_cast<T>(param("A_minus"));
+    r.w_min = static_cast<T>(param("Wmin"));
+    r.w_max = static_cast<T>(param("Wmax"));
+    fill_rule_shape(r, proj);
+    r.n_syn = proj.sparse() ? proj.num_synapses() : r.n_pre * r.n_post;
+    return r;
+  }
+
+  // Brings the synapses in the rows of `rows` and the columns of `cols` (all when both are null) to time
+  // `target`, then applies this step's pairings when `events`.
+  void lazy(Projection& proj, int64_t target, bool events, SpikeSet* rows, SpikeSet* cols) {
+    dispatch_floating(RuleAccess::weights(proj).scalar_type(), [&](auto tag) {
+      using T = decltype(tag);
+      kernels::DopamineLazyRule<T> r;
+      // The seen post spikes are read only with `events` (after this step's push).
+      r.step = step_rule<T>(proj, events ? post_seen_.current() : proj.post().spikes());
+      r.t_last = t_last_.data_ptr<int64_t>();
+      r.history = {hist_time_.data_ptr<int64_t>(), hist_n_.data_ptr<T>(), hist_len_, base_time_,
+                   base_n_.data_ptr<T>(), proj.post().batch_size(), dt_, param("tau_n")};
+      r.target = target;
+      r.events = events;
+      r.tau_c = param("tau_c");
+      apply_rule(proj, r, (rows || cols) ? Visit::Events : Visit::All, rows, cols);
+    });
+  }
+
+  // Every synapse to `target`; the history restarts there.
+  void flush(Projection& proj, int64_t target) {
+    lazy(proj, target, false, nullptr, nullptr);
+    base_n_.copy_(state("n"));
+    base_time_ = target;
+    hist_len_ = 0;
+    RuleAccess::weights_changed(proj);
+  }
+
+  // Steps skipped while learning was off: the rule's state stays frozen; restart the clocks at `step`.
+  void resume(Projection& proj, int64_t step) {
+    if (now_ == step) return;
+    t_last_.fill_(step);
+    base_n_.copy_(state("n"));
+    base_time_ = now_ = step;
+    hist_len_ = 0;
+    (void)proj;
+  }
+
+  // Whether a dopamine spike arrived this step. On CUDA the value is not read back (no synchronisation):
+  // every step is recorded, and the history flushes every kHistory steps.
+  bool dopamine_arrived(const at::Tensor& m) const {
+    if (m.is_cuda()) return true;
+    return (m != 0).any().item<bool>();
+  }
+
   SpikeDelay post_seen_;
+  SpikeSet seen_set_;
+  at::Tensor t_last_;               // int64 per synapse: time (steps) its state refers to
+  at::Tensor hist_time_, hist_n_;   // dopamine jumps since the last flush: time, n after the jump [B]
+  at::Tensor base_n_;               // n at base_time_
+  int64_t hist_len_ = 0, base_time_ = 0, now_ = 0;
+  double dt_ = 0.1;
 };
 
 // ---- IzhikevichDASTDP ---------------------------------------------------------------------------
@@ -387,6 +527,7 @@ class IzhikevichDa : public Plasticity {
                        {"w_min", 0.0, "", Constraint::NotNaN, "lower weight bound"},
                        {"w_max", 4.0, "", Constraint::NotNaN, "upper weight bound"},
                        {"delay", -1.0, "ms", Constraint::Finite, "axonal delay of pre spikes; < 0: the projection's delay"},
+                       kEventDriven,
                    }),
                    std::move(signal)) {
     declare_state("sd", StateShape::PerSynapse);
@@ -399,10 +540,10 @@ class IzhikevichDa : public Plasticity {
  protected:
   void check_params(const ParamTable& p) const override { check_bounds(p, "w_min", "w_max", rule()); }
 
-  void attach(Projection& proj, double dt) override {
+  void attach(Projection& proj, double dt, int64_t step) override {
     grid_steps(param("interval"), dt, "IzhikevichDASTDP: interval");
     arrivals_.init(rule_delay_steps(*this, proj, dt), proj.pre().spikes());
-    Plasticity::attach(proj, dt);
+    Plasticity::attach(proj, dt, step);
   }
 
   void reset_state() override {
@@ -411,37 +552,37 @@ class IzhikevichDa : public Plasticity {
   }
 
   void step(Projection& proj, const StepInfo& info) override {
-    Synapses syn = RuleAccess::synapses(proj);
+    at::Tensor& w = RuleAccess::weights(proj);
     const at::Tensor& post = proj.post().spikes();
     const at::Tensor& arriving = arrivals_.push(proj.pre().spikes(), info.step);
     const int64_t every = grid_steps(param("interval"), info.dt, "IzhikevichDASTDP: interval");
-    const double per_step = info.dt;  // the published factors are per ms
     at::Tensor& x_pre = mutable_state("x_pre");
     at::Tensor& x_post = mutable_state("x_post");
     at::Tensor& da = mutable_state("DA");
-    dispatch_floating(syn.w.scalar_type(), [&](auto tag) {
+    dispatch_floating(w.scalar_type(), [&](auto tag) {
       using T = decltype(tag);
-      const double decay = std::pow(param("trace_decay"), per_step);
+      const double decay = std::pow(param("trace_decay"), info.dt);  // the published factors are per ms
       trace_update<T>(x_pre, nullptr, decay, 0.0, false);
       trace_update<T>(x_post, nullptr, decay, 0.0, false);
-      trace_update<T>(da, info.signal, std::pow(param("da_decay"), per_step), 1.0, false);
-      kernels::IzhikevichDaStep<T> f;
-      f.w = syn.w.data_ptr<T>();
-      f.count = syn.count.data_ptr<T>();
-      f.sd = mutable_state("sd").data_ptr<T>();
-      f.arrivals = arriving.data_ptr<T>();
-      f.post_spikes = post.data_ptr<T>();
-      f.x_pre = x_pre.data_ptr<T>();
-      f.x_post = x_post.data_ptr<T>();
-      f.da = da.data_ptr<T>();
-      f.ltd_factor = static_cast<T>(param("ltd_factor"));
-      f.baseline = static_cast<T>(param("baseline"));
-      f.eligibility_decay = static_cast<T>(param("eligibility_decay"));
-      f.w_min = static_cast<T>(param("w_min"));
-      f.w_max = static_cast<T>(param("w_max"));
-      f.apply = (info.step + 1) % every == 0;
-      f.shape = syn.shape;
-      backend::for_each(syn.w.device(), syn.shape.cells(), f);
+      trace_update<T>(da, info.signal, std::pow(param("da_decay"), info.dt), 1.0, false);
+      const int64_t n_syn = proj.sparse() ? proj.num_synapses() : proj.pre().size() * proj.post().size();
+      kernels::IzhikevichEligibilityRule<T> e;
+      e.sd = mutable_state("sd").data_ptr<T>();
+      e.arrivals = arriving.data_ptr<T>();
+      e.post_spikes = post.data_ptr<T>();
+      e.x_pre = x_pre.data_ptr<T>();
+      e.x_post = x_post.data_ptr<T>();
+      e.ltd_factor = static_cast<T>(param("ltd_factor"));
+      fill_rule_shape(e, proj);
+      e.n_syn = n_syn;
+      arrival_set_.build(arriving);
+      apply_rule(proj, e, visit(), &arrival_set_, const_cast<SpikeSet*>(&proj.post().fired()));
+      if ((info.step + 1) % every == 0) {
+        kernels::IzhikevichApplyRule<T> a{w.data_ptr<T>(), e.sd, da.data_ptr<T>(), static_cast<T>(param("baseline")),
+                                          static_cast<T>(param("eligibility_decay")), static_cast<T>(param("w_min")),
+                                          static_cast<T>(param("w_max")), e.batch, n_syn};
+        apply_rule(proj, a, Visit::All, nullptr, nullptr);
+      }
       trace_update<T>(x_pre, &arriving, 1.0, param("trace"), true);
       trace_update<T>(x_post, &post, 1.0, param("trace"), true);
     });
@@ -449,6 +590,7 @@ class IzhikevichDa : public Plasticity {
 
  private:
   SpikeDelay arrivals_;
+  SpikeSet arrival_set_;
 };
 
 // ---- MSTDP / MSTDPET ----------------------------------------------------------------------------
@@ -476,45 +618,61 @@ class RewardStdp : public Plasticity {
         {"w_min", -kInf, "", Constraint::NotNaN, "lower weight bound"},
         {"w_max", kInf, "", Constraint::NotNaN, "upper weight bound"},
     };
-    if (trace) p.push_back({"tau_z", 25.0, "ms", Constraint::Positive, "eligibility trace time constant"});
+    // MSTDPET's eligibility trace decays on every synapse every step: it always sweeps.
+    if (trace) {
+      p.push_back({"tau_z", 25.0, "ms", Constraint::Positive, "eligibility trace time constant"});
+    } else {
+      p.push_back(kEventDriven);
+    }
     return p;
   }
 
   void check_params(const ParamTable& p) const override { check_bounds(p, "w_min", "w_max", rule()); }
 
   void step(Projection& proj, const StepInfo& info) override {
-    Synapses syn = RuleAccess::synapses(proj);
+    at::Tensor& w = RuleAccess::weights(proj);
     const at::Tensor& pre = proj.pre().spikes();
     const at::Tensor& post = proj.post().spikes();
     at::Tensor& p_plus = mutable_state("p_plus");
     at::Tensor& p_minus = mutable_state("p_minus");
-    dispatch_floating(syn.w.scalar_type(), [&](auto tag) {
+    at::Tensor& prev_pre = mutable_state("prev_pre");
+    at::Tensor& prev_post = mutable_state("prev_post");
+    dispatch_floating(w.scalar_type(), [&](auto tag) {
       using T = decltype(tag);
-      kernels::RewardStdpStep<T> f;
-      f.w = syn.w.data_ptr<T>();
-      f.count = syn.count.data_ptr<T>();
-      f.z = trace_ ? mutable_state("z").data_ptr<T>() : nullptr;
-      f.reward = info.signal->data_ptr<T>();
-      f.prev_pre = state("prev_pre").data_ptr<T>();
-      f.prev_post = state("prev_post").data_ptr<T>();
-      f.prev_p_plus = p_plus.data_ptr<T>();
-      f.prev_p_minus = p_minus.data_ptr<T>();
-      f.rate = static_cast<T>(param("nu") * (trace_ ? info.dt : 1.0));
-      f.decay_z = static_cast<T>(trace_ ? std::exp(-info.dt / param("tau_z")) : 1.0);
-      f.inv_tau_z = static_cast<T>(trace_ ? 1.0 / param("tau_z") : 0.0);
-      f.w_min = static_cast<T>(param("w_min"));
-      f.w_max = static_cast<T>(param("w_max"));
-      f.shape = syn.shape;
-      backend::for_each(syn.w.device(), syn.shape.cells(), f);
+      kernels::RewardStdpRule<T> r;
+      r.w = w.data_ptr<T>();
+      r.z = trace_ ? mutable_state("z").data_ptr<T>() : nullptr;
+      r.reward = info.signal->data_ptr<T>();
+      r.prev_pre = prev_pre.data_ptr<T>();
+      r.prev_post = prev_post.data_ptr<T>();
+      r.prev_p_plus = p_plus.data_ptr<T>();
+      r.prev_p_minus = p_minus.data_ptr<T>();
+      r.rate = static_cast<T>(param("nu") * (trace_ ? info.dt : 1.0));
+      r.decay_z = static_cast<T>(trace_ ? std::exp(-info.dt / param("tau_z")) : 1.0);
+      r.inv_tau_z = static_cast<T>(trace_ ? 1.0 / param("tau_z") : 0.0);
+      r.w_min = static_cast<T>(param("w_min"));
+      r.w_max = static_cast<T>(param("w_max"));
+      fill_rule_shape(r, proj);
+      r.n_syn = proj.sparse() ? proj.num_synapses() : r.n_pre * r.n_post;
+      if (trace_ || visit() == Visit::All) {
+        apply_rule(proj, r, Visit::All, nullptr, nullptr);
+      } else {
+        // The point eligibility of the previous step is nonzero only in its spiking rows and columns.
+        prev_pre_set_.build(prev_pre);
+        prev_post_set_.build(prev_post);
+        apply_rule(proj, r, Visit::Events, &prev_pre_set_, &prev_post_set_);
+      }
       trace_update<T>(p_plus, &pre, std::exp(-info.dt / param("tau_plus")), param("a_plus"), false);
       trace_update<T>(p_minus, &post, std::exp(-info.dt / param("tau_minus")), param("a_minus"), false);
+      // prev <- this step's spikes (decay 0, then + spikes).
+      trace_update<T>(prev_pre, &pre, 0.0, 1.0, false);
+      trace_update<T>(prev_post, &post, 0.0, 1.0, false);
     });
-    mutable_state("prev_pre").copy_(pre);
-    mutable_state("prev_post").copy_(post);
   }
 
  private:
   bool trace_;
+  SpikeSet prev_pre_set_, prev_post_set_;
 };
 
 }  // namespace rules

@@ -68,6 +68,10 @@ struct StepInfo {
   const at::Tensor* signal;  // [B] value of the rule's signal this step, or null
 };
 
+// Which synapses a rule visits in a step (parameter `event_driven`): every synapse (a full sweep), or
+// only those of neurons that spiked (the others cannot change). Both give the same weights.
+enum class Visit { All, Events };
+
 // Spikes delayed by a whole number of steps (a post spike as the synapse sees it after the dendritic
 // delay; a pre spike when it arrives).
 class SpikeDelay {
@@ -77,11 +81,14 @@ class SpikeDelay {
   const at::Tensor& push(const at::Tensor& spikes, int64_t step);
   void reset();
   int64_t delay() const { return delay_; }
+  // The spikes returned by the last push().
+  const at::Tensor& current() const { return *current_; }
 
  private:
   int64_t delay_ = 0;
   at::Tensor ring_;  // [delay + 1, B, N]
   std::vector<at::Tensor> rows_;
+  const at::Tensor* current_ = nullptr;
 };
 
 class Plasticity {
@@ -108,10 +115,17 @@ class Plasticity {
  protected:
   Plasticity(std::string rule, ParamTable params, std::string signal);
   virtual void check_params(const ParamTable&) const {}
-  // Throws ValueError when the rule cannot serve `proj`; allocates state. Called once.
-  virtual void attach(Projection& proj, double dt);
+  // Throws ValueError when the rule cannot serve `proj`; allocates state. `step`: the network's step
+  // count when the rule joins. Called once.
+  virtual void attach(Projection& proj, double dt, int64_t step);
+  // After the populations integrated and before the spikes are delivered (lazy rules bring the rows
+  // that are about to transmit up to date, as NEST updates a synapse before it sends).
+  virtual void before_delivery(Projection&, const StepInfo&) {}
   virtual void step(Projection& proj, const StepInfo& info) = 0;
   virtual void reset_state();
+  // Lazy rules: bring every synapse up to date (before weights are read, and at the end of a run).
+  virtual void synchronize(Projection&) {}
+  Visit visit() const { return params_.get("event_driven") != 0.0 ? Visit::Events : Visit::All; }
 
   void declare_state(const std::string& name, StateShape shape);
   at::Tensor& mutable_state(const std::string& name);
@@ -124,6 +138,7 @@ class Plasticity {
  private:
   friend class Network;
   friend class Projection;
+  friend struct RuleAccess;
   std::string rule_;
   std::string signal_;
   std::vector<StateVar> state_;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "snn/backend.h"
 #include "snn/errors.h"
 
 namespace snn {
@@ -64,7 +65,58 @@ void ParamTable::set(const std::string& name, double value, const std::string& o
   s->value = value;
 }
 
+// ---- SpikeSet ---------------------------------------------------------------------------------
+
+void SpikeSet::build(const at::Tensor& spikes) {
+  const int64_t B = spikes.size(0), n = spikes.size(1);
+  if (!list_.defined() || list_.numel() != n || list_.device() != spikes.device()) {
+    const auto dev = at::TensorOptions().device(spikes.device());
+    list_ = at::zeros({n}, dev.dtype(at::kInt));
+    count_ = at::zeros({1}, dev.dtype(at::kInt));
+    flag_ = at::zeros({n}, dev.dtype(at::kByte));
+  }
+  if (spikes.is_cuda()) {
+    dispatch_floating(spikes.scalar_type(), [&](auto tag) {
+      using T = decltype(tag);
+      backend::for_each(spikes.device(), 1, kernels::ZeroCount{count_.data_ptr<int32_t>()});
+      kernels::ActiveSetBuild<T> f{spikes.data_ptr<T>(), list_.data_ptr<int32_t>(), count_.data_ptr<int32_t>(),
+                                   flag_.data_ptr<uint8_t>(), n, B};
+      backend::for_each(spikes.device(), n, f);
+    });
+    bound_ = n;
+    return;
+  }
+  // CPU: one pass, ascending order (the delivery kernels rely on it for deterministic sums).
+  int32_t* list = list_.data_ptr<int32_t>();
+  uint8_t* flag = flag_.data_ptr<uint8_t>();
+  int32_t m = 0;
+  dispatch_floating(spikes.scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* s = spikes.data_ptr<T>();
+    for (int64_t i = 0; i < n; ++i) {
+      bool any = false;
+      for (int64_t b = 0; b < B; ++b) any = any || s[b * n + i] != T(0);
+      flag[i] = any ? 1 : 0;
+      if (any) list[m++] = static_cast<int32_t>(i);
+    }
+  });
+  *count_.data_ptr<int32_t>() = m;
+  bound_ = m;
+}
+
+kernels::ActiveSet SpikeSet::view() const {
+  return {list_.data_ptr<int32_t>(), count_.data_ptr<int32_t>(), flag_.data_ptr<uint8_t>()};
+}
+
 // ---- Population -------------------------------------------------------------------------------
+
+const SpikeSet& Population::fired() {
+  if (!fired_valid_) {
+    fired_.build(spikes_);
+    fired_valid_ = true;
+  }
+  return fired_;
+}
 
 Population::Population(std::string model, int64_t n, ParamTable params)
     : params_(std::move(params)), model_(std::move(model)), n_(n) {
@@ -159,6 +211,7 @@ void Population::reset_state(bool include_learned) {
   if (include_learned) reset_learned_state();
   spikes_.zero_();
   ring_.zero_();
+  fired_valid_ = false;
 }
 
 }  // namespace snn

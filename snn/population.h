@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "snn/kernels/common.h"
+#include "snn/kernels/synapses.h"
 #include "snn/params.h"
 
 namespace snn {
@@ -47,6 +48,21 @@ struct ModelSpec {
   int64_t n = 0;      // number of neurons
   ParamMap params;    // parameter overrides; unknown names are an error
   std::vector<std::vector<double>> spike_times;  // SpikeGeneratorInput only: times [ms] per neuron
+};
+
+// The neurons that spiked (in any batch entry) in a [B, N] spike tensor: a list (ascending on the CPU,
+// in any order on CUDA), its length and a flag per neuron, in buffers allocated on first use.
+class SpikeSet {
+ public:
+  void build(const at::Tensor& spikes);
+  kernels::ActiveSet view() const;
+  // The number of neurons in the set on the CPU; on CUDA the population size, an upper bound read
+  // without synchronising with the device.
+  int64_t bound() const { return bound_; }
+
+ private:
+  at::Tensor list_, count_, flag_;  // int32 [N], int32 [1], uint8 [N]
+  int64_t bound_ = 0;
 };
 
 struct StateVar {
@@ -85,6 +101,8 @@ class Population {
   void set_state(const std::string& name, const at::Tensor& value);
   const std::vector<StateVar>& state_vars() const { return state_; }
   const at::Tensor& spikes() const { return spikes_; }
+  // The neurons that spiked in the last step (built once per step, on first request).
+  const SpikeSet& fired();
 
   // What the population does with input.
   virtual InputKind input_kind() const { return InputKind::Current; }
@@ -149,6 +167,11 @@ class Population {
   // Make the ring at least `depth` slots deep, keeping inputs already in flight at their due step.
   void ensure_ring_depth(int64_t depth, int64_t current_step);
   void reset_state(bool include_learned);
+  // One step: integrate, and forget the previous step's set of fired neurons.
+  void advance(const StepContext& ctx) {
+    integrate(ctx);
+    fired_valid_ = false;
+  }
   void set_run_input(const at::Tensor& input) { run_input_ = input; }
   int64_t ring_depth() const { return ring_depth_; }
 
@@ -166,6 +189,8 @@ class Population {
   int64_t ring_depth_ = 1;
   at::Tensor run_input_;  // [B, N] or [steps, B, N] for the current run, or undefined
   bool learning_ = true;
+  SpikeSet fired_;
+  bool fired_valid_ = false;
 };
 
 // Calls fn(float{}) or fn(double{}) for the network's floating dtype.

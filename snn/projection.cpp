@@ -1,5 +1,8 @@
-// snn/projection.cpp — delivering spikes of a projection into its target's ring buffer.
+// snn/projection.cpp — delivering spikes of a projection into its target's ring buffer, and the
+// projection's accessors.
 #include "snn/projection.h"
+
+#include <ATen/Parallel.h>
 
 #include <cmath>
 
@@ -10,18 +13,65 @@
 
 namespace snn {
 
+// ---- accessors ----------------------------------------------------------------------------------
+
+const at::Tensor& Projection::weight() {
+  if (plasticity_) plasticity_->synchronize(*this);
+  return weight_;
+}
+
 void Projection::set_weight(const at::Tensor& w) {
   if (!w.defined()) throw_value_error("weight: got an undefined tensor");
-  if (w.sizes() != weight_.sizes()) {
-    throw_value_error("weight of '", name_, "' has shape ", weight_.sizes(), "; got ", w.sizes());
-  }
+  if (w.sizes() != weight_.sizes()) throw_value_error("weight of '", name_, "' has shape ", weight_.sizes(), "; got ", w.sizes());
   if (w.device() != weight_.device()) throw_value_error("weight of '", name_, "' is on ", weight_.device(), "; got ", w.device());
   if (!at::isFloatingType(w.scalar_type())) throw_type_error("weight must be a floating tensor, got ", w.scalar_type());
   if (!w.isfinite().all().item<bool>()) throw_value_error("weight of '", name_, "': values must be finite");
-  if (((w != 0) & (count_ == 0)).any().item<bool>()) {
+  if (!sparse() && ((w != 0) & (count_ == 0)).any().item<bool>()) {
     throw_value_error("weight of '", name_, "': nonzero values where the projection has no synapse");
   }
+  if (plasticity_) plasticity_->synchronize(*this);
   weight_.copy_(w);
+}
+
+std::pair<at::Tensor, at::Tensor> Projection::indices() const {
+  if (!sparse()) {
+    const at::Tensor nz = at::nonzero(count_);
+    return {nz.select(1, 0).contiguous(), nz.select(1, 1).contiguous()};
+  }
+  const at::Tensor counts = (row_ptr_.narrow(0, 1, pre_->size()) - row_ptr_.narrow(0, 0, pre_->size()));
+  const at::Tensor pre = at::repeat_interleave(at::arange(pre_->size(), row_ptr_.options()), counts);
+  return {pre, post_index_.to(at::kLong)};
+}
+
+at::Tensor Projection::synapse_count() const {
+  if (!sparse()) return count_;
+  const auto [pre, post] = indices();
+  at::Tensor out = at::zeros({pre_->size(), post_->size()}, weight_.options());
+  out.index_put_({pre, post}, at::ones({num_synapses_}, weight_.options()), /*accumulate=*/true);
+  return out;
+}
+
+at::Tensor Projection::dense_weight() {
+  const at::Tensor& w = weight();
+  if (!sparse()) return w;
+  const auto [pre, post] = indices();
+  at::Tensor out = at::zeros({pre_->size(), post_->size()}, w.options());
+  out.index_put_({pre, post}, w, /*accumulate=*/true);
+  return out;
+}
+
+at::Tensor Projection::delay() const {
+  const auto opts = at::TensorOptions().dtype(at::kDouble).device(weight_.device());
+  if (uniform_delay_ > 0) return at::scalar_tensor(static_cast<double>(uniform_delay_) * dt_, opts);
+  return delay_steps_.to(at::kDouble) * dt_;
+}
+
+int64_t Projection::synapse_bytes() const {
+  int64_t bytes = 0;
+  for (const at::Tensor* t : {&weight_, &count_, &row_ptr_, &post_index_, &col_ptr_, &col_syn_, &col_pre_, &delay_steps_}) {
+    if (t->defined()) bytes += t->numel() * static_cast<int64_t>(t->element_size());
+  }
+  return bytes;
 }
 
 void Projection::set_normalize_target(double target) {
@@ -33,15 +83,69 @@ void Projection::set_normalize_target(double target) {
 
 void Projection::normalize(double target) {
   if (!(target > 0 && std::isfinite(target))) throw_value_error("normalize target must be finite and > 0, got ", target);
-  const at::Tensor sums = weight_.sum(0, /*keepdim=*/true);
-  weight_.mul_(at::where(sums != 0, target / sums, at::ones_like(sums)));
+  if (plasticity_) plasticity_->synchronize(*this);
+  if (!sparse()) {
+    const at::Tensor sums = weight_.sum(0, /*keepdim=*/true);
+    weight_.mul_(at::where(sums != 0, target / sums, at::ones_like(sums)));
+    return;
+  }
+  const at::Tensor post = post_index_.to(at::kLong);
+  const at::Tensor sums = at::zeros({post_->size()}, weight_.options()).index_add_(0, post, weight_);
+  const at::Tensor scale = at::where(sums != 0, target / sums, at::ones_like(sums));
+  weight_.mul_(scale.index_select(0, post));
 }
 
-at::Tensor Projection::delay() const {
-  const auto opts = at::TensorOptions().dtype(at::kDouble).device(weight_.device());
-  if (uniform_delay_ > 0) return at::scalar_tensor(static_cast<double>(uniform_delay_) * dt_, opts);
-  return delay_steps_.to(at::kDouble) * dt_;
+void Projection::build_transposed() {
+  if (!sparse() || col_ptr_.defined()) return;
+  // Counting sort by target; within a target, sources stay ascending.
+  const at::Tensor row_ptr = row_ptr_.cpu(), post = post_index_.cpu();
+  const int64_t* rp = row_ptr.data_ptr<int64_t>();
+  const int32_t* pj = post.data_ptr<int32_t>();
+  const int64_t n_pre = pre_->size(), n_post = post_->size(), S = num_synapses_;
+  std::vector<int64_t> col_ptr(static_cast<size_t>(n_post + 1), 0);
+  for (int64_t s = 0; s < S; ++s) ++col_ptr[pj[s] + 1];
+  for (int64_t j = 0; j < n_post; ++j) col_ptr[j + 1] += col_ptr[j];
+  std::vector<int64_t> cursor(col_ptr.begin(), col_ptr.end() - 1);
+  std::vector<int32_t> col_syn(static_cast<size_t>(S)), col_pre(static_cast<size_t>(S));
+  for (int64_t i = 0; i < n_pre; ++i) {
+    for (int64_t s = rp[i]; s < rp[i + 1]; ++s) {
+      const int64_t k = cursor[pj[s]]++;
+      col_syn[k] = static_cast<int32_t>(s);
+      col_pre[k] = static_cast<int32_t>(i);
+    }
+  }
+  const auto dev = at::TensorOptions().device(weight_.device());
+  col_ptr_ = at::tensor(col_ptr, at::kLong).to(weight_.device());
+  col_syn_ = at::from_blob(col_syn.data(), {S}, at::kInt).to(dev.dtype(at::kInt), false, true);
+  col_pre_ = at::from_blob(col_pre.data(), {S}, at::kInt).to(dev.dtype(at::kInt), false, true);
 }
+
+template <typename T>
+kernels::SynapseLayout<T> Projection::layout(bool transposed) {
+  if (transposed) build_transposed();
+  kernels::SynapseLayout<T> L;
+  L.n_pre = pre_->size();
+  L.n_post = post_->size();
+  L.batch = post_->batch_size();
+  if (!sparse()) {
+    L.n_syn = L.n_pre * L.n_post;
+    L.count = count_.data_ptr<T>();
+    return L;
+  }
+  L.n_syn = num_synapses_;
+  L.row_ptr = row_ptr_.data_ptr<int64_t>();
+  L.post = post_index_.data_ptr<int32_t>();
+  if (col_ptr_.defined()) {
+    L.col_ptr = col_ptr_.data_ptr<int64_t>();
+    L.col_syn = col_syn_.data_ptr<int32_t>();
+    L.col_pre = col_pre_.data_ptr<int32_t>();
+  }
+  return L;
+}
+template kernels::SynapseLayout<float> Projection::layout<float>(bool);
+template kernels::SynapseLayout<double> Projection::layout<double>(bool);
+
+// ---- delivery -----------------------------------------------------------------------------------
 
 void Projection::bind_ring_views() {
   const at::Tensor& ring = post_->ring();
@@ -56,17 +160,15 @@ void Projection::bind_ring_views() {
 void Projection::refresh_routing() {
   const bool two = post_->num_receptors() == 2 && !post_->counts_spikes();
   if (!two) {
-    routing_ = kernels::kReceptorExcitatory;
+    routing_ = 0;
     return;
   }
   const int64_t version = static_cast<int64_t>(weight_._version());
   if (version == routing_version_) return;
   const bool any_pos = (weight_ > 0).any().item<bool>();
   const bool any_neg = (weight_ < 0).any().item<bool>();
-  routing_ = (any_pos && any_neg) ? kernels::kReceptorBySign
-             : any_neg           ? kernels::kReceptorInhibitory
-                                 : kernels::kReceptorExcitatory;
-  if (routing_ == kernels::kReceptorBySign) {
+  routing_ = (any_pos && any_neg) ? 2 : any_neg ? 1 : 0;
+  if (routing_ == 2) {
     w_ex_ = weight_.clamp_min(0);
     w_in_ = weight_.clamp_max(0);
   } else {
@@ -76,38 +178,76 @@ void Projection::refresh_routing() {
   routing_version_ = version;
 }
 
-void Projection::propagate(int64_t step) {
-  if (num_synapses_ == 0) return;
+void Projection::propagate_matrix(int64_t step) {
+  refresh_routing();
   const at::Tensor& spikes = pre_->spikes();
   const at::Tensor& w = post_->counts_spikes() ? count_ : weight_;
-  const int64_t D = post_->ring_depth();
-  if (uniform_delay_ > 0) {
-    refresh_routing();
-    const int64_t slot = (step + uniform_delay_) % D;
-    switch (routing_) {
-      case kernels::kReceptorExcitatory: ring_views_[0][slot].addmm_(spikes, w); break;
-      case kernels::kReceptorInhibitory: ring_views_[1][slot].addmm_(spikes, w); break;
-      default:
-        ring_views_[0][slot].addmm_(spikes, w_ex_);
-        ring_views_[1][slot].addmm_(spikes, w_in_);
-    }
-    return;
+  const int64_t slot = (step + uniform_delay_) % post_->ring_depth();
+  switch (routing_) {
+    case 0: ring_views_[0][slot].addmm_(spikes, w); break;
+    case 1: ring_views_[1][slot].addmm_(spikes, w); break;
+    default:
+      ring_views_[0][slot].addmm_(spikes, w_ex_);
+      ring_views_[1][slot].addmm_(spikes, w_in_);
   }
+}
+
+void Projection::propagate(int64_t step) {
+  last_delivery_ = "none";
+  if (num_synapses_ == 0) return;
+  const SpikeSet& fired = pre_->fired();
+  const bool cuda = weight_.is_cuda();
+  if (!cuda && fired.bound() == 0) return;  // nobody spiked
+  const int64_t B = post_->batch_size(), n_pre = pre_->size(), n_post = post_->size();
+  const bool by_sign = post_->num_receptors() == 2 && !post_->counts_spikes();
+
+  if (!sparse() && uniform_delay_ > 0) {
+    const double activity = static_cast<double>(B) * static_cast<double>(fired.bound()) / static_cast<double>(n_pre);
+    if (cuda ? B >= kGemmBatchCuda : activity >= kGemmActivity) {
+      last_delivery_ = "matrix";
+      propagate_matrix(step);
+      return;
+    }
+  }
+  last_delivery_ = "events";
+  const at::Tensor& ring = post_->ring();
+  const kernels::ActiveSet act = fired.view();
   dispatch_floating(weight_.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
-    kernels::DenseDelayedDelivery<T> f;
-    f.spikes = spikes.data_ptr<T>();
-    f.weight = w.data_ptr<T>();
-    f.delay = delay_steps_.data_ptr<int32_t>();
-    f.ring = post_->ring().data_ptr<T>();
-    f.n_pre = pre_->size();
-    f.n_post = post_->size();
-    f.batch = post_->batch_size();
-    f.D = D;
-    f.step = step;
-    f.routing = (post_->num_receptors() == 2 && !post_->counts_spikes()) ? kernels::kReceptorBySign
-                                                                          : kernels::kReceptorExcitatory;
-    backend::for_each(weight_.device(), f.batch * f.n_post, f);
+    const kernels::RingTarget<T> target{ring.data_ptr<T>(), ring.size(0), ring.size(1), B, n_post};
+    const T* spikes = pre_->spikes().data_ptr<T>();
+    const int32_t* delay = delay_steps_.defined() ? delay_steps_.data_ptr<int32_t>() : nullptr;
+    if (!sparse()) {
+      // CPU: chunks of targets, each walking the sorted active list; CUDA: one target per thread.
+      const int64_t chunk = cuda ? 1 : std::max<int64_t>(256, n_post / (4 * at::get_num_threads()));
+      kernels::DenseEventDelivery<T> f{spikes,
+                                       (post_->counts_spikes() ? count_ : weight_).data_ptr<T>(),
+                                       delay,
+                                       uniform_delay_,
+                                       cuda ? nullptr : act.list,
+                                       cuda ? nullptr : act.count,
+                                       target,
+                                       n_pre,
+                                       n_post,
+                                       step,
+                                       chunk,
+                                       by_sign};
+      backend::for_each(weight_.device(), B * ((n_post + chunk - 1) / chunk), f, 1);
+      return;
+    }
+    const T* w = post_->counts_spikes() ? nullptr : weight_.data_ptr<T>();
+    const int64_t* row_ptr = row_ptr_.data_ptr<int64_t>();
+    const int32_t* post = post_index_.data_ptr<int32_t>();
+    if (cuda) {
+      kernels::SparseAtomicDelivery<T> f{spikes, w, row_ptr, post, delay, uniform_delay_, act.list, act.count,
+                                         target, n_pre, step, by_sign};
+      backend::for_each(weight_.device(), B * n_pre, f);
+      return;
+    }
+    const int64_t chunk = std::max<int64_t>(64, n_post / (4 * at::get_num_threads()));
+    kernels::SparseChunkDelivery<T> f{spikes, w, row_ptr, post, delay, uniform_delay_, act.list, act.count,
+                                      target, n_pre, n_post, step, chunk, by_sign};
+    backend::for_each_cpu(B * ((n_post + chunk - 1) / chunk), f, 1);
   });
 }
 

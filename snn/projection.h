@@ -1,14 +1,22 @@
 // snn/projection.h — connections from one population to another, and how they are specified.
 //
-// Storage (dense): weight [N_pre, N_post] in the network's dtype; entries without a synapse are 0.
-// synapse_count() [N_pre, N_post] holds how many synapses each entry stands for (0 or 1, more with
-// multapses, whose weights are summed: for delivery a sum of synapses is the same). Delays are whole
-// steps >= 1: one delay for the projection, or one per entry ([N_pre, N_post] int32).
+// Storage (chosen per projection: storage = "dense" | "sparse" | "auto"):
+//   dense   weight [N_pre, N_post] in the network's dtype (0 where there is no synapse) and
+//           synapse_count [N_pre, N_post] (synapses per entry; multapses are summed, which delivery
+//           cannot tell apart). For all-to-all and dense random connectivity.
+//   sparse  CSR by presynaptic neuron: row_ptr [N_pre + 1] (int64), post_index [S] (int32, ascending
+//           within a row) and weight [S]; multapses stay separate synapses. 8 bytes per synapse
+//           (float32), 12 with per-synapse delays; a learning rule adds the transposed index
+//           (8 bytes per synapse) for its post-side updates.
+//   auto    (default) sparse when fewer than a third of the N_pre x N_post entries hold a synapse.
+// Delays are whole steps >= 1: one for the projection, or one per synapse (int32 [N_pre, N_post] or
+// [S]); the target's input ring is as deep as the longest delay.
 //
-// Delivery: a spike count c of pre neuron i emitted in step s adds c x w_ij to the target's input
-// ring buffer, due in step s + d_ij. One-delay projections do this for all i at once with a matrix
-// product (ATen: BLAS on the CPU, cuBLAS on a GPU) into ring slot (s + d) % D; projections with
-// per-synapse delays use the DenseDelayedDelivery kernel (snn/kernels/delivery_math.h).
+// Delivery (snn/kernels/delivery_math.h) is event-driven: a step reads only the rows of neurons that
+// spiked. A dense projection with one delay may use a matrix product instead (ring slot += spikes @ W,
+// BLAS / cuBLAS), which wins when many rows are active: on the CPU it is chosen when
+// batch x (fraction of source neurons that spiked) >= kGemmActivity, measured (benchmarks/RESULTS.md);
+// on CUDA when the batch has kGemmBatchCuda entries or more.
 // Receptors: targets with separate excitatory and inhibitory inputs (LIFExp) take w > 0 on the
 // excitatory and w < 0 on the inhibitory receptor, decided per synapse as in NEST.
 // Parrot targets ignore weights and receive spike counts (NEST's parrot_neuron).
@@ -21,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "snn/kernels/synapses.h"
 #include "snn/plasticity.h"
 
 namespace snn {
@@ -86,6 +95,7 @@ struct ConnectSpec {
   Init weight = Init::constant(1.0);
   Init delay = Init::default_delay();  // [ms]
   std::string name;               // default: "<pre>-><post>"
+  std::string storage = "auto";   // "auto", "dense" or "sparse"
   PlasticitySpec plasticity;      // rule "" : static weights
   // Scale each target's incoming weights to sum to this value at the start of every run
   // (Diehl & Cook's normalisation); NaN: never.
@@ -94,22 +104,41 @@ struct ConnectSpec {
 
 class Projection {
  public:
+  enum class Storage { Dense, Sparse };
+
+  // Delivery switches to a matrix product (dense, one delay) at or above these (see the top).
+  static constexpr double kGemmActivity = 0.25;
+  static constexpr int64_t kGemmBatchCuda = 16;
+
   const std::string& name() const { return name_; }
   const std::string& rule() const { return rule_; }
   Population& pre() const { return *pre_; }
   Population& post() const { return *post_; }
+  Storage storage() const { return storage_; }
+  bool sparse() const { return storage_ == Storage::Sparse; }
 
-  // The weights [N_pre, N_post] (shared: changes are seen by the next step).
-  const at::Tensor& weight() const { return weight_; }
-  // Checks shape, dtype and device; copies in place. Entries without a synapse must stay 0.
+  // The weights: [N_pre, N_post] (dense) or [S] (sparse, in CSR order). Shared: changes are seen by
+  // the next step. A lazily updating rule (DopamineSTDP) first brings every synapse up to date.
+  const at::Tensor& weight();
+  // Checks shape, dtype and device; copies in place. Dense entries without a synapse must stay 0.
   void set_weight(const at::Tensor& w);
-  const at::Tensor& synapse_count() const { return count_; }
+  // Dense: synapses per entry. Sparse: built on request as [N_pre, N_post] (allocates).
+  at::Tensor synapse_count() const;
+  // Source and target neuron of every synapse, [S] each (int64), in storage order.
+  std::pair<at::Tensor, at::Tensor> indices() const;
+  // Weights as [N_pre, N_post] (sparse: summed over multapses; allocates).
+  at::Tensor dense_weight();
   int64_t num_synapses() const { return num_synapses_; }
-  // Delays [ms]: a 0-dim tensor for a one-delay projection, else [N_pre, N_post] (0 where no synapse).
+  // Delays [ms]: a 0-dim tensor for a one-delay projection, else one per synapse ([N_pre, N_post] with
+  // 0 where there is no synapse, or [S]).
   at::Tensor delay() const;
   // The delay in steps when the projection has one delay, else -1.
   int64_t uniform_delay_steps() const { return uniform_delay_; }
   int64_t max_delay_steps() const { return max_delay_; }
+  // Bytes of the synapse arrays (weights, indices, delays, counts, transposed index).
+  int64_t synapse_bytes() const;
+  // How the last step delivered: "none", "events" or "matrix".
+  const char* last_delivery() const { return last_delivery_; }
 
   // The learning rule, or null for static weights.
   Plasticity* plasticity() const { return plasticity_.get(); }
@@ -122,6 +151,11 @@ class Projection {
   double normalize_target() const { return normalize_target_; }
   void set_normalize_target(double target);
 
+  // The synapse layout seen by kernels (snn/kernels/synapses.h). The transposed index is built on
+  // first use with `transposed`.
+  template <typename T>
+  kernels::SynapseLayout<T> layout(bool transposed = false);
+
  private:
   friend class Network;
   friend struct ProjectionBuilder;
@@ -131,21 +165,28 @@ class Projection {
   void weights_changed() { routing_version_ = -1; }
   void bind_ring_views();  // caches [receptor][slot] views of the target ring before a run
   void propagate(int64_t step);
+  void propagate_matrix(int64_t step);
+  void build_transposed();
+  // Targets with two receptors, one delay, matrix delivery: which receptors the weights feed
+  // (refreshed when the weight tensor's version changes) and, when both, their two signed parts.
+  void refresh_routing();
 
   std::string name_, rule_;
   Population* pre_ = nullptr;
   Population* post_ = nullptr;
   double dt_ = 0.0;
-  at::Tensor weight_;       // [N_pre, N_post]
-  at::Tensor count_;        // [N_pre, N_post], synapses per entry
-  at::Tensor delay_steps_;  // int32 [N_pre, N_post] when delays differ, else undefined
+  Storage storage_ = Storage::Dense;
+  at::Tensor weight_;       // [N_pre, N_post] or [S]
+  at::Tensor count_;        // dense: [N_pre, N_post], synapses per entry
+  at::Tensor row_ptr_;      // sparse: int64 [N_pre + 1]
+  at::Tensor post_index_;   // sparse: int32 [S]
+  at::Tensor col_ptr_, col_syn_, col_pre_;  // sparse transposed index (int64 [N_post + 1], int32 [S] x 2)
+  at::Tensor delay_steps_;  // int32, one per synapse (dense: per entry), when delays differ
   int64_t uniform_delay_ = 1;
   int64_t max_delay_ = 1;
   int64_t num_synapses_ = 0;
-  // Targets with two receptors, one delay: which receptors the weights feed (refreshed when the
-  // weight tensor's version changes) and, when both, the positive and negative parts of the weights.
-  void refresh_routing();
-  int32_t routing_ = 0;  // kernels::ReceptorRouting
+  const char* last_delivery_ = "none";
+  int32_t routing_ = 0;  // 0: excitatory, 1: inhibitory, 2: both (signed parts)
   at::Tensor w_ex_, w_in_;
   int64_t routing_version_ = -1;
   std::vector<std::vector<at::Tensor>> ring_views_;  // [receptor][slot] -> [B, N_post]
@@ -155,7 +196,7 @@ class Projection {
   double normalize_target_ = std::numeric_limits<double>::quiet_NaN();
 };
 
-// Builds the dense connectivity of a projection (snn/connectivity.cpp). Throws ValueError naming the
+// Builds the connectivity of a projection (snn/connectivity.cpp). Throws ValueError naming the
 // argument and its value for anything invalid; builds nothing on the network until it succeeds.
 struct ProjectionBuilder {
   static std::unique_ptr<Projection> build(Population& pre, Population& post, const ConnectSpec& spec,

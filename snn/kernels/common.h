@@ -34,6 +34,7 @@ SNN_MATH_FUNCTION(exp)
 SNN_MATH_FUNCTION(log)
 SNN_MATH_FUNCTION(sqrt)
 SNN_MATH_FUNCTION(cos)
+SNN_MATH_FUNCTION(expm1)
 #undef SNN_MATH_FUNCTION
 
 // A per-step input of a population: `base` points at [B, N] values for the first step of the

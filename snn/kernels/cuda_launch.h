@@ -18,29 +18,41 @@
 #include "snn/kernels/lif_math.h"
 #include "snn/kernels/neuromodulated_math.h"
 #include "snn/kernels/stdp_math.h"
+#include "snn/kernels/synapses.h"
 
-#define SNN_CUDA_FUNCTORS_FOR_TYPE(X, T)      \
-  X(snn::kernels::LifDeltaStep<T>)            \
-  X(snn::kernels::AdaptiveLifStep<T>)         \
-  X(snn::kernels::OneSpikeSelect<T>)          \
-  X(snn::kernels::LifExpStep<T>)              \
-  X(snn::kernels::IzhikevichStep<T>)          \
-  X(snn::kernels::PoissonStep<T>)             \
-  X(snn::kernels::ParrotStep<T>)              \
-  X(snn::kernels::SpikeScheduleStep<T>)       \
-  X(snn::kernels::DenseDelayedDelivery<T>)   \
-  X(snn::kernels::TraceUpdate<T>)            \
-  X(snn::kernels::PairStdpStep<T>)           \
-  X(snn::kernels::TripletStdpStep<T>)        \
-  X(snn::kernels::DopamineStdpStep<T>)       \
-  X(snn::kernels::IzhikevichDaStep<T>)       \
-  X(snn::kernels::RewardStdpStep<T>)         \
-  X(snn::kernels::SignalTake<T>)             \
-  X(snn::kernels::SpikeCountInto<T>)
+// Learning rules run through the iteration schemes of snn/kernels/synapses.h.
+#define SNN_CUDA_RULE_SCHEMES(X, R) \
+  X(snn::kernels::EveryRow<R>)      \
+  X(snn::kernels::ActiveRows<R>)    \
+  X(snn::kernels::ActiveCols<R>)
+
+#define SNN_CUDA_FUNCTORS_FOR_TYPE(X, T)                                       \
+  X(snn::kernels::LifDeltaStep<T>)                                             \
+  X(snn::kernels::AdaptiveLifStep<T>)                                          \
+  X(snn::kernels::OneSpikeSelect<T>)                                           \
+  X(snn::kernels::LifExpStep<T>)                                               \
+  X(snn::kernels::IzhikevichStep<T>)                                           \
+  X(snn::kernels::PoissonStep<T>)                                              \
+  X(snn::kernels::ParrotStep<T>)                                               \
+  X(snn::kernels::SpikeScheduleStep<T>)                                        \
+  X(snn::kernels::DenseEventDelivery<T>)                                       \
+  X(snn::kernels::SparseAtomicDelivery<T>)                                     \
+  X(snn::kernels::ActiveSetBuild<T>)                                           \
+  X(snn::kernels::TraceUpdate<T>)                                              \
+  X(snn::kernels::SignalTake<T>)                                               \
+  X(snn::kernels::SpikeCountInto<T>)                                           \
+  SNN_CUDA_RULE_SCHEMES(X, snn::kernels::PairStdpRule<T>)                      \
+  SNN_CUDA_RULE_SCHEMES(X, snn::kernels::TripletStdpRule<T>)                   \
+  SNN_CUDA_RULE_SCHEMES(X, snn::kernels::DopamineStepRule<T>)                  \
+  SNN_CUDA_RULE_SCHEMES(X, snn::kernels::DopamineLazyRule<T>)                  \
+  SNN_CUDA_RULE_SCHEMES(X, snn::kernels::IzhikevichEligibilityRule<T>)         \
+  SNN_CUDA_RULE_SCHEMES(X, snn::kernels::IzhikevichApplyRule<T>)               \
+  SNN_CUDA_RULE_SCHEMES(X, snn::kernels::RewardStdpRule<T>)
 
 #define SNN_CUDA_FUNCTORS(X)            \
   SNN_CUDA_FUNCTORS_FOR_TYPE(X, float)  \
-  SNN_CUDA_FUNCTORS_FOR_TYPE(X, double)
+  SNN_CUDA_FUNCTORS_FOR_TYPE(X, double) \
+  X(snn::kernels::ZeroCount)
 
 namespace snn {
 namespace cuda {

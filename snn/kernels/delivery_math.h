@@ -1,55 +1,148 @@
-// snn/kernels/delivery_math.h — spike delivery into the targets' input ring buffers.
+// snn/kernels/delivery_math.h — event-driven spike delivery into the targets' input ring buffers.
 //
 // A spike (count c) of presynaptic neuron i emitted in step s reaches synapse (i, j) with weight w and
-// delay d >= 1 steps in step s + d: it adds c x w to receptor r of neuron j in ring slot (s + d) % D.
+// delay d >= 1 steps in step s + d: it adds c w to receptor r of neuron j in ring slot (s + d) % D.
 // Receptor: targets with one receptor take everything on r = 0; targets with an excitatory and an
-// inhibitory receptor take w > 0 on r = 0 and w < 0 on r = 1 (NEST's sign convention).
-// Targets that count spikes (parrots) receive c x (number of synapses) instead of c x w.
+// inhibitory receptor (LIFExp) take w > 0 on r = 0 and w < 0 on r = 1 (NEST's sign convention).
+// Targets that count spikes (parrots) receive c x (number of synapses): dense projections pass the
+// synapse-count matrix as weights, sparse ones pass no weights (each synapse counts 1).
 //
-// Projections with one delay deliver with a matrix product (ATen: BLAS/cuBLAS), in snn/projection.cpp.
-// This functor is the per-synapse-delay path for dense [N_pre, N_post] storage: one element per
-// (batch entry, target neuron), summing over presynaptic neurons in index order, so results do not
-// depend on the thread count and need no atomics.
+// Only the rows of neurons that spiked are read, so a step costs (spikes x fan-out), not N_pre x N_post.
+//   DenseEventDelivery   element = (batch entry, chunk of targets); loops over the active pre neurons
+//                        in ascending order (CPU: the sorted active list) or over all pre neurons (CUDA:
+//                        deterministic without a sorted list). Every target belongs to one element: no
+//                        atomics, results independent of threads.
+//   SparseChunkDelivery  CPU, CSR: element = (batch entry, chunk of targets); each active row is cut to
+//                        the chunk by binary search (rows are sorted by target). Deterministic.
+//   SparseAtomicDelivery CUDA, CSR: element = (batch entry, active pre neuron): walks its row and adds
+//                        with atomics (the order of additions, hence the last bits, may vary).
+// Dense projections with one delay may instead use a matrix product (ATen: BLAS / cuBLAS) when many
+// neurons spike or the batch is large; the choice is made in snn/projection.cpp.
 #pragma once
 
 #include "snn/kernels/common.h"
+#include "snn/kernels/synapses.h"
 
 namespace snn {
 namespace kernels {
 
-enum ReceptorRouting : int32_t {
-  kReceptorExcitatory = 0,  // everything to receptor 0
-  kReceptorInhibitory = 1,  // everything to receptor 1
-  kReceptorBySign = 2,      // w > 0 to receptor 0, w < 0 to receptor 1
+// An input ring [R receptors, D slots, B, N] of a target population.
+template <typename T>
+struct RingTarget {
+  T* data;
+  int64_t receptors, depth, batch, n;
+  SNN_HOST_DEVICE T* at(int64_t r, int64_t slot, int64_t b) const { return data + ((r * depth + slot) * batch + b) * n; }
 };
 
-SNN_HOST_DEVICE inline int receptor_for(int32_t routing, double w) {
-  if (routing == kReceptorBySign) return w < 0 ? 1 : 0;
-  return routing;
+// Adds value at neuron j of batch entry b, `delay` steps after `step`, routed by sign when asked.
+template <typename T>
+SNN_HOST_DEVICE inline void deliver_one(const RingTarget<T>& ring, int64_t step, int64_t delay, int64_t b, int64_t j,
+                                        T value, bool by_sign, bool atomic) {
+  const int64_t r = (by_sign && value < T(0)) ? 1 : 0;
+  add_to(ring.at(r, (step + delay) % ring.depth, b) + j, value, atomic);
 }
 
 template <typename T>
-struct DenseDelayedDelivery {
+struct DenseEventDelivery {
   const T* spikes;        // [B, n_pre] counts emitted this step
-  const T* weight;        // [n_pre, n_post]; for counting targets: synapse counts
-  const int32_t* delay;   // [n_pre, n_post] steps, >= 1
-  T* ring;                // [R, D, B, n_post]
-  int64_t n_pre, n_post, batch;
-  int64_t D;              // ring slots
-  int64_t step;           // the step the spikes were emitted in
-  int32_t routing;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    const int64_t b = k / n_post;
-    const int64_t j = k % n_post;
-    const int64_t slot_stride = batch * n_post;
-    const int64_t receptor_stride = D * slot_stride;
-    for (int64_t i = 0; i < n_pre; ++i) {
+  const T* weight;        // [n_pre, n_post]; synapse counts for counting targets
+  const int32_t* delay;   // [n_pre, n_post] steps, or null: every synapse has `uniform_delay`
+  int64_t uniform_delay;
+  const int32_t* list;    // active pre neurons (ascending), or null: every pre neuron is checked
+  const int32_t* count;
+  RingTarget<T> ring;
+  int64_t n_pre, n_post, step, chunk;
+  bool by_sign;
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const int64_t chunks = (n_post + chunk - 1) / chunk;
+    const int64_t b = e / chunks;
+    const int64_t j0 = (e % chunks) * chunk;
+    const int64_t j1 = j0 + chunk < n_post ? j0 + chunk : n_post;
+    const int64_t m = list ? *count : n_pre;
+    for (int64_t q = 0; q < m; ++q) {
+      const int64_t i = list ? list[q] : q;
       const T c = spikes[b * n_pre + i];
       if (c == T(0)) continue;
-      const T w = weight[i * n_post + j];
-      if (w == T(0)) continue;
-      const int64_t slot = (step + delay[i * n_post + j]) % D;
-      ring[receptor_for(routing, static_cast<double>(w)) * receptor_stride + slot * slot_stride + b * n_post + j] += c * w;
+      const T* w = weight + i * n_post;
+      if (delay) {
+        const int32_t* d = delay + i * n_post;
+        for (int64_t j = j0; j < j1; ++j) {
+          if (w[j] != T(0)) deliver_one(ring, step, d[j], b, j, c * w[j], by_sign, false);
+        }
+        continue;
+      }
+      const int64_t slot = (step + uniform_delay) % ring.depth;
+      T* ex = ring.at(0, slot, b);
+      if (!by_sign) {
+        for (int64_t j = j0; j < j1; ++j) ex[j] += c * w[j];  // contiguous: vectorised
+      } else {
+        T* in = ring.at(1, slot, b);
+        for (int64_t j = j0; j < j1; ++j) {
+          const T v = c * w[j];
+          ex[j] += v > T(0) ? v : T(0);
+          in[j] += v < T(0) ? v : T(0);
+        }
+      }
+    }
+  }
+};
+
+template <typename T>
+struct SparseChunkDelivery {
+  const T* spikes;        // [B, n_pre]
+  const T* weight;        // [S], or null: each synapse counts 1 (counting targets)
+  const int64_t* row_ptr; // [n_pre + 1]
+  const int32_t* post;    // [S], ascending within a row
+  const int32_t* delay;   // [S] or null
+  int64_t uniform_delay;
+  const int32_t* list;    // active pre neurons, ascending
+  const int32_t* count;
+  RingTarget<T> ring;
+  int64_t n_pre, n_post, step, chunk;
+  bool by_sign;
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const int64_t chunks = (n_post + chunk - 1) / chunk;
+    const int64_t b = e / chunks;
+    const int32_t j0 = static_cast<int32_t>((e % chunks) * chunk);
+    const int32_t j1 = static_cast<int32_t>(j0 + chunk < n_post ? j0 + chunk : n_post);
+    for (int64_t q = 0; q < *count; ++q) {
+      const int64_t i = list[q];
+      const T c = spikes[b * n_pre + i];
+      if (c == T(0)) continue;
+      // First synapse of the row with post >= j0.
+      int64_t lo = row_ptr[i], hi = row_ptr[i + 1];
+      while (lo < hi) {
+        const int64_t mid = (lo + hi) / 2;
+        if (post[mid] < j0) lo = mid + 1; else hi = mid;
+      }
+      for (int64_t s = lo; s < row_ptr[i + 1] && post[s] < j1; ++s) {
+        deliver_one(ring, step, delay ? delay[s] : uniform_delay, b, post[s], weight ? c * weight[s] : c, by_sign, false);
+      }
+    }
+  }
+};
+
+template <typename T>
+struct SparseAtomicDelivery {
+  const T* spikes;
+  const T* weight;
+  const int64_t* row_ptr;
+  const int32_t* post;
+  const int32_t* delay;
+  int64_t uniform_delay;
+  const int32_t* list;
+  const int32_t* count;
+  RingTarget<T> ring;
+  int64_t n_pre, step;
+  bool by_sign;
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const int64_t b = e / n_pre, q = e % n_pre;
+    if (q >= *count) return;
+    const int64_t i = list[q];
+    const T c = spikes[b * n_pre + i];
+    if (c == T(0)) return;
+    for (int64_t s = row_ptr[i]; s < row_ptr[i + 1]; ++s) {
+      deliver_one(ring, step, delay ? delay[s] : uniform_delay, b, post[s], weight ? c * weight[s] : c, by_sign, true);
     }
   }
 };

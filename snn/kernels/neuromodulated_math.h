@@ -27,6 +27,7 @@
 
 #include "snn/kernels/common.h"
 #include "snn/kernels/stdp_math.h"
+#include "snn/kernels/synapses.h"
 
 namespace snn {
 namespace kernels {
@@ -50,76 +51,150 @@ inline double dopamine_weight_change(double c0, double n0, double D, double tau_
   return c0 * n0 / tau_s * -std::expm1(-tau_s * D) - b * c0 * tau_c * -std::expm1(-D / tau_c);
 }
 
+// Per-step form: the synapse is advanced over this step (from the start of the step, with the dopamine
+// n of this step), then this step's events change c.
 template <typename T>
-struct DopamineStdpStep {
+struct DopamineStepRule {
+  using value_type = T;
   T* w;
-  const T* count;
-  T* c;                 // [B, cells]
+  T* c;                 // [B, n_syn]
   const T* n;           // [B] dopamine during this step (before this step's dopamine spikes)
   const T* pre_spikes;  // [B, n_pre]
   const T* post_seen;   // [B, n_post] post spikes d after they happened
   const T* k_plus;      // [B, n_pre], decayed to the end of this step, before its pre spikes
   const T* k_minus;     // [B, n_post], the same for seen post spikes
   T decay_c, w_cn, w_c, b, A_plus, A_minus, w_min, w_max;
-  DenseShape shape;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    if (count[k] == T(0)) return;
-    const int64_t i = k / shape.n_post, j = k % shape.n_post, cells = shape.cells();
+  int64_t n_pre, n_post, batch, n_syn;
+  SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
     T dw = T(0);
-    for (int64_t bt = 0; bt < shape.batch; ++bt) {
-      const T c0 = c[bt * cells + k];
+    for (int64_t bt = 0; bt < batch; ++bt) {
+      const T c0 = c[bt * n_syn + s];
       dw += c0 * (n[bt] * w_cn - b * w_c);
-      T c1 = c0 * decay_c;
-      const T so = post_seen[bt * shape.n_post + j];
-      const T sp = pre_spikes[bt * shape.n_pre + i];
-      if (so != T(0)) c1 += A_plus * so * k_plus[bt * shape.n_pre + i];
-      if (sp != T(0)) c1 -= A_minus * sp * k_minus[bt * shape.n_post + j];
-      c[bt * cells + k] = c1;
+      c[bt * n_syn + s] = dopamine_events(c0 * decay_c, bt, i, j);
     }
-    w[k] = clamp_(w[k] + dw, w_min, w_max);
+    w[s] = clamp_(w[s] + dw, w_min, w_max);
+  }
+  // This step's pairings: a seen post spike adds A_plus K+, a pre spike subtracts A_minus K-.
+  SNN_HOST_DEVICE T dopamine_events(T c1, int64_t bt, int64_t i, int64_t j) const {
+    const T so = post_seen[bt * n_post + j];
+    const T sp = pre_spikes[bt * n_pre + i];
+    if (so != T(0)) c1 += A_plus * so * k_plus[bt * n_pre + i];
+    if (sp != T(0)) c1 -= A_minus * sp * k_minus[bt * n_post + j];
+    return c1;
   }
 };
 
+// The dopamine of a lazily updated DopamineSTDP rule: its value at the last flush (base) and after each
+// dopamine spike since (history), so that n(t) is known exactly for any t since the flush.
+// Times are in steps (t = step count, i.e. t h ms); a spike in step e makes n jump at time e + 1.
 template <typename T>
-struct IzhikevichDaStep {
-  T* w;
-  const T* count;
-  T* sd;                // [B, cells] eligibility
+struct DopamineHistory {
+  const int64_t* time;  // [H] jump times, ascending
+  const T* n_after;     // [H, B] n just after each jump
+  int64_t length;
+  int64_t base_time;
+  const T* base_n;      // [B]
+  int64_t batch;
+  double h, tau_n;
+  // n of batch entry b at time t (>= base_time), including a jump at exactly t.
+  SNN_HOST_DEVICE double at(int64_t t, int64_t b) const {
+    int64_t k = length - 1;
+    while (k >= 0 && time[k] > t) --k;
+    const int64_t t0 = k >= 0 ? time[k] : base_time;
+    const double n0 = static_cast<double>(k >= 0 ? n_after[k * batch + b] : base_n[b]);
+    return n0 * exp_(-static_cast<double>(t - t0) * h / tau_n);
+  }
+};
+
+// Event-driven form (NEST's algorithm): a synapse is brought from its last update time t_last[s] to
+// `target` in closed form, in pieces split at the dopamine jumps, clipped after each piece as NEST does;
+// then, when `events`, this step's pairings change c. Synapses nobody touches keep a stale weight until
+// the next touch or flush, exactly as in NEST.
+template <typename T>
+struct DopamineLazyRule {
+  using value_type = T;
+  DopamineStepRule<T> step;  // pointers, amplitudes and bounds (its per-step propagators are unused)
+  int64_t* t_last;           // [n_syn]
+  DopamineHistory<T> history;
+  int64_t target;
+  bool events;
+  double tau_c;
+  SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
+    int64_t t = t_last[s];
+    const double tau_s = 1.0 / tau_c + 1.0 / history.tau_n;
+    int64_t k = 0;
+    while (t < target) {
+      while (k < history.length && history.time[k] <= t) ++k;
+      const int64_t next = (k < history.length && history.time[k] < target) ? history.time[k] : target;
+      const double D = static_cast<double>(next - t) * history.h;
+      const double w_cn = -expm1_(-tau_s * D) / tau_s, w_c = -tau_c * expm1_(-D / tau_c), decay = exp_(-D / tau_c);
+      double dw = 0.0;
+      for (int64_t bt = 0; bt < step.batch; ++bt) {
+        T& c = step.c[bt * step.n_syn + s];
+        dw += static_cast<double>(c) * (history.at(t, bt) * w_cn - static_cast<double>(step.b) * w_c);
+        c = static_cast<T>(static_cast<double>(c) * decay);
+      }
+      step.w[s] = clamp_(static_cast<T>(static_cast<double>(step.w[s]) + dw), step.w_min, step.w_max);
+      t = next;
+    }
+    t_last[s] = target;
+    if (!events) return;
+    for (int64_t bt = 0; bt < step.batch; ++bt) {
+      T& c = step.c[bt * step.n_syn + s];
+      c = step.dopamine_events(c, bt, i, j);
+    }
+  }
+};
+
+// Izhikevich (2007): this step's STDP changes the eligibility sd (pre arrivals and post spikes)...
+template <typename T>
+struct IzhikevichEligibilityRule {
+  using value_type = T;
+  T* sd;                // [B, n_syn]
   const T* arrivals;    // [B, n_pre] pre spikes arriving at the synapse this step
   const T* post_spikes; // [B, n_post]
   const T* x_pre;       // [B, n_pre], before this step's arrivals
   const T* x_post;      // [B, n_post], before this step's post spikes
-  const T* da;          // [B] dopamine (read when applying)
-  T ltd_factor, baseline, eligibility_decay, w_min, w_max;
-  bool apply;           // this step applies the eligibility to the weights
-  DenseShape shape;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    if (count[k] == T(0)) return;
-    const int64_t i = k / shape.n_post, j = k % shape.n_post, cells = shape.cells();
-    T dw = T(0);
-    for (int64_t b = 0; b < shape.batch; ++b) {
-      T e = sd[b * cells + k];
-      const T so = post_spikes[b * shape.n_post + j];
-      const T sp = arrivals[b * shape.n_pre + i];
-      if (so != T(0)) e += so * x_pre[b * shape.n_pre + i];
-      if (sp != T(0)) e -= ltd_factor * sp * x_post[b * shape.n_post + j];
-      if (apply) {
-        dw += (baseline + da[b]) * e;
-        e *= eligibility_decay;
-      }
-      sd[b * cells + k] = e;
+  T ltd_factor;
+  int64_t n_pre, n_post, batch, n_syn;
+  SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
+    for (int64_t b = 0; b < batch; ++b) {
+      const T so = post_spikes[b * n_post + j];
+      const T sp = arrivals[b * n_pre + i];
+      T e = sd[b * n_syn + s];
+      if (so != T(0)) e += so * x_pre[b * n_pre + i];
+      if (sp != T(0)) e -= ltd_factor * sp * x_post[b * n_post + j];
+      sd[b * n_syn + s] = e;
     }
-    if (apply) w[k] = clamp_(w[k] + dw, w_min, w_max);
+  }
+};
+
+// ... and every `interval` ms all synapses apply it: w = clip(w + sum_b (baseline + DA_b) sd_b), sd *= decay.
+template <typename T>
+struct IzhikevichApplyRule {
+  using value_type = T;
+  T* w;
+  T* sd;
+  const T* da;  // [B]
+  T baseline, eligibility_decay, w_min, w_max;
+  int64_t batch, n_syn;
+  SNN_HOST_DEVICE void update(int64_t s, int64_t, int64_t) const {
+    T dw = T(0);
+    for (int64_t b = 0; b < batch; ++b) {
+      dw += (baseline + da[b]) * sd[b * n_syn + s];
+      sd[b * n_syn + s] *= eligibility_decay;
+    }
+    w[s] = clamp_(w[s] + dw, w_min, w_max);
   }
 };
 
 // MSTDP (z == nullptr) and MSTDPET: the point eligibility comes from the previous step's spikes and
 // traces, kept per neuron.
 template <typename T>
-struct RewardStdpStep {
+struct RewardStdpRule {
+  using value_type = T;
   T* w;
-  const T* count;
-  T* z;                  // [B, cells] eligibility trace (MSTDPET) or null (MSTDP)
+  T* z;                  // [B, n_syn] eligibility trace (MSTDPET) or null (MSTDP)
   const T* reward;       // [B]
   const T* prev_pre;     // [B, n_pre] spikes of the previous step
   const T* prev_post;    // [B, n_post]
@@ -127,23 +202,21 @@ struct RewardStdpStep {
   const T* prev_p_minus; // [B, n_post] P- after the previous step
   T rate;                // nu (MSTDP) or nu h (MSTDPET)
   T decay_z, inv_tau_z, w_min, w_max;
-  DenseShape shape;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    if (count[k] == T(0)) return;
-    const int64_t i = k / shape.n_post, j = k % shape.n_post, cells = shape.cells();
+  int64_t n_pre, n_post, batch, n_syn;
+  SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
     T dw = T(0);
-    for (int64_t b = 0; b < shape.batch; ++b) {
-      const int64_t bi = b * shape.n_pre + i, bj = b * shape.n_post + j;
+    for (int64_t b = 0; b < batch; ++b) {
+      const int64_t bi = b * n_pre + i, bj = b * n_post + j;
       const T zeta = prev_p_plus[bi] * prev_post[bj] + prev_pre[bi] * prev_p_minus[bj];
       if (z) {
-        const T zb = z[b * cells + k] * decay_z + zeta * inv_tau_z;
-        z[b * cells + k] = zb;
+        const T zb = z[b * n_syn + s] * decay_z + zeta * inv_tau_z;
+        z[b * n_syn + s] = zb;
         dw += rate * reward[b] * zb;
       } else {
         dw += rate * reward[b] * zeta;
       }
     }
-    if (dw != T(0)) w[k] = clamp_(w[k] + dw, w_min, w_max);
+    if (dw != T(0)) w[s] = clamp_(w[s] + dw, w_min, w_max);
   }
 };
 

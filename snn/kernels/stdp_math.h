@@ -19,10 +19,11 @@
 //   post spike:  w += r1 (A2_plus + A3_plus o2)
 //
 // Weights are shared by the batch: the changes of all batch entries are summed (BindsNET's default
-// reduction). Element functors run over k = i N_post + j and skip entries without a synapse.
+// reduction).
 #pragma once
 
 #include "snn/kernels/common.h"
+#include "snn/kernels/synapses.h"
 
 namespace snn {
 namespace kernels {
@@ -47,16 +48,15 @@ struct TraceUpdate {
   }
 };
 
-// Shape of a dense projection seen by a synapse sweep.
-struct DenseShape {
-  int64_t n_pre, n_post, batch;
-  SNN_HOST_DEVICE int64_t cells() const { return n_pre * n_post; }
-};
+// The rules below update one synapse s (pre i, post j): `update(s, i, j)`. Which synapses a step visits
+// (all of them, or only those of neurons that spiked) is chosen by the iteration schemes of
+// snn/kernels/synapses.h; since a synapse without a spike at either end does not change, both give
+// bitwise the same weights.
 
 template <typename T>
-struct PairStdpStep {
+struct PairStdpRule {
+  using value_type = T;
   T* w;
-  const T* count;        // synapses per entry; 0: no synapse
   const T* pre_spikes;   // [B, n_pre]
   const T* post_spikes;  // [B, n_post]
   const T* ltd_trace;    // [B, n_post], read at pre spikes
@@ -64,30 +64,28 @@ struct PairStdpStep {
   const T* ltp_factor;   // [B, n_post] or null: second post trace of the Diehl & Cook variant
   T nu_pre, nu_post, w_min, w_max;
   bool multiplicative;
-  DenseShape shape;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    if (count[k] == T(0)) return;
-    const int64_t i = k / shape.n_post, j = k % shape.n_post;
-    const T w0 = w[k];
+  int64_t n_pre, n_post, batch;
+  SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
+    const T w0 = w[s];
     T dw = T(0);
-    for (int64_t b = 0; b < shape.batch; ++b) {
-      const T sp = pre_spikes[b * shape.n_pre + i];
-      const T so = post_spikes[b * shape.n_post + j];
-      if (sp != T(0)) dw -= nu_pre * sp * ltd_trace[b * shape.n_post + j] * (multiplicative ? w0 - w_min : T(1));
+    for (int64_t b = 0; b < batch; ++b) {
+      const T sp = pre_spikes[b * n_pre + i];
+      const T so = post_spikes[b * n_post + j];
+      if (sp != T(0)) dw -= nu_pre * sp * ltd_trace[b * n_post + j] * (multiplicative ? w0 - w_min : T(1));
       if (so != T(0)) {
-        T f = ltp_trace[b * shape.n_pre + i];
-        if (ltp_factor) f *= ltp_factor[b * shape.n_post + j];
+        T f = ltp_trace[b * n_pre + i];
+        if (ltp_factor) f *= ltp_factor[b * n_post + j];
         dw += nu_post * so * f * (multiplicative ? w_max - w0 : T(1));
       }
     }
-    if (dw != T(0)) w[k] = clamp_(w0 + dw, w_min, w_max);
+    if (dw != T(0)) w[s] = clamp_(w0 + dw, w_min, w_max);
   }
 };
 
 template <typename T>
-struct TripletStdpStep {
+struct TripletStdpRule {
+  using value_type = T;
   T* w;
-  const T* count;
   const T* pre_spikes;
   const T* post_spikes;
   const T* r1;  // [B, n_pre], before this step's pre spikes
@@ -95,17 +93,15 @@ struct TripletStdpStep {
   const T* o1;  // [B, n_post], before this step's post spikes
   const T* o2;
   T A2_plus, A3_plus, A2_minus, A3_minus, w_min, w_max;
-  DenseShape shape;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    if (count[k] == T(0)) return;
-    const int64_t i = k / shape.n_post, j = k % shape.n_post;
+  int64_t n_pre, n_post, batch;
+  SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
     T dw = T(0);
-    for (int64_t b = 0; b < shape.batch; ++b) {
-      const int64_t bi = b * shape.n_pre + i, bj = b * shape.n_post + j;
+    for (int64_t b = 0; b < batch; ++b) {
+      const int64_t bi = b * n_pre + i, bj = b * n_post + j;
       if (pre_spikes[bi] != T(0)) dw -= pre_spikes[bi] * o1[bj] * (A2_minus + A3_minus * r2[bi]);
       if (post_spikes[bj] != T(0)) dw += post_spikes[bj] * r1[bi] * (A2_plus + A3_plus * o2[bj]);
     }
-    if (dw != T(0)) w[k] = clamp_(w[k] + dw, w_min, w_max);
+    if (dw != T(0)) w[s] = clamp_(w[s] + dw, w_min, w_max);
   }
 };
 

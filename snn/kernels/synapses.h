@@ -1,0 +1,150 @@
+// snn/kernels/synapses.h — how a projection's synapses are laid out, the set of neurons that spiked in
+// a step, and the iteration schemes that apply a per-synapse update to chosen synapses.
+//
+// Layouts (both index synapses by s):
+//   dense   s = i N_post + j over all N_pre x N_post entries; count[s] = synapses in the entry (0: none)
+//   sparse  CSR by presynaptic neuron: synapses of pre i are s in [row_ptr[i], row_ptr[i+1]), with
+//           post[s] ascending within the row; optional transposed index (CSC): the synapses onto post j
+//           are col_syn[q] (from pre col_pre[q]) for q in [col_ptr[j], col_ptr[j+1]), pre ascending.
+// Bytes per synapse (float32): post index 4 + weight 4 = 8, + 4 for a per-synapse delay (int32);
+// the transposed index adds 8 for plastic sparse projections.
+//
+// A learning rule is written once as `update(s, i, j)` on one synapse (snn/kernels/stdp_math.h,
+// neuromodulated_math.h). Iteration schemes pick the synapses:
+//   EveryRow    element = pre neuron i: all its synapses (a full sweep; rows are disjoint)
+//   ActiveRows  element = q-th neuron of an active set of pre neurons: all its synapses
+//   ActiveCols  element = q-th neuron of an active set of post neurons: all synapses onto it, except
+//               those whose pre neuron is flagged (already updated by an ActiveRows pass)
+// Every synapse is updated by exactly one element, so results do not depend on threads or order.
+#pragma once
+
+#include "snn/kernels/common.h"
+
+namespace snn {
+namespace kernels {
+
+template <typename T>
+struct SynapseLayout {
+  int64_t n_pre = 0, n_post = 0, batch = 0;
+  int64_t n_syn = 0;            // dense: n_pre n_post; sparse: number of synapses
+  const T* count = nullptr;     // dense only
+  const int64_t* row_ptr = nullptr;  // sparse CSR (null: dense)
+  const int32_t* post = nullptr;
+  const int64_t* col_ptr = nullptr;  // sparse CSC (null when not built)
+  const int32_t* col_syn = nullptr;
+  const int32_t* col_pre = nullptr;
+  SNN_HOST_DEVICE bool sparse() const { return row_ptr != nullptr; }
+};
+
+// Neurons with at least one spike (in any batch entry) this step: list[0 .. *count) and flag[i].
+// On the CPU the list is built in ascending order by the host; on CUDA by ActiveSetBuild (any order).
+struct ActiveSet {
+  const int32_t* list;
+  const int32_t* count;
+  const uint8_t* flag;
+};
+
+template <class Rule, typename T>
+SNN_HOST_DEVICE inline void update_row(const Rule& rule, const SynapseLayout<T>& L, int64_t i) {
+  if (L.sparse()) {
+    for (int64_t s = L.row_ptr[i]; s < L.row_ptr[i + 1]; ++s) rule.update(s, i, L.post[s]);
+  } else {
+    for (int64_t j = 0; j < L.n_post; ++j) {
+      const int64_t s = i * L.n_post + j;
+      if (L.count[s] != T(0)) rule.update(s, i, j);
+    }
+  }
+}
+
+// Rules expose `using value_type = T;` so that the schemes take one template argument.
+template <class Rule>
+struct EveryRow {
+  using T = typename Rule::value_type;
+  Rule rule;
+  SynapseLayout<T> L;
+  SNN_HOST_DEVICE void operator()(int64_t i) const { update_row(rule, L, i); }
+};
+
+template <class Rule>
+struct ActiveRows {
+  using T = typename Rule::value_type;
+  Rule rule;
+  SynapseLayout<T> L;
+  ActiveSet rows;
+  SNN_HOST_DEVICE void operator()(int64_t q) const {
+    if (q >= *rows.count) return;
+    update_row(rule, L, rows.list[q]);
+  }
+};
+
+template <class Rule>
+struct ActiveCols {
+  using T = typename Rule::value_type;
+  Rule rule;
+  SynapseLayout<T> L;
+  ActiveSet cols;
+  const uint8_t* skip_pre;  // pre neurons whose rows were already updated this step (may be null)
+  SNN_HOST_DEVICE void operator()(int64_t q) const {
+    if (q >= *cols.count) return;
+    const int64_t j = cols.list[q];
+    if (L.sparse()) {
+      for (int64_t k = L.col_ptr[j]; k < L.col_ptr[j + 1]; ++k) {
+        const int64_t i = L.col_pre[k];
+        if (!skip_pre || !skip_pre[i]) rule.update(L.col_syn[k], i, j);
+      }
+    } else {
+      for (int64_t i = 0; i < L.n_pre; ++i) {
+        const int64_t s = i * L.n_post + j;
+        if (L.count[s] != T(0) && (!skip_pre || !skip_pre[i])) rule.update(s, i, j);
+      }
+    }
+  }
+};
+
+// Adds v at *p: an atomic add on CUDA when `atomic` (several threads may hit one address), a plain
+// add otherwise (the CPU kernels give every address to one thread).
+template <typename T>
+SNN_HOST_DEVICE inline void add_to(T* p, T v, bool atomic) {
+#if defined(__CUDA_ARCH__)
+  if (atomic) {
+    atomicAdd(p, v);
+    return;
+  }
+#endif
+  (void)atomic;
+  *p += v;
+}
+
+SNN_HOST_DEVICE inline int32_t fetch_add_int(int32_t* p, int32_t v) {
+#if defined(__CUDA_ARCH__)
+  return atomicAdd(p, v);
+#else
+  const int32_t old = *p;  // host: called from one thread only
+  *p += v;
+  return old;
+#endif
+}
+
+// CUDA builder of an ActiveSet (element i = neuron): list order is arbitrary. `count` must be 0 before.
+template <typename T>
+struct ActiveSetBuild {
+  const T* spikes;  // [B, n]
+  int32_t* list;
+  int32_t* count;
+  uint8_t* flag;
+  int64_t n, batch;
+  SNN_HOST_DEVICE void operator()(int64_t i) const {
+    bool any = false;
+    for (int64_t b = 0; b < batch; ++b) any = any || spikes[b * n + i] != T(0);
+    flag[i] = any ? 1 : 0;
+    if (any) list[fetch_add_int(count, 1)] = static_cast<int32_t>(i);
+  }
+};
+
+struct ZeroCount {
+  int32_t* count;
+  SNN_HOST_DEVICE void operator()(int64_t) const { *count = 0; }
+};
+
+}  // namespace kernels
+}  // namespace snn
