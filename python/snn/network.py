@@ -268,8 +268,22 @@ class Projection:
     def post(self) -> Population:
         return self._net._populations[self._cpp.post.name]
 
+    storage = property(lambda self: self._cpp.storage, doc='"dense" or "sparse".')
+    synapse_bytes = property(lambda self: self._cpp.synapse_bytes, doc="Bytes held by the synapse arrays.")
+    last_delivery = property(lambda self: self._cpp.last_delivery,
+                             doc='How the last step delivered spikes: "none", "events" or "matrix".')
+
+    def indices(self):
+        """(pre, post): the source and target of every synapse, [num_synapses] each, in storage order."""
+        return self._cpp.indices()
+
+    def dense_weight(self) -> torch.Tensor:
+        """Weights as [n_pre, n_post] (sparse storage: a new tensor, multapses summed)."""
+        return self._cpp.dense_weight()
+
     @property
     def weight(self) -> torch.Tensor:
+        """[n_pre, n_post] (dense) or [num_synapses] in CSR order (sparse; see indices())."""
         return self._cpp.weight
 
     @weight.setter
@@ -418,7 +432,7 @@ class Network:
                 indegree: Optional[int] = None, outdegree: Optional[int] = None, p: Optional[float] = None,
                 N: Optional[int] = None, autapses: bool = True, multapses: bool = True,
                 name: Optional[str] = None, plasticity: Optional[Rule] = None,
-                normalize: Optional[float] = None) -> Projection:
+                normalize: Optional[float] = None, storage: str = "auto") -> Projection:
         """Connects two populations and returns the projection.
 
         Args:
@@ -434,6 +448,8 @@ class Network:
             plasticity: a learning rule (snn.STDP(...), snn.DopamineSTDP(...), ...), or None.
             normalize: scale each target's incoming weights to sum to this value at the start of
                 every run (Diehl & Cook: 78), or None.
+            storage: "dense" ([n_pre, n_post] weights), "sparse" (CSR by source: 8 bytes per synapse,
+                12 with per-synapse delays) or "auto" (sparse below a third of the entries).
         """
         pre_pop = self._population(pre, "pre")
         post_pop = self._population(post, "post")
@@ -451,7 +467,7 @@ class Network:
                                                                         plasticity.signal or "")
         norm = float("nan") if normalize is None else _number(normalize, "normalize")
         cpp = self._net.connect(pre_pop._cpp, post_pop._cpp, conn, w, d, indegree, outdegree, N, p,
-                                bool(autapses), bool(multapses), name or "", rule, params, signal, norm)
+                                bool(autapses), bool(multapses), name or "", rule, params, signal, norm, storage)
         proj = Projection(self, cpp)
         self._projections.append(proj)
         return proj

@@ -87,6 +87,11 @@ void bind_network(py::module_& m) {
       .def_property_readonly("num_synapses", &Projection::num_synapses)
       .def_property_readonly("delay", &Projection::delay)
       .def_property_readonly("uniform_delay_steps", &Projection::uniform_delay_steps)
+      .def_property_readonly("storage", [](const Projection& p) { return p.sparse() ? "sparse" : "dense"; })
+      .def_property_readonly("synapse_bytes", &Projection::synapse_bytes)
+      .def_property_readonly("last_delivery", &Projection::last_delivery)
+      .def("indices", &Projection::indices)
+      .def("dense_weight", &Projection::dense_weight)
       .def_property_readonly("plasticity", &Projection::plasticity, kOwnedByParent)
       .def_property("learning", &Projection::learning, &Projection::set_learning)
       .def_property("normalize_target", &Projection::normalize_target, &Projection::set_normalize_target)
@@ -122,8 +127,9 @@ void bind_network(py::module_& m) {
           [](Network& net, Population& pre, Population& post, const std::string& rule, const Init& weight,
              const Init& delay, int64_t indegree, int64_t outdegree, int64_t N, double p, bool autapses, bool multapses,
              const std::string& name, const std::string& plasticity, const ParamMap& plasticity_params,
-             const std::string& signal, double normalize) -> Projection& {
+             const std::string& signal, double normalize, const std::string& storage) -> Projection& {
             ConnectSpec spec;
+            spec.storage = storage;
             spec.plasticity = PlasticitySpec{plasticity, plasticity_params, signal};
             spec.normalize = normalize;
             spec.rule = rule;

@@ -1,0 +1,158 @@
+"""The fast engine: sparse and dense storage, event-driven delivery and plasticity, against the
+straightforward versions (dense, matrix product, full sweeps), and determinism across threads."""
+import math
+
+import pytest
+import torch
+
+import snn
+
+
+def recurrent_network(storage, seed=3, dtype=torch.float64, delays="one", batch=1, rule=None, T=300.0):
+    """Poisson input -> LIF (fixed in-degree) with recurrent excitation and inhibition. Weights are
+    multiples of 1/8 so sums are exact in any order: every storage must give identical spikes."""
+    net = snn.Network(dt=0.1, batch_size=batch, dtype=dtype, seed=seed)
+    x = net.add(snn.PoissonInput(200, rate=40.0), name="x")
+    e = net.add(snn.LIF(150), name="e")
+    i = net.add(snn.LIFExp(50, tau_syn_ex=1.0, tau_syn_in=3.0), name="i")
+    delay = {"one": 1.0, "many": snn.init.uniform(0.1, 4.0)}[delays]
+    w_in = torch.randint(8, 20, (200, 150), generator=torch.Generator().manual_seed(1)).to(dtype) / 8.0
+    net.connect(x, e, "fixed_indegree", indegree=30, multapses=False, weight=w_in, delay=delay, storage=storage,
+                plasticity=rule)
+    net.connect(e, e, "pairwise_bernoulli", p=0.1, weight=0.5, delay=delay, storage=storage)
+    w_ei = ((torch.arange(150 * 50).reshape(150, 50) % 9) - 2).to(dtype) * 48.0  # signed: both receptors
+    net.connect(e, i, "all_to_all", weight=w_ei, delay=delay, storage=storage)
+    net.connect(i, e, "fixed_total_number", N=2000, multapses=False, weight=-1.25, delay=delay, storage=storage)
+    spikes = [net.monitor(p) for p in (e, i)]
+    net.run(T)
+    return net, [m.dense() for m in spikes]
+
+
+@pytest.mark.parametrize("delays", ["one", "many"])
+def test_sparse_and_dense_give_identical_spikes(delays):
+    _, dense = recurrent_network("dense", delays=delays)
+    net, sparse = recurrent_network("sparse", delays=delays)
+    assert all(p.storage == "sparse" for p in net.projections)
+    assert dense[0].sum() > 100 and dense[1].sum() > 10
+    for a, b in zip(dense, sparse):
+        assert torch.equal(a, b)
+
+
+def test_matrix_product_and_event_delivery_agree():
+    """Batch 8 with every input active makes dense delivery use the matrix product; batch entries
+    are independent, so entry 0 must match a batch-1 run (event-driven) exactly (float64, exact sums)."""
+    def run(batch):
+        net = snn.Network(dt=0.1, batch_size=batch, dtype=torch.float64, seed=5)
+        x = net.add(snn.PoissonInput(100, rate=5000.0), name="x")
+        y = net.add(snn.LIF(80), name="y")
+        w = torch.randint(-4, 8, (100, 80), generator=torch.Generator().manual_seed(2)).to(torch.float64) / 16.0
+        proj = net.connect(x, y, "all_to_all", weight=w, storage="dense")
+        m = net.monitor(y)
+        net.run(50.0)
+        return proj, m.dense()[:, 0]
+    p8, s8 = run(8)
+    p1, s1 = run(1)
+    assert p8.last_delivery == "matrix"
+    assert s8.sum() > 50 and torch.equal(s1, s8)
+
+
+def test_sparse_storage_bytes_per_synapse():
+    net = snn.Network(dt=0.1)
+    a, b = net.add(snn.LIF(1000)), net.add(snn.LIF(1000))
+    one = net.connect(a, b, "fixed_indegree", indegree=100, storage="sparse")
+    many = net.connect(a, b, "fixed_indegree", indegree=100, storage="sparse", delay=snn.init.uniform(0.1, 5.0))
+    S = 100 * 1000
+    assert one.synapse_bytes == 8 * S + 8 * 1001  # post index + float32 weight, + row pointers
+    assert many.synapse_bytes == 12 * S + 8 * 1001
+    pre, post = one.indices()
+    assert pre.shape == (S,) and torch.all(pre[1:] >= pre[:-1])
+    assert torch.equal(one.dense_weight().sum(), torch.tensor(float(S)))
+
+
+@pytest.mark.parametrize("storage", ["dense", "sparse"])
+def test_connection_degrees_at_a_million_synapses(storage):
+    """fixed_indegree 500 onto 2000 targets from 4000 sources: 1e6 synapses. In-degrees exact;
+    out-degrees Binomial(1e6, 1/4000): mean 250, variance 250 (1 - 1/4000); sample variance within
+    4 standard errors."""
+    net = snn.Network(dt=0.1, seed=8)
+    a, b = net.add(snn.LIF(4000)), net.add(snn.LIF(2000))
+    p = net.connect(a, b, "fixed_indegree", indegree=500, storage=storage)
+    assert p.storage == storage and p.num_synapses == 1_000_000
+    pre, post = p.indices()
+    indeg = torch.bincount(post, minlength=2000)
+    outdeg = torch.bincount(pre, minlength=4000).double()
+    if storage == "dense":  # multapses are summed in dense entries
+        count = p.synapse_count
+        indeg = count.sum(0)
+        outdeg = count.sum(1).double()
+    assert torch.all(indeg == 500)
+    assert outdeg.mean().item() == pytest.approx(250.0)
+    var = 250.0 * (1 - 1 / 4000)
+    assert abs(outdeg.var().item() - var) < 4 * var * math.sqrt(2 / 3999)
+    q = net.connect(a, b, "pairwise_bernoulli", p=0.125, storage=storage)
+    assert abs(q.num_synapses - 1e6) < 3 * math.sqrt(8e6 * 0.125 * 0.875)
+
+
+def plastic_run(rule, event_driven, storage="sparse", T=400.0, seed=4):
+    net = snn.Network(dt=0.1, dtype=torch.float64, seed=seed)
+    x = net.add(snn.PoissonInput(100, rate=30.0), name="x")
+    y = net.add(snn.LIF(60, I_e=300.0), name="y")
+    da = net.add(snn.PoissonInput(1, rate=20.0), name="da")
+    net.neuromodulator("dopamine", da, delay=1.0)
+    rule.params["event_driven"] = float(event_driven)
+    proj = net.connect(x, y, "fixed_indegree", indegree=20, multapses=False, weight=snn.init.uniform(1.0, 3.0),
+                       storage=storage, plasticity=rule, delay=1.0)
+    spikes = net.monitor(y)
+    net.set_signal("reward", 1.0) if "reward" in net.signals else None
+    net.run(T)
+    return proj.weight.clone(), {k: v.clone() for k, v in proj.state.items()}, spikes.dense()
+
+
+@pytest.mark.parametrize("storage", ["dense", "sparse"])
+@pytest.mark.parametrize("make", [lambda: snn.STDP(nu_pre=1e-3, nu_post=1e-2, w_min=0.0, w_max=5.0),
+                                  lambda: snn.STDP(variant="diehl_cook", w_min=0.0, w_max=5.0),
+                                  lambda: snn.TripletSTDP(A2_plus=1e-3, w_max=5.0),
+                                  lambda: snn.IzhikevichDASTDP(),
+                                  lambda: snn.MSTDP(nu=1e-3)],
+                         ids=["STDP", "DiehlCook", "Triplet", "IzhikevichDA", "MSTDP"])
+def test_event_driven_plasticity_equals_the_full_sweep_bitwise(make, storage):
+    w_sweep, s_sweep, spikes_sweep = plastic_run(make(), False, storage)
+    w_event, s_event, spikes_event = plastic_run(make(), True, storage)
+    assert not torch.equal(w_sweep, plastic_run(make(), False, storage, T=0.1)[0])  # it learned
+    assert torch.equal(spikes_sweep, spikes_event)
+    assert torch.equal(w_sweep, w_event)
+    for k in s_sweep:
+        assert torch.equal(s_sweep[k], s_event[k]), k
+
+
+@pytest.mark.parametrize("storage", ["dense", "sparse"])
+def test_lazy_dopamine_stdp_equals_the_per_step_integration(storage):
+    """NEST's event-driven closed form against step-by-step integration: same spikes, and weights and
+    eligibilities equal to floating-point tolerance (bounds are not reached, so clipping is the same)."""
+    w_step, s_step, spikes_step = plastic_run(snn.DopamineSTDP(A_plus=0.5, Wmax=1e3), False, storage, T=1000.0)
+    w_lazy, s_lazy, spikes_lazy = plastic_run(snn.DopamineSTDP(A_plus=0.5, Wmax=1e3), True, storage, T=1000.0)
+    w0 = plastic_run(snn.DopamineSTDP(), False, storage, T=0.1)[0]
+    assert (w_step - w0).abs().max() > 1e-3  # it learned
+    assert torch.equal(spikes_step, spikes_lazy)
+    assert torch.allclose(w_lazy, w_step, rtol=1e-11, atol=1e-12)
+    assert torch.allclose(s_lazy["c"], s_step["c"], rtol=1e-11, atol=1e-12)
+    assert torch.allclose(s_lazy["n"], s_step["n"], rtol=1e-12, atol=1e-15)
+
+
+def test_threads_do_not_change_results():
+    """Bitwise the same spikes, weights and rule state with 1 and 2 threads (sparse and dense delivery,
+    event-driven plasticity)."""
+    before = torch.get_num_threads()
+    try:
+        out = []
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            net, spikes = recurrent_network("sparse", dtype=torch.float32, batch=2, delays="many",
+                                            rule=snn.STDP(nu_pre=1e-3, nu_post=1e-3, w_min=0.0, w_max=4.0))
+            _, dense_spikes = recurrent_network("dense", dtype=torch.float32, batch=2)
+            out.append(spikes + dense_spikes + [net.projections[0].weight.clone()])
+    finally:
+        torch.set_num_threads(before)
+    assert out[0][0].sum() > 0
+    for a, b in zip(*out):
+        assert torch.equal(a, b)
