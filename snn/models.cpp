@@ -199,6 +199,7 @@ Izhikevich::Izhikevich(int64_t n)
                      {"c", -65.0, "mV", Constraint::Finite, "reset potential"},
                      {"d", 8.0, "", Constraint::Finite, "recovery increment per spike"},
                      {"V_th", 30.0, "mV", Constraint::Finite, "spike cut-off (V_peak)"},
+                     {"I_noise", 0.0, "", Constraint::NonNegative, "uniform noise current I_noise (U - 1/2) per step (published: 13)"},
                      {"I_e", 0.0, "", Constraint::Finite, "constant input (the published model's units: v in mV, t in ms)"},
                  })) {
   declare_state("V_m", "mV");
@@ -224,7 +225,12 @@ void Izhikevich::integrate(const StepContext& ctx) {
     f.p = {static_cast<T>(param("a")), static_cast<T>(param("b")), static_cast<T>(param("c")),
            static_cast<T>(param("d")), static_cast<T>(param("V_th")), static_cast<T>(param("I_e")),
            static_cast<T>(0.5 * dt()), static_cast<T>(dt())};
-    backend::for_each(options().device(), batch_size() * size(), f);
+    f.noise = static_cast<T>(param("I_noise"));
+    f.seed = ctx.seed;
+    f.stream = rng_stream();
+    f.step = static_cast<uint64_t>(ctx.step);
+    f.n = batch_size() * size();
+    backend::for_each(options().device(), (f.n + 3) / 4, f);
   });
 }
 
@@ -238,18 +244,28 @@ PoissonSource::PoissonSource(int64_t n)
 void PoissonSource::reset_dynamic_state() {}
 
 void PoissonSource::integrate(const StepContext& ctx) {
+  // Rates fixed for the run (the `rate` parameter, or a [B, N] input): exp(-rate h) once per run.
+  const at::Tensor& input = run_input();
+  const bool per_step = input.defined() && input.dim() == 3;
+  if (!per_step && (ctx.run_step == 0 || !p0_.defined())) {
+    const double h = dt() * 1e-3;
+    p0_ = input.defined() ? at::exp(input * -h).contiguous()
+                          : at::full({batch_size(), size()}, std::exp(-param("rate") * h), options());
+  }
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
     kernels::PoissonStep<T> f;
     f.spikes = mutable_spikes().data_ptr<T>();
     f.rate = run_input_view<T>();
+    f.p0 = per_step ? nullptr : p0_.data_ptr<T>();
     f.constant_rate = param("rate");
     f.h_seconds = dt() * 1e-3;
     f.seed = ctx.seed;
     f.stream = rng_stream();
     f.step = static_cast<uint64_t>(ctx.step);
     f.run_step = ctx.run_step;
-    backend::for_each(options().device(), batch_size() * size(), f);
+    f.n = batch_size() * size();
+    backend::for_each(options().device(), (f.n + 3) / 4, f);
   });
 }
 
@@ -325,7 +341,10 @@ void SpikeGenerator::on_attach() {
 void SpikeGenerator::reset_dynamic_state() {}
 
 void SpikeGenerator::integrate(const StepContext& ctx) {
-  mutable_spikes().zero_();
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    backend::for_each(options().device(), batch_size() * size(), kernels::Fill<T>{mutable_spikes().data_ptr<T>(), T(0)});
+  });
   const auto it = std::lower_bound(steps_.begin(), steps_.end(), ctx.step);
   if (it == steps_.end() || *it != ctx.step) return;
   const size_t idx = static_cast<size_t>(it - steps_.begin());

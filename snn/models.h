@@ -98,6 +98,9 @@ class PoissonSource : public Population {
  protected:
   void reset_dynamic_state() override;
   void integrate(const StepContext& ctx) override;
+
+ private:
+  at::Tensor p0_;  // exp(-rate h) [B, N] for the current run
 };
 
 // NEST parrot_neuron.

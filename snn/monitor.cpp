@@ -3,7 +3,9 @@
 
 #include <cmath>
 
+#include "snn/backend.h"
 #include "snn/errors.h"
+#include "snn/kernels/monitor_math.h"
 #include "snn/network.h"
 #include "snn/population.h"
 
@@ -62,7 +64,12 @@ void SpikeMonitor::ensure_room_for_step() const {
 
 void SpikeMonitor::record(int64_t step) {
   if (staged_ == 0) staged_first_step_ = step;
-  staging_rows_[staged_].copy_(pop_->spikes());
+  const at::Tensor& spikes = pop_->spikes();
+  dispatch_floating(spikes.scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    backend::for_each(spikes.device(), spikes.numel(),
+                      kernels::SpikeRecord<T>{spikes.data_ptr<T>(), staging_rows_[staged_].data_ptr<int16_t>()});
+  });
   ++staged_;
   ++recorded_steps_;
   if (staged_ == options_.staging_steps) flush();
@@ -155,10 +162,16 @@ void StateMonitor::reserve_for_run(int64_t first_step, int64_t n_steps) {
 void StateMonitor::record(int64_t step) {
   if ((step + 1) % every_ != 0) return;
   const at::Tensor state = source_();
-  at::Tensor row = buffer_.select(0, stored_);
-  if (all_neurons_) {
-    row.copy_(state);
+  if (at::isFloatingType(state.scalar_type()) && state.is_contiguous()) {
+    dispatch_floating(state.scalar_type(), [&](auto tag) {
+      using T = decltype(tag);
+      const int64_t m = neurons_.numel();
+      kernels::StateGather<T> f{state.data_ptr<T>(), buffer_.data_ptr<T>() + stored_ * state.size(0) * m,
+                                neurons_.data_ptr<int64_t>(), state.size(1), m};
+      backend::for_each(state.device(), state.size(0) * m, f);
+    });
   } else {
+    at::Tensor row = buffer_.select(0, stored_);
     at::index_select_out(row, state, 1, neurons_);
   }
   sample_steps_.push_back(step);

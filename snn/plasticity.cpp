@@ -65,7 +65,7 @@ const at::Tensor& SpikeDelay::push(const at::Tensor& spikes, int64_t step) {
   at::Tensor& row = rows_[step % slots];
   dispatch_floating(row.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
-    trace_update<T>(row, &spikes, 0.0, 1.0, false);  // row <- spikes, without a tensor operation
+    backend::for_each(row.device(), row.numel(), kernels::Copy<T>{row.data_ptr<T>(), spikes.data_ptr<T>()});
   });
   current_ = &rows_[(step + 1) % slots];  // written delay_ steps ago
   return *current_;
@@ -664,9 +664,8 @@ class RewardStdp : public Plasticity {
       }
       trace_update<T>(p_plus, &pre, std::exp(-info.dt / param("tau_plus")), param("a_plus"), false);
       trace_update<T>(p_minus, &post, std::exp(-info.dt / param("tau_minus")), param("a_minus"), false);
-      // prev <- this step's spikes (decay 0, then + spikes).
-      trace_update<T>(prev_pre, &pre, 0.0, 1.0, false);
-      trace_update<T>(prev_post, &post, 0.0, 1.0, false);
+      backend::for_each(w.device(), pre.numel(), kernels::Copy<T>{prev_pre.data_ptr<T>(), pre.data_ptr<T>()});
+      backend::for_each(w.device(), post.numel(), kernels::Copy<T>{prev_post.data_ptr<T>(), post.data_ptr<T>()});
     });
   }
 

@@ -66,5 +66,21 @@ struct InputRing {
   }
 };
 
+// x[k] = value: clears buffers without a tensor operation (no dispatch cost per step).
+template <typename T>
+struct Fill {
+  T* x;
+  T value;
+  SNN_HOST_DEVICE void operator()(int64_t k) const { x[k] = value; }
+};
+
+// dst[k] = src[k].
+template <typename T>
+struct Copy {
+  T* dst;
+  const T* src;
+  SNN_HOST_DEVICE void operator()(int64_t k) const { dst[k] = src[k]; }
+};
+
 }  // namespace kernels
 }  // namespace snn

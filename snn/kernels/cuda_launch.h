@@ -16,6 +16,7 @@
 #include "snn/kernels/izhikevich_math.h"
 #include "snn/kernels/lif_exp_math.h"
 #include "snn/kernels/lif_math.h"
+#include "snn/kernels/monitor_math.h"
 #include "snn/kernels/neuromodulated_math.h"
 #include "snn/kernels/stdp_math.h"
 #include "snn/kernels/synapses.h"
@@ -41,6 +42,10 @@
   X(snn::kernels::TraceUpdate<T>)                                              \
   X(snn::kernels::SignalTake<T>)                                               \
   X(snn::kernels::SpikeCountInto<T>)                                           \
+  X(snn::kernels::Fill<T>)                                                     \
+  X(snn::kernels::Copy<T>)                                                     \
+  X(snn::kernels::SpikeRecord<T>)                                              \
+  X(snn::kernels::StateGather<T>)                                              \
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::PairStdpRule<T>)                      \
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::TripletStdpRule<T>)                   \
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::DopamineStepRule<T>)                  \

@@ -3,8 +3,8 @@
 // PoissonInput (NEST poisson_generator): each step draws a Poisson count with mean rate x h / 1000
 // (rate in Hz, h in ms) per neuron and batch entry. The count may exceed 1 (NEST: 20 kHz at h = 0.1 ms
 // has mean 2) and is carried through delivery as the spike's multiplicity: a target receives
-// count x weight. Draws are keyed by (seed, stream, step, element), so they do not depend on threads
-// or device.
+// count x weight. Draws are keyed by (seed, stream, step, group of 4 elements), so they do not depend
+// on threads or device.
 // Parrot (NEST parrot_neuron): emits, in the step they arrive, as many spikes as it received;
 // the weights of its incoming connections are ignored (its projections deliver synapse counts).
 // SpikeGeneratorInput (NEST spike_generator): a sorted per-step schedule of (neuron, count) events,
@@ -17,19 +17,47 @@
 namespace snn {
 namespace kernels {
 
+// One Poisson count from a uniform u, with p0 = exp(-lambda) given: 0 when u < p0 (probability p0),
+// else inversion of the CDF. Means above kPoissonChunk use the chunked exact sampler with further draws.
+SNN_HOST_DEVICE inline int64_t poisson_from_uniform(double u, double p0, double lambda, uint64_t seed, uint32_t stream,
+                                                   uint64_t step, uint64_t index) {
+  if (u < p0) return 0;
+  if (lambda > kPoissonChunk) return poisson_count(lambda, seed, stream ^ 0x8000u, step, index);
+  double p = p0, cdf = p0;
+  int64_t k = 0;
+  while (u >= cdf && k < 1000) {
+    ++k;
+    p *= lambda / static_cast<double>(k);
+    if (p == 0.0) break;
+    cdf += p;
+  }
+  return k;
+}
+
+// Element g handles neurons 4g .. 4g+3 with one Philox block (one 32-bit uniform each), keyed by
+// (seed, stream, step, g). p0 = exp(-rate h) is precomputed per element for the run when the rates
+// are fixed during it, else computed here from the per-step rates.
 template <typename T>
 struct PoissonStep {
   T* spikes;
-  StepInput<T> rate;   // [Hz]; when rate.base is null, `constant_rate` is used
-  double constant_rate;  // [Hz]
-  double h_seconds;      // h / 1000
+  StepInput<T> rate;  // [Hz] per element (run input), or base null: `constant_rate`
+  const T* p0;        // [B N] exp(-rate h) for this run, or null: computed from `rate`
+  double constant_rate;
+  double h_seconds;   // h / 1000
   uint64_t seed;
   uint32_t stream;
-  uint64_t step;  // global step count: the counter of the random draw
+  uint64_t step;
   int64_t run_step;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    const double r = rate.base ? static_cast<double>(rate.at(run_step, k)) : constant_rate;
-    spikes[k] = static_cast<T>(poisson_count(r * h_seconds, seed, stream, step, static_cast<uint64_t>(k)));
+  int64_t n;          // elements (B N)
+  SNN_HOST_DEVICE void operator()(int64_t g) const {
+    const Philox4 w = random_words(seed, stream, step, static_cast<uint64_t>(g));
+    for (int q = 0; q < 4; ++q) {
+      const int64_t k = 4 * g + q;
+      if (k >= n) return;
+      const double lambda = (rate.base ? static_cast<double>(rate.at(run_step, k)) : constant_rate) * h_seconds;
+      const double zero = p0 ? static_cast<double>(p0[k]) : exp_(-lambda);
+      spikes[k] = static_cast<T>(poisson_from_uniform(uniform_word(w.v[q]), zero, lambda, seed, stream, step, static_cast<uint64_t>(k)));
+    }
   }
 };
 

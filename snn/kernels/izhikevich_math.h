@@ -5,13 +5,15 @@
 //   v >= V_peak (30 mV): spike, v <- c, u <- u + d
 // One step of h [ms]: v takes two half steps of forward Euler, then u one step using the new v:
 //   v += h/2 (0.04 v^2 + 5 v + 140 - u + I);  v += h/2 (...);  u += h a (b v - u)
-// I = I_e + I_ext + (sum of weights arriving this step): the input is a current pulse lasting one step,
-// as in the published code, where I is rebuilt every millisecond.
+// I = I_e + I_ext + (sum of weights arriving this step) + I_noise (U - 1/2): the input is a current pulse
+// lasting one step, as in the published code, where I is rebuilt every millisecond (its thalamic input
+// is 13 (U - 1/2) with U uniform in [0, 1), drawn per neuron and step: I_noise = 13).
 // The published code resets at the start of the step after v crossed V_peak; snn resets at the end of
 // the crossing step. The trajectories are identical; snn stamps the spike one step earlier.
 #pragma once
 
 #include "snn/kernels/common.h"
+#include "snn/kernels/philox_math.h"
 
 namespace snn {
 namespace kernels {
@@ -38,6 +40,7 @@ SNN_HOST_DEVICE inline bool izhikevich_update_one(T& v, T& u, T I, const Izhikev
   return false;
 }
 
+// Element g: neurons 4g .. 4g+3, sharing one Philox block for their noise.
 template <typename T>
 struct IzhikevichStep {
   T* v;
@@ -47,9 +50,21 @@ struct IzhikevichStep {
   StepInput<T> current;
   int64_t run_step;
   IzhikevichParams<T> p;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    const T I = p.I_e + current.at(run_step, k) + ring.take(0, k);
-    spikes[k] = izhikevich_update_one(v[k], u[k], I, p) ? T(1) : T(0);
+  T noise;  // I_noise; 0: no draw
+  uint64_t seed;
+  uint32_t stream;
+  uint64_t step;
+  int64_t n;  // elements (B N)
+  SNN_HOST_DEVICE void operator()(int64_t g) const {
+    Philox4 w = {{0, 0, 0, 0}};
+    if (noise != T(0)) w = random_words(seed, stream, step, static_cast<uint64_t>(g));
+    for (int q = 0; q < 4; ++q) {
+      const int64_t k = 4 * g + q;
+      if (k >= n) return;
+      T I = p.I_e + current.at(run_step, k) + ring.take(0, k);
+      if (noise != T(0)) I += noise * static_cast<T>(uniform_word(w.v[q]) - 0.5);
+      spikes[k] = izhikevich_update_one(v[k], u[k], I, p) ? T(1) : T(0);
+    }
   }
 };
 

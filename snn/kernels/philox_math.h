@@ -61,6 +61,9 @@ SNN_HOST_DEVICE inline double uniform_open(uint32_t a, uint32_t b) {
   return (static_cast<double>(bits) + 0.5) * (1.0 / 9007199254740992.0);
 }
 
+// Uniform in (0, 1) from one 32-bit word (enough resolution for spike draws and noise currents).
+SNN_HOST_DEVICE inline double uniform_word(uint32_t w) { return (static_cast<double>(w) + 0.5) * (1.0 / 4294967296.0); }
+
 // Two uniforms in (0, 1) from one Philox block.
 struct Uniform2 {
   double u0, u1;
