@@ -38,7 +38,7 @@ class DeviceScope {
 
 // Elements per CPU task: the functors cost a few ns per element, so small populations run inline
 // and large ones split across threads.
-constexpr int64_t kCpuGrain = 16384;
+constexpr int64_t kCpuGrain = 65536;
 
 // CPU only (functors that exist only for the CPU, e.g. sorted-order delivery).
 template <class F>

@@ -467,12 +467,34 @@ class Dopamine : public Plasticity {
       r.step = step_rule<T>(proj, events ? post_seen_.current() : proj.post().spikes());
       r.t_last = t_last_.data_ptr<int64_t>();
       r.history = {hist_time_.data_ptr<int64_t>(), hist_n_.data_ptr<T>(), hist_len_, base_time_,
-                   base_n_.data_ptr<T>(), proj.post().batch_size(), dt_, param("tau_n")};
+                   base_n_.data_ptr<T>(), proj.post().batch_size(), dt_, param("tau_n"), tables(proj)};
       r.target = target;
       r.events = events;
       r.tau_c = param("tau_c");
       apply_rule(proj, r, (rows || cols) ? Visit::Events : Visit::All, rows, cols);
     });
+  }
+
+  // Propagators for 0 .. kTable - 1 steps, rebuilt when tau_c or tau_n change.
+  static constexpr int64_t kTable = 4096;
+  kernels::DopamineTables tables(Projection& proj) {
+    const double tau_c = param("tau_c"), tau_n = param("tau_n");
+    if (!table_.defined() || table_tau_c_ != tau_c || table_tau_n_ != tau_n) {
+      std::vector<double> t(static_cast<size_t>(4 * kTable));
+      const double tau_s = 1.0 / tau_c + 1.0 / tau_n;
+      for (int64_t k = 0; k < kTable; ++k) {
+        const double D = static_cast<double>(k) * dt_;
+        t[k] = std::exp(-D / tau_c);
+        t[kTable + k] = std::exp(-D / tau_n);
+        t[2 * kTable + k] = -std::expm1(-tau_s * D) / tau_s;
+        t[3 * kTable + k] = -tau_c * std::expm1(-D / tau_c);
+      }
+      table_ = at::tensor(t, at::kDouble).to(RuleAccess::weights(proj).device());
+      table_tau_c_ = tau_c;
+      table_tau_n_ = tau_n;
+    }
+    const double* p = table_.data_ptr<double>();
+    return {p, p + kTable, p + 2 * kTable, p + 3 * kTable, kTable};
   }
 
   // Every synapse to `target`; the history restarts there.
@@ -498,7 +520,13 @@ class Dopamine : public Plasticity {
   // every step is recorded, and the history flushes every kHistory steps.
   bool dopamine_arrived(const at::Tensor& m) const {
     if (m.is_cuda()) return true;
-    return (m != 0).any().item<bool>();
+    bool any = false;
+    dispatch_floating(m.scalar_type(), [&](auto tag) {
+      using T = decltype(tag);
+      const T* v = m.data_ptr<T>();
+      for (int64_t b = 0; b < m.numel(); ++b) any = any || v[b] != T(0);
+    });
+    return any;
   }
 
   SpikeDelay post_seen_;
@@ -508,6 +536,8 @@ class Dopamine : public Plasticity {
   at::Tensor base_n_;               // n at base_time_
   int64_t hist_len_ = 0, base_time_ = 0, now_ = 0;
   double dt_ = 0.1;
+  at::Tensor table_;  // float64 [4 kTable]: decay_c, decay_n, w_cn, w_c
+  double table_tau_c_ = 0, table_tau_n_ = 0;
 };
 
 // ---- IzhikevichDASTDP ---------------------------------------------------------------------------
@@ -578,10 +608,13 @@ class IzhikevichDa : public Plasticity {
       arrival_set_.build(arriving);
       apply_rule(proj, e, visit(), &arrival_set_, const_cast<SpikeSet*>(&proj.post().fired()));
       if ((info.step + 1) % every == 0) {
-        kernels::IzhikevichApplyRule<T> a{w.data_ptr<T>(), e.sd, da.data_ptr<T>(), static_cast<T>(param("baseline")),
-                                          static_cast<T>(param("eligibility_decay")), static_cast<T>(param("w_min")),
-                                          static_cast<T>(param("w_max")), e.batch, n_syn};
-        apply_rule(proj, a, Visit::All, nullptr, nullptr);
+        // Every synapse, as one elementwise pass over the synapse arrays (vectorised).
+        kernels::IzhikevichApply<T> a{w.data_ptr<T>(), e.sd, da.data_ptr<T>(),
+                                      proj.sparse() ? nullptr : proj.layout<T>().count,
+                                      static_cast<T>(param("baseline")), static_cast<T>(param("eligibility_decay")),
+                                      static_cast<T>(param("w_min")), static_cast<T>(param("w_max")), e.batch, n_syn};
+        const int64_t blocks = (n_syn + kernels::kApplyBlock - 1) / kernels::kApplyBlock;
+        backend::for_each(w.device(), blocks, a, std::max<int64_t>(1, backend::kCpuGrain / kernels::kApplyBlock));
       }
       trace_update<T>(x_pre, &arriving, 1.0, param("trace"), true);
       trace_update<T>(x_post, &post, 1.0, param("trace"), true);

@@ -192,6 +192,13 @@ void Projection::propagate_matrix(int64_t step) {
   }
 }
 
+// Targets per CPU delivery element: the whole population when the work runs inline, else one share
+// per thread (every share costs a binary search per active row in sparse storage).
+static int64_t cpu_chunk(int64_t n_post, bool inline_work) {
+  const int64_t threads = inline_work ? 1 : std::max(1, at::get_num_threads());
+  return std::max<int64_t>(1, (n_post + threads - 1) / threads);
+}
+
 void Projection::propagate(int64_t step) {
   last_delivery_ = "none";
   if (num_synapses_ == 0) return;
@@ -210,16 +217,20 @@ void Projection::propagate(int64_t step) {
     }
   }
   last_delivery_ = "events";
+  // Little work (few spikes x fan-out) runs on the calling thread: waking the pool costs microseconds.
+  const int64_t fan_out = sparse() ? std::max<int64_t>(1, num_synapses_ / n_pre) : n_post;
+  const bool inline_work = !cuda && B * fired.bound() * fan_out < backend::kCpuGrain;
   const at::Tensor& ring = post_->ring();
   const kernels::ActiveSet act = fired.view();
   dispatch_floating(weight_.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
-    const kernels::RingTarget<T> target{ring.data_ptr<T>(), ring.size(0), ring.size(1), B, n_post};
+    const kernels::RingTarget<T> target{ring.data_ptr<T>(), ring.size(0), ring.size(1), B, n_post, step % ring.size(1)};
     const T* spikes = pre_->spikes().data_ptr<T>();
     const int32_t* delay = delay_steps_.defined() ? delay_steps_.data_ptr<int32_t>() : nullptr;
     if (!sparse()) {
-      // CPU: chunks of targets, each walking the sorted active list; CUDA: one target per thread.
-      const int64_t chunk = cuda ? 1 : std::max<int64_t>(256, n_post / (4 * at::get_num_threads()));
+      // CPU: one chunk of targets per thread (one when the work is small), each walking the sorted
+      // active list; CUDA: one target per thread.
+      const int64_t chunk = cuda ? 1 : cpu_chunk(n_post, inline_work);
       kernels::DenseEventDelivery<T> f{spikes,
                                        (post_->counts_spikes() ? count_ : weight_).data_ptr<T>(),
                                        delay,
@@ -232,7 +243,8 @@ void Projection::propagate(int64_t step) {
                                        step,
                                        chunk,
                                        by_sign};
-      backend::for_each(weight_.device(), B * ((n_post + chunk - 1) / chunk), f, 1);
+      const int64_t n = B * ((n_post + chunk - 1) / chunk);
+      backend::for_each(weight_.device(), n, f, inline_work ? n : 1);
       return;
     }
     const T* w = post_->counts_spikes() ? nullptr : weight_.data_ptr<T>();
@@ -244,10 +256,11 @@ void Projection::propagate(int64_t step) {
       backend::for_each(weight_.device(), B * n_pre, f);
       return;
     }
-    const int64_t chunk = std::max<int64_t>(64, n_post / (4 * at::get_num_threads()));
+    const int64_t chunk = cpu_chunk(n_post, inline_work);
     kernels::SparseChunkDelivery<T> f{spikes, w, row_ptr, post, delay, uniform_delay_, act.list, act.count,
                                       target, n_pre, n_post, step, chunk, by_sign};
-    backend::for_each_cpu(B * ((n_post + chunk - 1) / chunk), f, 1);
+    const int64_t n = B * ((n_post + chunk - 1) / chunk);
+    backend::for_each_cpu(n, f, inline_work ? n : 1);
   });
 }
 

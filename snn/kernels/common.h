@@ -16,6 +16,17 @@
 #define SNN_HOST_DEVICE
 #endif
 
+// No-alias qualifier for the inner loops the compiler should vectorise.
+#define SNN_RESTRICT __restrict__
+
+// Host builds with GCC on x86-64 compile these loops twice, for AVX2 and for the baseline, and pick
+// one at load time (the library itself stays portable to any x86-64).
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__)
+#define SNN_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SNN_VECTOR_CLONES
+#endif
+
 namespace snn {
 namespace kernels {
 

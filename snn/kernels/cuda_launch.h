@@ -51,7 +51,7 @@
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::DopamineStepRule<T>)                  \
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::DopamineLazyRule<T>)                  \
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::IzhikevichEligibilityRule<T>)         \
-  SNN_CUDA_RULE_SCHEMES(X, snn::kernels::IzhikevichApplyRule<T>)               \
+  X(snn::kernels::IzhikevichApply<T>)                                          \
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::RewardStdpRule<T>)
 
 #define SNN_CUDA_FUNCTORS(X)            \

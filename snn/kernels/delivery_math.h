@@ -26,20 +26,43 @@
 namespace snn {
 namespace kernels {
 
-// An input ring [R receptors, D slots, B, N] of a target population.
+// An input ring [R receptors, D slots, B, N] of a target population, seen from step s: input due d
+// steps later (1 <= d <= D) goes to slot (s + d) % D = step_slot + d, minus D when past the end.
 template <typename T>
 struct RingTarget {
   T* data;
   int64_t receptors, depth, batch, n;
+  int64_t step_slot;  // s % D
   SNN_HOST_DEVICE T* at(int64_t r, int64_t slot, int64_t b) const { return data + ((r * depth + slot) * batch + b) * n; }
+  SNN_HOST_DEVICE int64_t slot_after(int64_t delay) const {
+    const int64_t slot = step_slot + delay;
+    return slot >= depth ? slot - depth : slot;
+  }
 };
 
-// Adds value at neuron j of batch entry b, `delay` steps after `step`, routed by sign when asked.
+// Adds value at neuron j of batch entry b, `delay` steps from now, routed by sign when asked.
 template <typename T>
-SNN_HOST_DEVICE inline void deliver_one(const RingTarget<T>& ring, int64_t step, int64_t delay, int64_t b, int64_t j,
-                                        T value, bool by_sign, bool atomic) {
+SNN_HOST_DEVICE inline void deliver_one(const RingTarget<T>& ring, int64_t delay, int64_t b, int64_t j, T value,
+                                        bool by_sign, bool atomic) {
   const int64_t r = (by_sign && value < T(0)) ? 1 : 0;
-  add_to(ring.at(r, (step + delay) % ring.depth, b) + j, value, atomic);
+  add_to(ring.at(r, ring.slot_after(delay), b) + j, value, atomic);
+}
+
+// y[j] += c x[j] for j in [j0, j1) (one weight row into one ring row: vectorised).
+template <typename T>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void add_scaled(T* SNN_RESTRICT y, const T* SNN_RESTRICT x, T c, int64_t j0, int64_t j1) {
+  for (int64_t j = j0; j < j1; ++j) y[j] += c * x[j];
+}
+
+// The positive part of c x into ex, the negative part into in.
+template <typename T>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void add_scaled_by_sign(T* SNN_RESTRICT ex, T* SNN_RESTRICT in, const T* SNN_RESTRICT x, T c,
+                                               int64_t j0, int64_t j1) {
+  for (int64_t j = j0; j < j1; ++j) {
+    const T v = c * x[j];
+    ex[j] += v > T(0) ? v : T(0);
+    in[j] += v < T(0) ? v : T(0);
+  }
 }
 
 template <typename T>
@@ -67,21 +90,15 @@ struct DenseEventDelivery {
       if (delay) {
         const int32_t* d = delay + i * n_post;
         for (int64_t j = j0; j < j1; ++j) {
-          if (w[j] != T(0)) deliver_one(ring, step, d[j], b, j, c * w[j], by_sign, false);
+          if (w[j] != T(0)) deliver_one(ring, d[j], b, j, c * w[j], by_sign, false);
         }
         continue;
       }
-      const int64_t slot = (step + uniform_delay) % ring.depth;
-      T* ex = ring.at(0, slot, b);
+      const int64_t slot = ring.slot_after(uniform_delay);
       if (!by_sign) {
-        for (int64_t j = j0; j < j1; ++j) ex[j] += c * w[j];  // contiguous: vectorised
+        add_scaled(ring.at(0, slot, b), w, c, j0, j1);
       } else {
-        T* in = ring.at(1, slot, b);
-        for (int64_t j = j0; j < j1; ++j) {
-          const T v = c * w[j];
-          ex[j] += v > T(0) ? v : T(0);
-          in[j] += v < T(0) ? v : T(0);
-        }
+        add_scaled_by_sign(ring.at(0, slot, b), ring.at(1, slot, b), w, c, j0, j1);
       }
     }
   }
@@ -110,13 +127,23 @@ struct SparseChunkDelivery {
       const T c = spikes[b * n_pre + i];
       if (c == T(0)) continue;
       // First synapse of the row with post >= j0.
-      int64_t lo = row_ptr[i], hi = row_ptr[i + 1];
+      int64_t lo = row_ptr[i], hi = j0 == 0 ? lo : row_ptr[i + 1];
       while (lo < hi) {
         const int64_t mid = (lo + hi) / 2;
         if (post[mid] < j0) lo = mid + 1; else hi = mid;
       }
-      for (int64_t s = lo; s < row_ptr[i + 1] && post[s] < j1; ++s) {
-        deliver_one(ring, step, delay ? delay[s] : uniform_delay, b, post[s], weight ? c * weight[s] : c, by_sign, false);
+      const int64_t end = row_ptr[i + 1];
+      if (!delay && !by_sign) {  // one delay, one receptor: the target row is fixed
+        T* dst = ring.at(0, ring.slot_after(uniform_delay), b);
+        if (weight) {
+          for (int64_t s = lo; s < end && post[s] < j1; ++s) dst[post[s]] += c * weight[s];
+        } else {
+          for (int64_t s = lo; s < end && post[s] < j1; ++s) dst[post[s]] += c;
+        }
+        continue;
+      }
+      for (int64_t s = lo; s < end && post[s] < j1; ++s) {
+        deliver_one(ring, delay ? delay[s] : uniform_delay, b, post[s], weight ? c * weight[s] : c, by_sign, false);
       }
     }
   }
@@ -142,7 +169,7 @@ struct SparseAtomicDelivery {
     const T c = spikes[b * n_pre + i];
     if (c == T(0)) return;
     for (int64_t s = row_ptr[i]; s < row_ptr[i + 1]; ++s) {
-      deliver_one(ring, step, delay ? delay[s] : uniform_delay, b, post[s], weight ? c * weight[s] : c, by_sign, true);
+      deliver_one(ring, delay ? delay[s] : uniform_delay, b, post[s], weight ? c * weight[s] : c, by_sign, true);
     }
   }
 };

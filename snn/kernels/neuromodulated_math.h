@@ -87,6 +87,16 @@ struct DopamineStepRule {
 // The dopamine of a lazily updated DopamineSTDP rule: its value at the last flush (base) and after each
 // dopamine spike since (history), so that n(t) is known exactly for any t since the flush.
 // Times are in steps (t = step count, i.e. t h ms); a spike in step e makes n jump at time e + 1.
+// Propagators over D steps for D < length, tabulated once per rule so that a lazy update costs no
+// transcendental function in the common case (intervals shorter than `length` steps).
+struct DopamineTables {
+  const double* decay_c;  // exp(-D h / tau_c)
+  const double* decay_n;  // exp(-D h / tau_n)
+  const double* w_cn;     // (1 - exp(-tau_s D h)) / tau_s
+  const double* w_c;      // tau_c (1 - exp(-D h / tau_c))
+  int64_t length;
+};
+
 template <typename T>
 struct DopamineHistory {
   const int64_t* time;  // [H] jump times, ascending
@@ -96,13 +106,17 @@ struct DopamineHistory {
   const T* base_n;      // [B]
   int64_t batch;
   double h, tau_n;
+  DopamineTables tables;
+  SNN_HOST_DEVICE double decay_n(int64_t steps) const {
+    return steps < tables.length ? tables.decay_n[steps] : exp_(-static_cast<double>(steps) * h / tau_n);
+  }
   // n of batch entry b at time t (>= base_time), including a jump at exactly t.
   SNN_HOST_DEVICE double at(int64_t t, int64_t b) const {
     int64_t k = length - 1;
     while (k >= 0 && time[k] > t) --k;
     const int64_t t0 = k >= 0 ? time[k] : base_time;
     const double n0 = static_cast<double>(k >= 0 ? n_after[k * batch + b] : base_n[b]);
-    return n0 * exp_(-static_cast<double>(t - t0) * h / tau_n);
+    return n0 * decay_n(t - t0);
   }
 };
 
@@ -126,8 +140,19 @@ struct DopamineLazyRule {
     while (t < target) {
       while (k < history.length && history.time[k] <= t) ++k;
       const int64_t next = (k < history.length && history.time[k] < target) ? history.time[k] : target;
-      const double D = static_cast<double>(next - t) * history.h;
-      const double w_cn = -expm1_(-tau_s * D) / tau_s, w_c = -tau_c * expm1_(-D / tau_c), decay = exp_(-D / tau_c);
+      const int64_t steps = next - t;
+      const DopamineTables& tab = history.tables;
+      double w_cn, w_c, decay;
+      if (steps < tab.length) {
+        w_cn = tab.w_cn[steps];
+        w_c = tab.w_c[steps];
+        decay = tab.decay_c[steps];
+      } else {
+        const double D = static_cast<double>(steps) * history.h;
+        w_cn = -expm1_(-tau_s * D) / tau_s;
+        w_c = -tau_c * expm1_(-D / tau_c);
+        decay = exp_(-D / tau_c);
+      }
       double dw = 0.0;
       for (int64_t bt = 0; bt < step.batch; ++bt) {
         T& c = step.c[bt * step.n_syn + s];
@@ -169,22 +194,39 @@ struct IzhikevichEligibilityRule {
   }
 };
 
-// ... and every `interval` ms all synapses apply it: w = clip(w + sum_b (baseline + DA_b) sd_b), sd *= decay.
+// ... and every `interval` ms all synapses apply it: w = clip(w + sum_b (baseline + DA_b) sd_b),
+// sd *= decay. Element: a block of kApplyBlock synapses (dense: entries without a synapse skipped); the
+// common case (one batch entry, sparse) is a plain loop the compiler vectorises.
+constexpr int64_t kApplyBlock = 1024;
 template <typename T>
-struct IzhikevichApplyRule {
-  using value_type = T;
+struct IzhikevichApply {
   T* w;
-  T* sd;
+  T* sd;        // [B, n_syn]
   const T* da;  // [B]
+  const T* count;  // dense: synapses per entry; sparse: null
   T baseline, eligibility_decay, w_min, w_max;
   int64_t batch, n_syn;
-  SNN_HOST_DEVICE void update(int64_t s, int64_t, int64_t) const {
-    T dw = T(0);
-    for (int64_t b = 0; b < batch; ++b) {
-      dw += (baseline + da[b]) * sd[b * n_syn + s];
-      sd[b * n_syn + s] *= eligibility_decay;
+  SNN_HOST_DEVICE void operator()(int64_t block) const {
+    const int64_t s0 = block * kApplyBlock;
+    const int64_t s1 = s0 + kApplyBlock < n_syn ? s0 + kApplyBlock : n_syn;
+    if (batch == 1 && !count) {
+      const T f = baseline + da[0];
+      for (int64_t s = s0; s < s1; ++s) {
+        const T e = sd[s];
+        w[s] = clamp_(w[s] + f * e, w_min, w_max);
+        sd[s] = e * eligibility_decay;
+      }
+      return;
     }
-    w[s] = clamp_(w[s] + dw, w_min, w_max);
+    for (int64_t s = s0; s < s1; ++s) {
+      if (count && count[s] == T(0)) continue;
+      T dw = T(0);
+      for (int64_t b = 0; b < batch; ++b) {
+        dw += (baseline + da[b]) * sd[b * n_syn + s];
+        sd[b * n_syn + s] *= eligibility_decay;
+      }
+      w[s] = clamp_(w[s] + dw, w_min, w_max);
+    }
   }
 };
 
