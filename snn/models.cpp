@@ -17,6 +17,7 @@ namespace {
 
 int32_t steps_of(double t_ms, double dt) { return static_cast<int32_t>(std::llround(t_ms / dt)); }
 
+
 }  // namespace
 
 // ---- the leaky membrane shared by LIF, LIFExp and AdaptiveLIF ----------------------------------
@@ -230,7 +231,7 @@ void Izhikevich::integrate(const StepContext& ctx) {
     f.stream = rng_stream();
     f.step = static_cast<uint64_t>(ctx.step);
     f.n = batch_size() * size();
-    backend::for_each(options().device(), (f.n + 3) / 4, f);
+    backend::for_each(options().device(), (f.n + random_block() - 1) / random_block(), f, std::max<int64_t>(1, backend::kCpuGrain / 256));
   });
 }
 
@@ -252,12 +253,16 @@ void PoissonSource::integrate(const StepContext& ctx) {
     p0_ = input.defined() ? at::exp(input * -h).contiguous()
                           : at::full({batch_size(), size()}, std::exp(-param("rate") * h), options());
   }
+  if (!inverse_.defined()) {
+    inverse_ = at::arange(kernels::kPoissonTerms, at::kDouble).reciprocal().to(options().device());
+  }
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
     kernels::PoissonStep<T> f;
     f.spikes = mutable_spikes().data_ptr<T>();
     f.rate = run_input_view<T>();
     f.p0 = per_step ? nullptr : p0_.data_ptr<T>();
+    f.inverse = inverse_.data_ptr<double>();
     f.constant_rate = param("rate");
     f.h_seconds = dt() * 1e-3;
     f.seed = ctx.seed;
@@ -265,7 +270,7 @@ void PoissonSource::integrate(const StepContext& ctx) {
     f.step = static_cast<uint64_t>(ctx.step);
     f.run_step = ctx.run_step;
     f.n = batch_size() * size();
-    backend::for_each(options().device(), (f.n + 3) / 4, f);
+    backend::for_each(options().device(), (f.n + random_block() - 1) / random_block(), f, std::max<int64_t>(1, backend::kCpuGrain / 256));
   });
 }
 

@@ -100,7 +100,8 @@ class PoissonSource : public Population {
   void integrate(const StepContext& ctx) override;
 
  private:
-  at::Tensor p0_;  // exp(-rate h) [B, N] for the current run
+  at::Tensor p0_;       // exp(-rate h) [B, N] for the current run
+  at::Tensor inverse_;  // 1/k, k < kernels::kPoissonTerms (1/0 = inf is never read)
 };
 
 // NEST parrot_neuron.

@@ -6,6 +6,7 @@
 
 #include "snn/backend.h"
 #include "snn/errors.h"
+#include "snn/kernels/philox_math.h"
 
 namespace snn {
 
@@ -109,6 +110,10 @@ kernels::ActiveSet SpikeSet::view() const {
 }
 
 // ---- Population -------------------------------------------------------------------------------
+
+// Neurons per element of the random-drawing kernels on this population's device (see
+// kernels::kRandomBlock: 256 in host code, one Philox block per CUDA thread).
+int64_t Population::random_block() const { return options_.device().is_cuda() ? 4 : kernels::kRandomBlock; }
 
 const SpikeSet& Population::fired() {
   if (!fired_valid_) {

@@ -154,6 +154,7 @@ class Population {
   double dt() const { return dt_; }
   uint32_t rng_stream() const { return rng_stream_; }
   const at::Tensor& run_input() const { return run_input_; }
+  int64_t random_block() const;
   at::Tensor& mutable_spikes() { return spikes_; }
   const at::Tensor& ring() const { return ring_; }
 

@@ -23,8 +23,10 @@
 // one at load time (the library itself stays portable to any x86-64).
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__)
 #define SNN_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#define SNN_VECTOR_CLONES_WIDE __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define SNN_VECTOR_CLONES
+#define SNN_VECTOR_CLONES_WIDE
 #endif
 
 namespace snn {

@@ -19,31 +19,32 @@ namespace kernels {
 
 // One Poisson count from a uniform u, with p0 = exp(-lambda) given: 0 when u < p0 (probability p0),
 // else inversion of the CDF. Means above kPoissonChunk use the chunked exact sampler with further draws.
-SNN_HOST_DEVICE inline int64_t poisson_from_uniform(double u, double p0, double lambda, uint64_t seed, uint32_t stream,
-                                                   uint64_t step, uint64_t index) {
+// `inverse[k]` = 1/k for k < kPoissonTerms: a multiplication instead of a division per term (a mean
+// up to kPoissonChunk needs fewer than ~80 terms for the CDF to reach u within 2^-32).
+constexpr int64_t kPoissonTerms = 96;
+SNN_HOST_DEVICE inline int64_t poisson_from_uniform(double u, double p0, double lambda, const double* inverse,
+                                                   uint64_t seed, uint32_t stream, uint64_t step, uint64_t index) {
   if (u < p0) return 0;
   if (lambda > kPoissonChunk) return poisson_count(lambda, seed, stream ^ 0x8000u, step, index);
-  // 1/k for the first terms: a multiplication instead of a division per term (lambda <= 32 needs
-  // fewer than ~80 terms for the CDF to reach u within 2^-32).
-  constexpr int kTerms = 96;
   double p = p0, cdf = p0;
   int64_t k = 0;
-  while (u >= cdf && k < kTerms) {
+  while (u >= cdf && k < kPoissonTerms - 1) {
     ++k;
-    p *= lambda * (1.0 / static_cast<double>(k));
+    p *= lambda * inverse[k];
     cdf += p;
   }
   return k;
 }
 
-// Element g handles neurons 4g .. 4g+3 with one Philox block (one 32-bit uniform each), keyed by
-// (seed, stream, step, g). p0 = exp(-rate h) is precomputed per element for the run when the rates
-// are fixed during it, else computed here from the per-step rates.
+// Element e handles neurons e kRandomBlock .. (e + 1) kRandomBlock - 1, each with its own 32-bit
+// uniform (word k of the step's Philox stream for neuron k). p0 = exp(-rate h) is precomputed per
+// element for the run when the rates are fixed during it, else computed here from the per-step rates.
 template <typename T>
 struct PoissonStep {
   T* spikes;
   StepInput<T> rate;  // [Hz] per element (run input), or base null: `constant_rate`
   const T* p0;        // [B N] exp(-rate h) for this run, or null: computed from `rate`
+  const double* inverse;  // [kPoissonTerms] 1/k
   double constant_rate;
   double h_seconds;   // h / 1000
   uint64_t seed;
@@ -51,14 +52,21 @@ struct PoissonStep {
   uint64_t step;
   int64_t run_step;
   int64_t n;          // elements (B N)
-  SNN_HOST_DEVICE void operator()(int64_t g) const {
-    const Philox4 w = random_words(seed, stream, step, static_cast<uint64_t>(g));
-    for (int q = 0; q < 4; ++q) {
-      const int64_t k = 4 * g + q;
-      if (k >= n) return;
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const int64_t k0 = e * kRandomBlock;
+    const int64_t m = n - k0 < kRandomBlock ? n - k0 : kRandomBlock;
+    uint32_t words[kRandomBlock];
+    random_block(seed, stream, step, static_cast<uint64_t>(k0 / 4), (m + 3) / 4, words);
+    for (int64_t q = 0; q < m; ++q) {
+      const int64_t k = k0 + q;
+      const double u = uniform_word(words[q]);
+      if (p0 && u < static_cast<double>(p0[k])) {  // no spike: the common case, decided without rate or exp
+        spikes[k] = T(0);
+        continue;
+      }
       const double lambda = (rate.base ? static_cast<double>(rate.at(run_step, k)) : constant_rate) * h_seconds;
       const double zero = p0 ? static_cast<double>(p0[k]) : exp_(-lambda);
-      spikes[k] = static_cast<T>(poisson_from_uniform(uniform_word(w.v[q]), zero, lambda, seed, stream, step, static_cast<uint64_t>(k)));
+      spikes[k] = static_cast<T>(poisson_from_uniform(u, zero, lambda, inverse, seed, stream, step, static_cast<uint64_t>(k)));
     }
   }
 };

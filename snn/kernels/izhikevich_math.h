@@ -40,7 +40,8 @@ SNN_HOST_DEVICE inline bool izhikevich_update_one(T& v, T& u, T I, const Izhikev
   return false;
 }
 
-// Element g: neurons 4g .. 4g+3, sharing one Philox block for their noise.
+// Element e: neurons e kRandomBlock .. (e + 1) kRandomBlock - 1; neuron k's noise is word k of the
+// step's Philox stream.
 template <typename T>
 struct IzhikevichStep {
   T* v;
@@ -55,14 +56,15 @@ struct IzhikevichStep {
   uint32_t stream;
   uint64_t step;
   int64_t n;  // elements (B N)
-  SNN_HOST_DEVICE void operator()(int64_t g) const {
-    Philox4 w = {{0, 0, 0, 0}};
-    if (noise != T(0)) w = random_words(seed, stream, step, static_cast<uint64_t>(g));
-    for (int q = 0; q < 4; ++q) {
-      const int64_t k = 4 * g + q;
-      if (k >= n) return;
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const int64_t k0 = e * kRandomBlock;
+    const int64_t m = n - k0 < kRandomBlock ? n - k0 : kRandomBlock;
+    uint32_t words[kRandomBlock];
+    if (noise != T(0)) random_block(seed, stream, step, static_cast<uint64_t>(k0 / 4), (m + 3) / 4, words);
+    for (int64_t q = 0; q < m; ++q) {
+      const int64_t k = k0 + q;
       T I = p.I_e + current.at(run_step, k) + ring.take(0, k);
-      if (noise != T(0)) I += noise * static_cast<T>(uniform_word(w.v[q]) - 0.5);
+      if (noise != T(0)) I += noise * static_cast<T>(uniform_word(words[q]) - 0.5);
       spikes[k] = izhikevich_update_one(v[k], u[k], I, p) ? T(1) : T(0);
     }
   }

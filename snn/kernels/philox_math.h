@@ -55,6 +55,27 @@ SNN_HOST_DEVICE inline Philox4 random_words(uint64_t seed, uint32_t stream, uint
   return philox4x32_10(ctr, static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32));
 }
 
+// Neurons per element of the kernels that draw one random word per neuron: word k (of Philox block
+// k / 4) belongs to neuron k, so the numbers do not depend on how the work is cut. The CPU takes large
+// blocks (the Philox rounds vectorise across counters); a CUDA thread takes one Philox block.
+#if defined(__CUDA_ARCH__)
+constexpr int64_t kRandomBlock = 4;
+#else
+constexpr int64_t kRandomBlock = 256;
+#endif
+
+// words[4 q + r] = word r of block g0 + q, for q < count (count <= kRandomBlock / 4).
+SNN_VECTOR_CLONES_WIDE SNN_HOST_DEVICE inline void random_block(uint64_t seed, uint32_t stream, uint64_t step,
+                                                                uint64_t g0, int64_t count, uint32_t* SNN_RESTRICT words) {
+  for (int64_t q = 0; q < count; ++q) {
+    const Philox4 w = random_words(seed, stream, step, g0 + static_cast<uint64_t>(q));
+    words[4 * q] = w.v[0];
+    words[4 * q + 1] = w.v[1];
+    words[4 * q + 2] = w.v[2];
+    words[4 * q + 3] = w.v[3];
+  }
+}
+
 // A double uniform in the open interval (0, 1) from two words (53 random bits, offset by half an ulp).
 SNN_HOST_DEVICE inline double uniform_open(uint32_t a, uint32_t b) {
   const uint64_t bits = (static_cast<uint64_t>(a >> 5) << 26) | static_cast<uint64_t>(b >> 6);
