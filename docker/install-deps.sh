@@ -12,7 +12,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build git ca-certificates
+  build-essential cmake ninja-build git ca-certificates zlib1g-dev
   pybind11-dev python3-pybind11 python3-dev python3-pip
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-pytest python3-tqdm python3-matplotlib python3-h5py

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <vector>
 
 #include "snn/backend.h"
 #include "snn/errors.h"
+#include "snn/kernels/cond_lif_math.h"
 #include "snn/network.h"
 
 namespace snn {
@@ -235,6 +237,99 @@ void Izhikevich::integrate(const StepContext& ctx) {
   });
 }
 
+// ---- ConductanceLIF ---------------------------------------------------------------------------
+
+ConductanceLif::ConductanceLif(int64_t n)
+    : Population("ConductanceLIF", n,
+                 ParamTable({
+                     {"tau_m", 100.0, "ms", Constraint::Positive, "membrane time constant"},
+                     {"E_L", -65.0, "mV", Constraint::Finite, "resting potential"},
+                     {"E_ex", 0.0, "mV", Constraint::Finite, "excitatory reversal potential"},
+                     {"E_in", -100.0, "mV", Constraint::Finite, "inhibitory reversal potential"},
+                     {"tau_syn_ex", 1.0, "ms", Constraint::Positive, "excitatory conductance time constant"},
+                     {"tau_syn_in", 2.0, "ms", Constraint::Positive, "inhibitory conductance time constant"},
+                     {"V_th", -52.0, "mV", Constraint::Finite, "threshold before adaptation"},
+                     {"V_reset", -65.0, "mV", Constraint::Finite, "reset potential"},
+                     {"t_ref", 5.0, "ms", Constraint::NonNegative, "refractory period (rounded to whole steps)"},
+                     {"theta_plus", 0.05, "mV", Constraint::NonNegative, "threshold increase per spike (0: fixed threshold)"},
+                     {"tau_theta", 1e7, "ms", Constraint::PositiveOrInf, "threshold decay time constant"},
+                     {"one_spike", 0.0, "", Constraint::Bool, "at most one spike per step and batch entry"},
+                 })) {
+  declare_state("V_m", "mV");
+  declare_state("g_ex", "");
+  declare_state("g_in", "");
+  declare_state("refractory_steps", "steps", false, at::kInt);
+  declare_state("theta", "mV", /*learned=*/true);
+}
+
+// Forward Euler also needs dt < every time constant; that is checked when the step is known.
+void ConductanceLif::check_params(const ParamTable& p) const { check_reset_below_threshold(model(), p); }
+
+void ConductanceLif::reset_dynamic_state() {
+  mutable_state("V_m").fill_(param("E_L"));
+  mutable_state("g_ex").zero_();
+  mutable_state("g_in").zero_();
+  mutable_state("refractory_steps").zero_();
+}
+
+void ConductanceLif::reset_learned_state() { mutable_state("theta").zero_(); }
+
+void ConductanceLif::integrate(const StepContext& ctx) {
+  const double h = dt();
+  for (const char* tau : {"tau_m", "tau_syn_ex", "tau_syn_in"}) {
+    if (!(h < param(tau))) {
+      throw_value_error(model(), " '", name(), "': forward Euler needs dt < ", tau, ", got dt ", h, " ms and ", tau, " ",
+                        param(tau), " ms");
+    }
+  }
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::CondLifParams<T> p;
+    p.E_L = static_cast<T>(param("E_L"));
+    p.E_ex = static_cast<T>(param("E_ex"));
+    p.E_in = static_cast<T>(param("E_in"));
+    p.V_th = static_cast<T>(param("V_th"));
+    p.V_reset = static_cast<T>(param("V_reset"));
+    p.h_over_tau_m = static_cast<T>(h / param("tau_m"));
+    p.decay_ex = static_cast<T>(1.0 - h / param("tau_syn_ex"));
+    p.decay_in = static_cast<T>(1.0 - h / param("tau_syn_in"));
+    p.theta_decay = static_cast<T>(std::isinf(param("tau_theta")) ? 1.0 : 1.0 - h / param("tau_theta"));
+    p.theta_plus = static_cast<T>(learning() ? param("theta_plus") : 0.0);
+    p.refractory_steps = steps_of(param("t_ref"), h);
+    const bool one_spike = param("one_spike") != 0.0;
+    kernels::CondLifStep<T> f{mutable_state("V_m").data_ptr<T>(), mutable_state("g_ex").data_ptr<T>(),
+                              mutable_state("g_in").data_ptr<T>(), mutable_state("theta").data_ptr<T>(),
+                              mutable_state("refractory_steps").data_ptr<int32_t>(), mutable_spikes().data_ptr<T>(),
+                              ring_view<T>(ctx.step), p, one_spike};
+    backend::for_each(options().device(), batch_size() * size(), f);
+    if (one_spike) {
+      kernels::LifParams<T> lp{};
+      lp.V_th = p.V_th;
+      lp.V_reset = p.V_reset;
+      lp.refractory_steps = p.refractory_steps;
+      kernels::OneSpikeSelect<T> select{f.V, f.refractory, f.theta, f.spikes, size(), lp, {T(1), p.theta_plus}};
+      backend::for_each(options().device(), batch_size(), select);
+    }
+  });
+}
+
+// ---- SpikeInput -------------------------------------------------------------------------------
+
+SpikeInput::SpikeInput(int64_t n) : Population("SpikeInput", n, ParamTable()) {}
+
+void SpikeInput::integrate(const StepContext& ctx) {
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    const int64_t n = batch_size() * size();
+    const kernels::StepInput<T> in = run_input_view<T>();
+    if (!in.base) {
+      backend::for_each(options().device(), n, kernels::Fill<T>{mutable_spikes().data_ptr<T>(), T(0)});
+    } else {
+      backend::for_each(options().device(), n, kernels::Copy<T>{mutable_spikes().data_ptr<T>(), in.base + ctx.run_step * in.step_stride});
+    }
+  });
+}
+
 // ---- PoissonInput -----------------------------------------------------------------------------
 
 PoissonSource::PoissonSource(int64_t n)
@@ -244,14 +339,48 @@ PoissonSource::PoissonSource(int64_t n)
 
 void PoissonSource::reset_dynamic_state() {}
 
+// The CDF and guide table of a Poisson law with mean lambda (kernels::PoissonTable), as one float64
+// tensor on `device`: [cdf (length) | guide (size, as doubles)].
+static at::Tensor poisson_table(double lambda, const c10::Device& device, int64_t* length, int64_t* size) {
+  std::vector<double> cdf;
+  double p = std::exp(-lambda), total = p;
+  cdf.push_back(total);
+  for (int64_t k = 1; k < kernels::kPoissonTerms && total < 1.0 - 1e-15; ++k) {
+    p *= lambda / static_cast<double>(k);
+    total += p;
+    cdf.push_back(total);
+  }
+  cdf.back() = 1.0;
+  const int64_t guides = 64;
+  std::vector<double> table = cdf;
+  int64_t k = 0;
+  for (int64_t g = 0; g < guides; ++g) {
+    while (k < static_cast<int64_t>(cdf.size()) - 1 && cdf[k] <= static_cast<double>(g) / guides) ++k;
+    table.push_back(static_cast<double>(k));
+  }
+  *length = static_cast<int64_t>(cdf.size());
+  *size = guides;
+  return at::tensor(table, at::kDouble).to(device);
+}
+
 void PoissonSource::integrate(const StepContext& ctx) {
-  // Rates fixed for the run (the `rate` parameter, or a [B, N] input): exp(-rate h) once per run.
+  // Rates fixed for the run (the `rate` parameter, or a [B, N] input): exp(-rate h) once per run,
+  // and, when every neuron has the same mean of at least 0.05 per step, a guide table.
   const at::Tensor& input = run_input();
   const bool per_step = input.defined() && input.dim() == 3;
   if (!per_step && (ctx.run_step == 0 || !p0_.defined())) {
     const double h = dt() * 1e-3;
     p0_ = input.defined() ? at::exp(input * -h).contiguous()
                           : at::full({batch_size(), size()}, std::exp(-param("rate") * h), options());
+    double lambda = -1.0;
+    if (!input.defined()) {
+      lambda = param("rate") * h;
+    } else if (input.numel() > 0 && (input == input.flatten()[0]).all().item<bool>()) {
+      lambda = input.flatten()[0].item<double>() * h;
+    }
+    table_ = (lambda >= 0.05 && lambda <= kernels::kPoissonChunk) ? poisson_table(lambda, options().device(), &table_length_, &table_size_)
+                                                                  : at::Tensor();
+    if (table_.defined()) guide_ = table_.narrow(0, table_length_, table_size_).to(at::kInt);
   }
   if (!inverse_.defined()) {
     inverse_ = at::arange(kernels::kPoissonTerms, at::kDouble).reciprocal().to(options().device());
@@ -263,6 +392,13 @@ void PoissonSource::integrate(const StepContext& ctx) {
     f.rate = run_input_view<T>();
     f.p0 = per_step ? nullptr : p0_.data_ptr<T>();
     f.inverse = inverse_.data_ptr<double>();
+    f.table = {};
+    if (!per_step && table_.defined()) {
+      f.table.cdf = table_.data_ptr<double>();
+      f.table.length = table_length_;
+      f.table.size = table_size_;
+      f.table.guide = guide_.data_ptr<int32_t>();
+    }
     f.constant_rate = param("rate");
     f.h_seconds = dt() * 1e-3;
     f.seed = ctx.seed;
@@ -382,6 +518,8 @@ const std::vector<std::pair<std::vector<std::string>, Factory>>& registry() {
       {{"Izhikevich", "izhikevich"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::Izhikevich>(s.n); }},
       {{"PoissonInput", "poisson_generator"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::PoissonSource>(s.n); }},
       {{"Parrot", "parrot_neuron"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::Parrot>(s.n); }},
+      {{"ConductanceLIF"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::ConductanceLif>(s.n); }},
+      {{"SpikeInput"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::SpikeInput>(s.n); }},
       {{"SpikeGeneratorInput", "spike_generator"},
        [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::SpikeGenerator>(s.n, s.spike_times); }},
   };

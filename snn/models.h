@@ -8,6 +8,8 @@
 //  PoissonInput         poisson_generator   snn/kernels/input_math.h
 //  SpikeGeneratorInput  spike_generator     snn/kernels/input_math.h
 //  Parrot               parrot_neuron       snn/kernels/input_math.h
+//  ConductanceLIF       (Diehl & Cook 2015) snn/kernels/cond_lif_math.h
+//  SpikeInput           -                   replays spike tensors (snn/encoders.h)
 //
 // Parameters keep NEST's names, units and defaults where the model comes from NEST:
 //   C_m [pF], tau_m [ms], E_L [mV], V_th [mV], V_reset [mV], t_ref [ms], I_e [pA],
@@ -37,6 +39,8 @@ inline ModelSpec AdaptiveLIF(int64_t n, ParamMap p = {}) { return {"AdaptiveLIF"
 inline ModelSpec Izhikevich(int64_t n, ParamMap p = {}) { return {"Izhikevich", n, std::move(p), {}}; }
 inline ModelSpec PoissonInput(int64_t n, ParamMap p = {}) { return {"PoissonInput", n, std::move(p), {}}; }
 inline ModelSpec Parrot(int64_t n) { return {"Parrot", n, {}, {}}; }
+inline ModelSpec ConductanceLIF(int64_t n, ParamMap p = {}) { return {"ConductanceLIF", n, std::move(p), {}}; }
+inline ModelSpec SpikeInput(int64_t n) { return {"SpikeInput", n, {}, {}}; }
 inline ModelSpec SpikeGeneratorInput(int64_t n, std::vector<std::vector<double>> spike_times) {
   return {"SpikeGeneratorInput", n, {}, std::move(spike_times)};
 }
@@ -102,6 +106,35 @@ class PoissonSource : public Population {
  private:
   at::Tensor p0_;       // exp(-rate h) [B, N] for the current run
   at::Tensor inverse_;  // 1/k, k < kernels::kPoissonTerms (1/0 = inf is never read)
+  at::Tensor table_;    // CDF and guide table when all neurons share one mean (else undefined)
+  at::Tensor guide_;    // the guide part as int32
+  int64_t table_length_ = 0, table_size_ = 0;
+};
+
+// Conductance-based LIF with an adaptive threshold (Diehl & Cook 2015); defaults: their excitatory neuron.
+class ConductanceLif : public Population {
+ public:
+  explicit ConductanceLif(int64_t n);
+  int num_receptors() const override { return 2; }
+  InputKind input_kind() const override { return InputKind::None; }
+
+ protected:
+  void check_params(const ParamTable& p) const override;
+  void reset_dynamic_state() override;
+  void reset_learned_state() override;
+  void integrate(const StepContext& ctx) override;
+};
+
+// Emits the spike counts given to run(..., inputs={name: spikes}) ([steps, B, N] or [B, N] every step).
+class SpikeInput : public Population {
+ public:
+  explicit SpikeInput(int64_t n);
+  InputKind input_kind() const override { return InputKind::Spikes; }
+  bool receives_spikes() const override { return false; }
+
+ protected:
+  void reset_dynamic_state() override {}
+  void integrate(const StepContext& ctx) override;
 };
 
 // NEST parrot_neuron.

@@ -247,9 +247,12 @@ std::vector<std::pair<Population*, at::Tensor>> Network::prepare_inputs(const In
     }
     if (t.numel() > 0) {
       if (!t.isfinite().all().item<bool>()) throw_value_error(what, " has values that are not finite");
-      if (pop.input_kind() == InputKind::Rate) {
+      if (pop.input_kind() == InputKind::Rate || pop.input_kind() == InputKind::Spikes) {
         const double lowest = t.min().item<double>();
-        if (lowest < 0) throw_value_error(what, ": rates must be >= 0 Hz, got ", lowest, " Hz");
+        if (lowest < 0) {
+          throw_value_error(what, pop.input_kind() == InputKind::Rate ? ": rates must be >= 0 Hz, got " : ": spike counts must be >= 0, got ",
+                            lowest);
+        }
       }
     }
     prepared.emplace_back(&pop, t);

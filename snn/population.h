@@ -31,6 +31,7 @@ enum class InputKind {
   None,     // nothing (parrots, spike generators)
   Current,  // an external current [pA] (neurons)
   Rate,     // a firing rate [Hz] (Poisson sources)
+  Spikes,   // spike counts to emit (SpikeInput)
 };
 
 // Everything an integrate() call needs to know about the step.

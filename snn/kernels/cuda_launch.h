@@ -11,7 +11,9 @@
 
 #include <cstdint>
 
+#include "snn/kernels/cond_lif_math.h"
 #include "snn/kernels/delivery_math.h"
+#include "snn/kernels/encoder_math.h"
 #include "snn/kernels/input_math.h"
 #include "snn/kernels/izhikevich_math.h"
 #include "snn/kernels/lif_exp_math.h"
@@ -32,6 +34,10 @@
   X(snn::kernels::AdaptiveLifStep<T>)                                          \
   X(snn::kernels::OneSpikeSelect<T>)                                           \
   X(snn::kernels::LifExpStep<T>)                                               \
+  X(snn::kernels::CondLifStep<T>)                                              \
+  X(snn::kernels::PoissonEncode<T>)                                            \
+  X(snn::kernels::BernoulliEncode<T>)                                          \
+  X(snn::kernels::LatencyEncode<T>)                                            \
   X(snn::kernels::IzhikevichStep<T>)                                           \
   X(snn::kernels::PoissonStep<T>)                                              \
   X(snn::kernels::ParrotStep<T>)                                               \

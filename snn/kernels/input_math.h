@@ -36,6 +36,20 @@ SNN_HOST_DEVICE inline int64_t poisson_from_uniform(double u, double p0, double 
   return k;
 }
 
+// Poisson inversion with a guide table (Chen & Asau 1974), for a population whose neurons share one
+// mean: cdf[k] = P(count <= k) for k < length (the last entry is 1), guide[g] = the smallest k with
+// cdf[k] > g / size. A draw starts at guide[floor(u size)] and rarely moves more than one entry.
+struct PoissonTable {
+  const double* cdf;
+  const int32_t* guide;
+  int64_t length, size;
+  SNN_HOST_DEVICE int64_t draw(double u) const {
+    int64_t k = guide[static_cast<int64_t>(u * static_cast<double>(size))];
+    while (k < length - 1 && u >= cdf[k]) ++k;
+    return k;
+  }
+};
+
 // Element e handles neurons e kRandomBlock .. (e + 1) kRandomBlock - 1, each with its own 32-bit
 // uniform (word k of the step's Philox stream for neuron k). p0 = exp(-rate h) is precomputed per
 // element for the run when the rates are fixed during it, else computed here from the per-step rates.
@@ -45,6 +59,7 @@ struct PoissonStep {
   StepInput<T> rate;  // [Hz] per element (run input), or base null: `constant_rate`
   const T* p0;        // [B N] exp(-rate h) for this run, or null: computed from `rate`
   const double* inverse;  // [kPoissonTerms] 1/k
+  PoissonTable table;     // every neuron has the same fixed mean (table.cdf != null), for the run
   double constant_rate;
   double h_seconds;   // h / 1000
   uint64_t seed;
@@ -57,6 +72,10 @@ struct PoissonStep {
     const int64_t m = n - k0 < kRandomBlock ? n - k0 : kRandomBlock;
     uint32_t words[kRandomBlock];
     random_block(seed, stream, step, static_cast<uint64_t>(k0 / 4), (m + 3) / 4, words);
+    if (table.cdf) {
+      for (int64_t q = 0; q < m; ++q) spikes[k0 + q] = static_cast<T>(table.draw(uniform_word(words[q])));
+      return;
+    }
     for (int64_t q = 0; q < m; ++q) {
       const int64_t k = k0 + q;
       const double u = uniform_word(words[q]);
