@@ -208,7 +208,8 @@ def p2_brian2(delays, seconds):
                                     a : 1
                                     d : 1
                                     I : 1
-                                    trace : 1""", threshold="v >= 30", reset="v = -65; u += d; trace = 0.1",
+                                    trace : 1
+                                    da : 1 (linked)""", threshold="v >= 30", reset="v = -65; u += d; trace = 0.1",
                        method="euler")
     G.v = -65
     G.a = np.r_[np.full(Ne, 0.02), np.full(Ni, 0.1)]
@@ -223,15 +224,14 @@ def p2_brian2(delays, seconds):
     # Dopamine: one value, decaying by 0.995 per ms, a reward of 0.5 every second; neurons link to it.
     D = b2.NeuronGroup(1, "da : 1")
     D.run_regularly("da = da * 0.995 + 0.5 * int(abs((t / ms) % 1000) < 0.5)")
+    G.da = b2.linked_var(D, "da", index=np.zeros(Ne + Ni, dtype=int))
     exc = b2.Synapses(G[:Ne], G, """w : 1
-                                   sd : 1
-                                   da_syn : 1 (linked)""",
+                                   sd : 1""",
                       on_pre="I_post += w; sd -= 1.5 * trace_post", on_post="sd += trace_pre")
     exc.connect(j="k for k in sample(N_post, size=100)")
-    exc.da_syn = b2.linked_var(D, "da", index=np.zeros(len(exc), dtype=int))
     exc.w = 1.0
     exc.delay = "1*ms" if delays == "1 ms" else "(1 + floor(20 * rand())) * ms"
-    exc.run_regularly("w = clip(w + (0.002 + da_syn) * sd, 0, 4); sd *= 0.99", dt=10 * b2.ms)
+    exc.run_regularly("w = clip(w + (0.002 + da_pre) * sd, 0, 4); sd *= 0.99", dt=10 * b2.ms)
     inh = b2.Synapses(G[Ne:], G[:Ne], on_pre="I_post -= 1")
     inh.connect(j="k for k in sample(N_post, size=100)")
     inh.delay = 1 * b2.ms
@@ -301,7 +301,7 @@ def p3_brian2(scale):
     G = b2.NeuronGroup(NE + NI, "dv/dt = -v / (20*ms) : volt (unless refractory)", threshold="v >= 20*mV",
                        reset="v = 0*mV", refractory=2.1 * b2.ms, method="exact")
     G.v = "20*mV * rand()"
-    b2.PoissonInput(G, "v", N=1000, rate=20 * b2.Hz, weight=0.1 * b2.mV)
+    drive = b2.PoissonInput(G, "v", N=1000, rate=20 * b2.Hz, weight=0.1 * b2.mV)  # noqa: F841 (Brian2 finds it by name)
     # Brian2 has no fixed in-degree rule: pairwise Bernoulli with the same mean in-degree.
     exc = b2.Synapses(G[:NE], G, on_pre="v_post += 0.1*mV")
     exc.connect(p=CE / NE)
@@ -355,8 +355,9 @@ def main():
             times = {k: v[0] for k, v in peer_t.items() if v}
             best = min(times.values()) if times else None
             cell = lambda k: f"{times[k]:.3f}" if k in times else ("-" if k.split()[0].lower() not in found else "n/a")
-            print(f"P1 n={n}: snn {wall:.3f} s (floor {floor:.3f} s, {wall / floor:.2f}x) "
-                  + " ".join(f"{k} {v:.3f} s ({v / wall:.1f}x)" for k, v in times.items()), flush=True)
+            print(f"P1 n={n}: snn {wall:.3f} s, {info['spikes']} spikes (floor {floor:.3f} s, {wall / floor:.2f}x) "
+                  + " ".join(f"{k} {v[0]:.3f} s ({v[0] / wall:.1f}x, {v[1].get('spikes', '?')} spikes)"
+                             for k, v in peer_t.items() if v), flush=True)
             rows.append(f"| {n} | {wall:.3f} | {floor:.3f} | {wall / floor:.2f} | {cell('Brian2 standalone')} | "
                         f"{cell('Brian2 runtime')} | {cell('NEST')} | {cell('BindsNET')} | "
                         f"{(best / wall) if best else float('nan'):.1f}x |")
@@ -396,7 +397,8 @@ def main():
             NE, NI, _, _ = brunel_sizes(scale)
             print(f"P3 scale {scale}: snn {wall:.3f} s, {info['rate']:.1f} Hz, CV {info['cv']:.3f}, "
                   f"{info['synapses']} synapses (floor {floor:.3f} s) "
-                  + " ".join(f"{k} {v:.3f} s ({v / wall:.1f}x)" for k, v in times.items()), flush=True)
+                  + " ".join(f"{k} {v[0]:.3f} s ({v[0] / wall:.1f}x, {v[1]['rate']:.1f} Hz)" for k, v in peer_t.items() if v),
+                  flush=True)
             cell = lambda k: f"{times[k]:.3f}" if k in times else ("-" if k.split()[0].lower() not in found else "n/a")
             rows.append(f"| {scale} | {NE + NI} | {info['synapses']} | {wall:.3f} | {floor:.3f} | {info['rate']:.1f} | "
                         f"{info['cv']:.3f} | {cell('Brian2 standalone')} | {cell('NEST')} | "

@@ -12,7 +12,7 @@ import torch
 
 from . import _snn
 from .init import Distribution
-from .models import Model
+from .neurons import Model
 from .plasticity import Rule, RuleHandle
 
 _DTYPES = {torch.float32: "float32", torch.float64: "float64", "float32": "float32", "float64": "float64",

@@ -17,6 +17,7 @@ namespace python {
 void bind_network(py::module_& m);
 void bind_monitors(py::module_& m);
 void bind_plasticity(py::module_& m);
+void bind_data(py::module_& m);
 
 }  // namespace python
 }  // namespace snn

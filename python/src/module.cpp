@@ -17,4 +17,5 @@ PYBIND11_MODULE(_snn, m) {
   snn::python::bind_plasticity(m);
   snn::python::bind_network(m);
   snn::python::bind_monitors(m);
+  snn::python::bind_data(m);
 }

@@ -53,6 +53,24 @@ struct TraceUpdate {
 // snn/kernels/synapses.h; since a synapse without a spike at either end does not change, both give
 // bitwise the same weights.
 
+// One dense row of pair STDP for a single batch entry: the body of PairStdpRule::update for every
+// synapse of row i, in a loop the compiler vectorises (loop-invariant branches are hoisted).
+template <typename T>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void pair_stdp_dense_row(T* SNN_RESTRICT w, const T* SNN_RESTRICT count,
+                                                           const T* SNN_RESTRICT post, const T* SNN_RESTRICT ltd,
+                                                           const T* SNN_RESTRICT factor, T sp, T ltp_i, T nu_pre, T nu_post,
+                                                           T w_min, T w_max, bool multiplicative, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) {
+    const T w0 = w[j];
+    T dw = T(0);
+    if (sp != T(0)) dw -= nu_pre * sp * ltd[j] * (multiplicative ? w0 - w_min : T(1));
+    const T so = post[j];
+    const T f = ltp_i * (factor ? factor[j] : T(1));
+    dw += so != T(0) ? nu_post * so * f * (multiplicative ? w_max - w0 : T(1)) : T(0);
+    w[j] = (dw != T(0) && count[j] != T(0)) ? clamp_(w0 + dw, w_min, w_max) : w0;
+  }
+}
+
 template <typename T>
 struct PairStdpRule {
   using value_type = T;
@@ -79,6 +97,16 @@ struct PairStdpRule {
       }
     }
     if (dw != T(0)) w[s] = clamp_(w0 + dw, w_min, w_max);
+  }
+  SNN_HOST_DEVICE void update_dense_row(int64_t i, const T* count) const {
+    if (batch != 1) {
+      for (int64_t j = 0; j < n_post; ++j) {
+        if (count[j] != T(0)) update(i * n_post + j, i, j);
+      }
+      return;
+    }
+    pair_stdp_dense_row(w + i * n_post, count, post_spikes, ltd_trace, ltp_factor, pre_spikes[i], ltp_trace[i], nu_pre,
+                        nu_post, w_min, w_max, multiplicative, n_post);
   }
 };
 

@@ -18,6 +18,9 @@
 // Every synapse is updated by exactly one element, so results do not depend on threads or order.
 #pragma once
 
+#include <type_traits>
+#include <utility>
+
 #include "snn/kernels/common.h"
 
 namespace snn {
@@ -44,8 +47,23 @@ struct ActiveSet {
   const uint8_t* flag;
 };
 
+// Rules may offer `update_dense_row(i, count_row)`: a whole dense row at once (vectorised), with the
+// same arithmetic as update() on each synapse.
+template <class Rule, class = void>
+struct has_dense_row : std::false_type {};
+template <class Rule>
+struct has_dense_row<Rule, decltype(std::declval<const Rule&>().update_dense_row(
+                                        int64_t(), static_cast<const typename Rule::value_type*>(nullptr)),
+                                    void())> : std::true_type {};
+
 template <class Rule, typename T>
 SNN_HOST_DEVICE inline void update_row(const Rule& rule, const SynapseLayout<T>& L, int64_t i) {
+  if constexpr (has_dense_row<Rule>::value) {
+    if (!L.sparse()) {
+      rule.update_dense_row(i, L.count + i * L.n_post);
+      return;
+    }
+  }
   if (L.sparse()) {
     for (int64_t s = L.row_ptr[i]; s < L.row_ptr[i + 1]; ++s) rule.update(s, i, L.post[s]);
   } else {

@@ -1,4 +1,4 @@
-"""Model specifications: what ``net.add(...)`` instantiates.
+"""Neuron models and spike sources: the specifications ``net.add(...)`` instantiates.
 
 Each class takes the number of neurons and keyword parameters with NEST's names and units
 (``snn.LIF(100, tau_m=20.0, V_th=-50.0)``). Unknown names and invalid values raise ``ValueError``
@@ -131,6 +131,30 @@ class SpikeGeneratorInput(Model):
             self.spike_times = [[float(t) for t in times] for times in spike_times]
         except TypeError:
             raise TypeError("SpikeGeneratorInput: spike_times must be a list of lists of times in ms, one per neuron")
+
+
+@_document
+class ConductanceLIF(Model):
+    """Conductance-based LIF with an adaptive threshold: the neurons of Diehl & Cook (2015).
+
+    ``tau_m dV/dt = (E_L - V) + g_ex (E_ex - V) + g_in (E_in - V)``, conductances decay with
+    tau_syn_ex / tau_syn_in; a weight w > 0 adds w to g_ex, w < 0 adds |w| to g_in. Forward Euler as
+    their published code. Defaults: their excitatory neuron (their inhibitory one: tau_m 10, E_L -60,
+    E_in -85, V_th -40, V_reset -45, t_ref 2, theta_plus 0).
+    """
+
+    model = "ConductanceLIF"
+
+
+@_document
+class SpikeInput(Model):
+    """Emits given spike counts: ``net.run(T, inputs={name: spikes})`` with spikes [steps, batch, n]
+    (one slice per step) or [batch, n] (every step), e.g. from ``snn.encoders``."""
+
+    model = "SpikeInput"
+
+    def __init__(self, n: int):
+        super().__init__(n)
 
 
 # NEST names.

@@ -1,0 +1,149 @@
+"""Shared by train.py and evaluate.py: arguments, data, evaluation, figures."""
+import argparse
+import math
+import os
+
+import torch
+
+import snn
+from snn.evaluation import accuracy, confusion_matrix, predict_all_activity, predict_proportion_weighting
+
+
+def add_common_arguments(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--dataset", choices=["mnist", "fashion"], default="fashion")
+    ap.add_argument("--data-root", default=None,
+                    help="folder of the IDX files (default: Debian's Fashion-MNIST; MNIST needs a folder)")
+    ap.add_argument("--download", action="store_true", help="download MNIST files into --data-root if missing")
+    ap.add_argument("--n-test", type=int, default=10000, help="test images to evaluate on")
+    ap.add_argument("--dt", type=float, default=None, help="step [ms] (default: 0.5 conductance, 1.0 current)")
+    ap.add_argument("--batch-size", type=int, default=1)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--plot", action="store_true", help="write PNG figures to --out")
+    ap.add_argument("--out", default="examples/out/mnist", help="folder for checkpoint and figures")
+
+
+def load_dataset(args, train: bool):
+    if args.dataset == "fashion":
+        return snn.datasets.FashionMNIST(args.data_root, train=train, download=args.download)
+    if not args.data_root:
+        raise SystemExit("MNIST: give --data-root (and --download to fetch it)")
+    return snn.datasets.MNIST(args.data_root, train=train, download=args.download)
+
+
+def progress_bar(**kwargs):
+    try:
+        from tqdm import tqdm
+        return tqdm(**kwargs)
+    except ImportError:  # pragma: no cover
+        class Plain:
+            def __init__(self, total, **_):
+                self.total, self.n = total, 0
+
+            def update(self, k):
+                self.n += k
+                if self.n % max(1, self.total // 20) < k:
+                    print(f"{self.n}/{self.total}", flush=True)
+
+            def set_postfix(self, **kw):
+                pass
+
+            def close(self):
+                pass
+        return Plain(**kwargs)
+
+
+def evaluate(model, test, assignment, n_test, batch_size, n_classes):
+    """Presents n_test test images with learning off; returns accuracies and the confusion matrix."""
+    n = min(n_test, len(test)) // batch_size * batch_size
+    counts, labels = [], []
+    bar = progress_bar(total=n, desc="test", unit="img")
+    for first in range(0, n, batch_size):
+        counts.append(model.present(test.images[first:first + batch_size], learn=False).cpu())
+        labels.append(test.labels[first:first + batch_size])
+        bar.update(batch_size)
+    bar.close()
+    counts, labels = torch.cat(counts), torch.cat(labels)
+    pred = predict_all_activity(counts, assignment.assignments, n_classes)
+    prop = predict_proportion_weighting(counts, assignment, n_classes)
+    return dict(accuracy=accuracy(pred, labels), proportion_accuracy=accuracy(prop, labels),
+                confusion=confusion_matrix(pred, labels, n_classes), counts=counts, labels=labels, n=n)
+
+
+def plot_all(model, assignment, result, test, out, running, interval):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    os.makedirs(out, exist_ok=True)
+    n = model.config["n_neurons"]
+    side = int(math.ceil(math.sqrt(n)))
+    w = model.input_projection.weight.detach().cpu()  # [784, n]
+    pixels = int(round(math.sqrt(w.shape[0])))
+    grid = torch.zeros(side * pixels, side * pixels)
+    for k in range(n):
+        r, c = divmod(k, side)
+        grid[r * pixels:(r + 1) * pixels, c * pixels:(c + 1) * pixels] = w[:, k].reshape(pixels, pixels)
+    fig, ax = plt.subplots(figsize=(8, 8))
+    im = ax.imshow(grid, cmap="hot_r", vmin=0, vmax=float(w.max()))
+    ax.set(title=f"input weights of {n} excitatory neurons", xticks=[], yticks=[])
+    fig.colorbar(im, ax=ax, fraction=0.046)
+    save(fig, out, "weights.png")
+
+    classes = getattr(test, "classes", [str(c) for c in range(10)])
+    a = assignment.assignments.reshape(-1)
+    fig, ax = plt.subplots(1, 2, figsize=(12, 5))
+    padded = torch.full((side * side,), -1, dtype=a.dtype)
+    padded[:n] = a
+    im = ax[0].imshow(padded.reshape(side, side), cmap="tab10", vmin=-1, vmax=9)
+    ax[0].set(title="label assigned to each neuron (-1: never fired)", xticks=[], yticks=[])
+    fig.colorbar(im, ax=ax[0], fraction=0.046)
+    ax[1].bar(range(len(classes)), [(a == c).sum().item() for c in range(len(classes))])
+    ax[1].set(xticks=range(len(classes)), xlabel="class", ylabel="neurons")
+    ax[1].set_xticklabels(classes, rotation=45, ha="right")
+    save(fig, out, "assignments.png")
+
+    cm = result["confusion"].double()
+    fig, ax = plt.subplots(figsize=(7, 6))
+    im = ax.imshow(cm / cm.sum(1, keepdim=True).clamp_min(1), cmap="Blues", vmin=0, vmax=1)
+    ax.set(title=f"confusion matrix, accuracy {result['accuracy']:.3f}", xlabel="predicted", ylabel="true",
+           xticks=range(len(classes)), yticks=range(len(classes)))
+    ax.set_xticklabels(classes, rotation=45, ha="right")
+    ax.set_yticklabels(classes)
+    for i in range(cm.shape[0]):
+        for j in range(cm.shape[1]):
+            if cm[i, j] > 0:
+                ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=7)
+    fig.colorbar(im, ax=ax, fraction=0.046)
+    save(fig, out, "confusion.png")
+
+    # Spike raster of one test image (learning off).
+    B = model.config["batch_size"]
+    net = model.network
+    inputs, inh = net.monitor(model.input), net.monitor(model.inh)
+    model.spikes.clear()
+    model.present(test.images[:B], learn=False)
+    fig, ax = plt.subplots(3, 1, figsize=(9, 8), sharex=True)
+    for axis, mon, name in zip(ax, (inputs, model.spikes, inh), ("input", "excitatory", "inhibitory")):
+        ev = mon.events()
+        keep = ev.batch == 0
+        axis.plot(ev.times[keep], ev.senders[keep], "|", ms=2, color="k")
+        axis.set(ylabel=f"{name} neuron")
+    ax[0].set(title=f"one test image ({classes[int(test.labels[0])]}); all presentations and rests")
+    ax[2].set(xlabel="time [ms]")
+    save(fig, out, "raster.png")
+
+    if running:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        ax.plot([interval * (k + 2) for k in range(len(running))], running)
+        ax.set(xlabel="training images", ylabel="running accuracy", ylim=(0, 1))
+        save(fig, out, "running_accuracy.png")
+
+
+def save(fig, out, name):
+    fig.tight_layout()
+    path = os.path.join(out, name)
+    fig.savefig(path, dpi=90)
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+    print(f"wrote {path}")

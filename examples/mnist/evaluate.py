@@ -1,0 +1,39 @@
+"""Evaluates a checkpoint saved by train.py on --n-test test images.
+
+    PYTHONPATH=build/python /usr/bin/python3 examples/mnist/evaluate.py --checkpoint examples/out/mnist/checkpoint.pt
+"""
+import argparse
+import os
+import sys
+
+import torch
+
+import snn
+from snn.evaluation import Assignment
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import add_common_arguments, evaluate, load_dataset, plot_all  # noqa: E402
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Evaluate a Diehl & Cook (2015) checkpoint")
+    add_common_arguments(ap)
+    ap.add_argument("--checkpoint", required=True)
+    args = ap.parse_args(argv)
+    model, state = snn.models.DiehlAndCook2015.load(args.checkpoint, batch_size=args.batch_size, device=args.device)
+    if "assignments" not in state:
+        raise SystemExit(f"{args.checkpoint} holds no label assignments (save it with train.py)")
+    args.dataset = state.get("dataset", args.dataset)
+    test = load_dataset(args, train=False)
+    assignment = Assignment(state["assignments"], state["proportions"], state["rates"])
+    result = evaluate(model, test, assignment, args.n_test, args.batch_size, len(test.classes))
+    print(f"proportion-weighting accuracy: {result['proportion_accuracy']:.4f}")
+    print(f"confusion matrix (rows: true class, columns: predicted):\n{result['confusion']}")
+    if args.plot:
+        plot_all(model, assignment, result, test, args.out, state.get("running_accuracy", []), 250)
+    print(f"test accuracy: {result['accuracy']:.4f}")
+    return result
+
+
+if __name__ == "__main__":
+    main()

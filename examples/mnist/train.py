@@ -1,0 +1,105 @@
+"""Unsupervised learning of MNIST / Fashion-MNIST with the Diehl & Cook (2015) network.
+
+Trains on --n-train images (x --epochs) with STDP, assigns each excitatory neuron the class it
+responds to most, saves a checkpoint, writes figures, and ends by evaluating on --n-test test images:
+
+    test accuracy: 0.xxxx
+
+Progress shows the running accuracy: every --update-interval images, the last interval's responses are
+classified with the assignments made from the interval before (as Diehl & Cook and BindsNET report).
+
+    PYTHONPATH=build/python /usr/bin/python3 examples/mnist/train.py --dataset fashion --n-neurons 100 \\
+        --n-train 2000 --n-test 500 --plot
+"""
+import argparse
+import os
+import sys
+import time
+
+import torch
+
+import snn
+from snn.evaluation import (accuracy, assign_labels, confusion_matrix, predict_all_activity,
+                            predict_proportion_weighting)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import add_common_arguments, evaluate, load_dataset, plot_all, progress_bar  # noqa: E402
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Diehl & Cook (2015) unsupervised learning")
+    add_common_arguments(ap)
+    ap.add_argument("--n-neurons", type=int, default=100, help="excitatory (= inhibitory) neurons")
+    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--n-train", type=int, default=60000, help="training images per epoch")
+    ap.add_argument("--variant", choices=["conductance", "current"], default="conductance",
+                    help="conductance-based as the paper, or BindsNET's current-based variant")
+    ap.add_argument("--time", type=float, default=350.0, help="presentation per image [ms]")
+    ap.add_argument("--rest", type=float, default=150.0, help="rest between images [ms]; 0: reset the state instead")
+    ap.add_argument("--intensity", type=float, default=2.0)
+    ap.add_argument("--update-interval", type=int, default=250, help="images between running-accuracy updates")
+    ap.add_argument("--n-label", type=int, default=10000,
+                    help="the last N training responses assign the labels (the paper uses 10000)")
+    ap.add_argument("--checkpoint", default=None, help="where to save the model (default: <out>/checkpoint.pt)")
+    args = ap.parse_args(argv)
+    torch.manual_seed(args.seed)
+    out = args.out
+    os.makedirs(out, exist_ok=True)
+
+    train = load_dataset(args, train=True)
+    test = load_dataset(args, train=False)
+    n_classes = len(train.classes)
+    n_train = min(args.n_train, len(train))
+    model = snn.models.DiehlAndCook2015(
+        n_inputs=train.images[0].numel(), n_neurons=args.n_neurons, variant=args.variant, dt=args.dt,
+        batch_size=args.batch_size, device=args.device, seed=args.seed, time=args.time, rest=args.rest,
+        intensity=args.intensity)
+    print(f"{model}; training on {n_train} x {args.epochs} {args.dataset} images, batch {args.batch_size}")
+
+    B = args.batch_size
+    counts, labels = [], []
+    assignment = None
+    running = []
+    start = time.perf_counter()
+    bar = progress_bar(total=args.epochs * n_train, desc="train", unit="img")
+    for epoch in range(args.epochs):
+        order = torch.randperm(len(train), generator=torch.Generator().manual_seed(args.seed + epoch))[:n_train]
+        for first in range(0, n_train - B + 1, B):
+            idx = order[first:first + B]
+            counts.append(model.present(train.images[idx], learn=True).cpu())
+            labels.append(train.labels[idx])
+            seen = len(labels) * B
+            if seen % args.update_interval < B and seen >= args.update_interval:
+                window_counts = torch.cat(counts)[-args.update_interval:]
+                window_labels = torch.cat(labels)[-args.update_interval:]
+                if assignment is not None:
+                    running.append(accuracy(predict_all_activity(window_counts, assignment.assignments, n_classes),
+                                            window_labels))
+                assignment = assign_labels(window_counts, window_labels, n_classes)
+                bar.set_postfix(running_accuracy=f"{running[-1]:.3f}" if running else "-")
+            bar.update(B)
+    bar.close()
+    train_time = time.perf_counter() - start
+    images_seen = len(labels) * B
+    print(f"trained on {images_seen} images in {train_time:.1f} s ({train_time / max(1, images_seen) * 1e3:.1f} ms per image)")
+
+    all_counts, all_labels = torch.cat(counts), torch.cat(labels)
+    k = min(args.n_label, len(all_labels))
+    assignment = assign_labels(all_counts[-k:], all_labels[-k:], n_classes)
+    checkpoint = args.checkpoint or os.path.join(out, "checkpoint.pt")
+    model.save(checkpoint, assignments=assignment.assignments, proportions=assignment.proportions,
+               rates=assignment.rates, dataset=args.dataset, running_accuracy=running)
+    print(f"saved {checkpoint}")
+
+    result = evaluate(model, test, assignment, args.n_test, B, n_classes)
+    print(f"assigned neurons: {int((assignment.assignments >= 0).sum())} of {args.n_neurons}")
+    print(f"proportion-weighting accuracy: {result['proportion_accuracy']:.4f}")
+    print(f"confusion matrix (rows: true class, columns: predicted):\n{result['confusion']}")
+    if args.plot:
+        plot_all(model, assignment, result, test, out, running, args.update_interval)
+    print(f"test accuracy: {result['accuracy']:.4f}")
+    return result
+
+
+if __name__ == "__main__":
+    main()
