@@ -1,0 +1,212 @@
+"""Datasets, encoders, label assignment, the Diehl & Cook network, and the MNIST example scripts."""
+import gzip
+import math
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import snn
+from snn.evaluation import (assign_labels, confusion_matrix, predict_all_activity, predict_proportion_weighting,
+                            accuracy)
+
+FASHION = "/usr/share/datasets/fashion-mnist"
+
+
+# ---- IDX files ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_idx_round_trip(tmp_path, gz):
+    images = torch.randint(0, 256, (7, 5, 3), dtype=torch.uint8)
+    labels = torch.randint(0, 10, (7,), dtype=torch.uint8)
+    snn.datasets.write_idx(str(tmp_path / "img"), images, gzip=gz)
+    snn.datasets.write_idx(str(tmp_path / "lab"), labels, gzip=gz)
+    assert torch.equal(snn.datasets.read_idx(str(tmp_path / "img")), images)
+    got_images, got_labels = snn._snn.read_images_and_labels(str(tmp_path / "img"), str(tmp_path / "lab"))
+    assert torch.equal(got_images, images) and torch.equal(got_labels, labels.long())
+    if gz:
+        assert open(tmp_path / "img", "rb").read(2) == b"\x1f\x8b"
+
+
+def _write(path, data: bytes, gz=False):
+    with (gzip.open if gz else open)(path, "wb") as f:
+        f.write(data)
+
+
+def test_idx_errors(tmp_path):
+    header = bytes([0, 0, 8, 3]) + (2).to_bytes(4, "big") + (2).to_bytes(4, "big") + (2).to_bytes(4, "big")
+    _write(tmp_path / "bad_magic", bytes([1, 2, 8, 3]) + header[4:] + bytes(8))
+    with pytest.raises(ValueError, match="not an IDX file: magic number starts with bytes 1 2"):
+        snn.datasets.read_idx(str(tmp_path / "bad_magic"))
+    _write(tmp_path / "float", bytes([0, 0, 0x0D, 1]) + (2).to_bytes(4, "big") + bytes(8))
+    with pytest.raises(ValueError, match="type 0xd; only unsigned bytes"):
+        snn.datasets.read_idx(str(tmp_path / "float"))
+    _write(tmp_path / "short", header + bytes(5), gz=True)
+    with pytest.raises(ValueError, match="truncated: its header announces 8 values, it holds 5"):
+        snn.datasets.read_idx(str(tmp_path / "short"))
+    _write(tmp_path / "long", header + bytes(9))
+    with pytest.raises(ValueError, match="more data than its header announces"):
+        snn.datasets.read_idx(str(tmp_path / "long"))
+    with pytest.raises(ValueError, match="cannot open IDX file"):
+        snn.datasets.read_idx(str(tmp_path / "missing"))
+    _write(tmp_path / "imgs", header + bytes(8))
+    snn.datasets.write_idx(str(tmp_path / "labs"), torch.zeros(3, dtype=torch.uint8))
+    with pytest.raises(ValueError, match="holds 2 images but .* holds 3 labels"):
+        snn._snn.read_images_and_labels(str(tmp_path / "imgs"), str(tmp_path / "labs"))
+    with pytest.raises(ValueError, match="has 1 dimensions, expected 3"):
+        snn._snn.read_images_and_labels(str(tmp_path / "labs"), str(tmp_path / "labs"))
+
+
+def test_dataset_classes(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no train-images-idx3-ubyte.*download=True"):
+        snn.datasets.MNIST(str(tmp_path))
+    # A tiny MNIST-layout folder.
+    snn.datasets.write_idx(str(tmp_path / "train-images-idx3-ubyte.gz"), torch.zeros(4, 28, 28, dtype=torch.uint8), gzip=True)
+    snn.datasets.write_idx(str(tmp_path / "train-labels-idx1-ubyte"), torch.arange(4, dtype=torch.uint8))
+    d = snn.datasets.MNIST(str(tmp_path))
+    assert len(d) == 4 and d[2][1].item() == 2 and d.images.shape == (4, 28, 28)
+
+
+@pytest.mark.skipif(not os.path.isdir(FASHION), reason="Debian's dataset-fashion-mnist is not installed")
+def test_fashion_mnist_from_debian():
+    train, test = snn.datasets.FashionMNIST(), snn.datasets.FashionMNIST(train=False)
+    assert (len(train), len(test)) == (60000, 10000)
+    assert train.images.shape == (60000, 28, 28) and train.images.dtype == torch.uint8
+    assert torch.equal(torch.bincount(test.labels), torch.full((10,), 1000))
+
+
+# ---- encoders -----------------------------------------------------------------------------------
+
+def test_poisson_and_bernoulli_encoders_within_three_sigma():
+    rates = torch.tensor([[0.0, 10.0, 100.0, 1000.0]] * 2)
+    s = snn.encoders.poisson(rates, time=1000.0, dt=0.5, seed=3)
+    assert s.shape == (2000, 2, 4)
+    counts = s.sum(0).double()
+    for b in range(2):
+        for k, r in enumerate([0.0, 10.0, 100.0, 1000.0]):
+            assert abs(counts[b, k] - r) <= 3 * math.sqrt(max(r, 1e-9)) + 1e-9, (b, k)
+    assert not torch.equal(s[:, 0], s[:, 1])  # batch entries draw independently
+    assert torch.equal(s, snn.encoders.poisson(rates, time=1000.0, dt=0.5, seed=3))  # seeded
+    p = torch.tensor([0.0, 0.05, 0.5, 1.0])
+    b = snn.encoders.bernoulli(p, time=4000.0, dt=1.0, seed=1)
+    assert b.shape == (4000, 4) and set(b.unique().tolist()) <= {0.0, 1.0}
+    n = 4000
+    for k, q in enumerate(p.tolist()):
+        assert abs(b[:, k].sum().item() - n * q) <= 3 * math.sqrt(n * q * (1 - q)) + 1e-9
+
+
+def test_latency_and_repeat_encoders():
+    x = torch.tensor([[0.0, 0.25, 1.0, 0.5]])
+    s = snn.encoders.latency(x, time=10.0, dt=1.0)  # 10 steps: spike at round((1 - x) 9)
+    assert s.shape == (10, 1, 4)
+    assert s[:, 0, 0].sum() == 0
+    assert [int(torch.nonzero(s[:, 0, k])[0]) for k in (1, 2, 3)] == [7, 0, 5]
+    assert s.sum() == 3
+    r = snn.encoders.repeat(torch.tensor([1.0, 2.0]), time=3.0)
+    assert r.shape == (3, 2) and torch.equal(r[2], torch.tensor([1.0, 2.0]))
+    with pytest.raises(ValueError, match="x must lie in \\[0, 1\\]"):
+        snn.encoders.latency(torch.tensor([2.0]), time=5.0)
+    with pytest.raises(ValueError, match="rate must be finite and >= 0 Hz"):
+        snn.encoders.poisson(torch.tensor([-1.0]), time=5.0)
+    with pytest.raises(ValueError, match="time must be a positive multiple of dt"):
+        snn.encoders.poisson(torch.tensor([1.0]), time=5.5, dt=1.0)
+    with pytest.raises(ValueError, match="expected \\[N\\] or \\[B, N\\]"):
+        snn.encoders.poisson(torch.ones(2, 2, 2), time=5.0)
+
+
+def test_spike_input_replays_encoded_spikes():
+    net = snn.Network(dt=1.0, batch_size=2)
+    src = net.add(snn.SpikeInput(3), name="src")
+    m = net.monitor(src)
+    spikes = snn.encoders.bernoulli(torch.full((2, 3), 0.3), time=50.0, seed=2)
+    net.run(50.0, inputs={"src": spikes})
+    assert torch.equal(m.dense().float(), spikes)
+    with pytest.raises(ValueError, match="spike counts must be >= 0"):
+        net.run(1.0, inputs={"src": -torch.ones(2, 3)})
+
+
+# ---- label assignment and predictions (hand-computed) -------------------------------------------
+
+def test_assignment_and_predictions_hand_computed():
+    # 3 neurons, 2 classes. Neuron 0 fires for class 0, neuron 1 for class 1, neuron 2 for both
+    # (more for class 1), neuron 3 never.
+    counts = torch.tensor([[4, 0, 1, 0], [2, 0, 1, 0], [0, 3, 2, 0], [0, 5, 4, 0]])
+    labels = torch.tensor([0, 0, 1, 1])
+    a = assign_labels(counts, labels, 2)
+    assert a.assignments.tolist() == [0, 1, 1, -1]
+    assert torch.allclose(a.rates, torch.tensor([[3.0, 0.0], [0.0, 4.0], [1.0, 3.0], [0.0, 0.0]], dtype=torch.float64))
+    assert torch.allclose(a.proportions[2], torch.tensor([0.25, 0.75], dtype=torch.float64))
+    # All activity: class 0 = mean of neuron 0; class 1 = mean of neurons 1 and 2.
+    new = torch.tensor([[2, 0, 3, 0],    # class 0: 2; class 1: 1.5 -> 0
+                        [1, 1, 2, 0]])   # class 0: 1; class 1: 1.5 -> 1
+    assert predict_all_activity(new, a.assignments, 2).tolist() == [0, 1]
+    # Proportion weighting: class 0: 2 x 1.0 = 2; class 1: (0 x 1 + 3 x 0.75) / 2 = 1.125 -> 0.
+    # Second: class 0: 1; class 1: (1 x 1 + 2 x 0.75) / 2 = 1.25 -> 1.
+    assert predict_proportion_weighting(new, a, 2).tolist() == [0, 1]
+    cm = confusion_matrix(torch.tensor([0, 1, 1]), torch.tensor([0, 0, 1]), 2)
+    assert cm.tolist() == [[1, 1], [0, 1]]
+    assert accuracy(torch.tensor([0, 1, 1]), torch.tensor([0, 0, 1])) == pytest.approx(2 / 3)
+
+
+# ---- the network learns a tiny synthetic set ------------------------------------------------------
+
+def bars():
+    p = torch.zeros(4, 8, 8, dtype=torch.uint8)
+    p[0, 1:3, :] = 255  # horizontal, top
+    p[1, :, 5:7] = 255  # vertical, right
+    p[2, 5:7, :] = 255  # horizontal, bottom
+    p[3, :, 1:3] = 255  # vertical, left
+    return p
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_diehl_cook_learns_distinct_patterns(seed):
+    P = bars()
+    model = snn.models.DiehlAndCook2015(n_inputs=64, n_neurons=8, variant="current", seed=seed, norm=12.0,
+                                        rest=0.0, intensity=4.0)
+    order = torch.arange(160) % 4
+    counts = torch.cat([model.present(P[k:k + 1]) for k in order.tolist()])
+    assignment = assign_labels(counts[-40:], order[-40:], 4)
+    tests = torch.cat([model.present(P[k:k + 1], learn=False) for _ in range(3) for k in range(4)])
+    truth = torch.arange(4).repeat(3)
+    assert accuracy(predict_all_activity(tests, assignment.assignments, 4), truth) == 1.0
+    # Each pattern has its own winner: the most active neuron differs between patterns.
+    winners = [int(tests[truth == k].sum(0).argmax()) for k in range(4)]
+    assert len(set(winners)) == 4, winners
+
+
+def test_diehl_cook_checkpoint_round_trip(tmp_path):
+    model = snn.models.DiehlAndCook2015(n_inputs=64, n_neurons=8, variant="current", norm=12.0, rest=0.0)
+    model.present(bars()[:1])
+    path = str(tmp_path / "m.pt")
+    model.save(path, note="x")
+    again, state = snn.models.DiehlAndCook2015.load(path)
+    assert state["note"] == "x"
+    assert torch.equal(again.input_projection.weight, model.input_projection.weight)
+    assert torch.equal(again.exc.theta, model.exc.theta)
+    with pytest.raises(ValueError, match="images: expected 1 images of 64 pixels"):
+        model.present(torch.zeros(2, 8, 8))
+
+
+# ---- the example scripts, end to end on 200 Fashion-MNIST images ----------------------------------
+
+@pytest.mark.skipif(not os.path.isdir(FASHION), reason="Debian's dataset-fashion-mnist is not installed")
+def test_train_and_evaluate_scripts_end_to_end(tmp_path, repo):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    train = subprocess.run([sys.executable, f"{repo}/examples/mnist/train.py", "--n-neurons", "20", "--n-train", "200",
+                            "--n-test", "100", "--update-interval", "50", "--rest", "0", "--plot", "--out", str(tmp_path)],
+                           capture_output=True, text=True, env=env, timeout=600)
+    assert train.returncode == 0, train.stderr[-3000:]
+    line = [l for l in train.stdout.splitlines() if l.startswith("test accuracy:")]
+    assert line and float(line[0].split(":")[1]) > 0.25  # chance is 0.1; 200 images give about 0.5
+    for name in ("weights.png", "assignments.png", "confusion.png", "raster.png", "checkpoint.pt"):
+        assert (tmp_path / name).exists(), name
+    evaluate = subprocess.run([sys.executable, f"{repo}/examples/mnist/evaluate.py", "--checkpoint",
+                               str(tmp_path / "checkpoint.pt"), "--n-test", "100", "--out", str(tmp_path)],
+                              capture_output=True, text=True, env=env, timeout=600)
+    assert evaluate.returncode == 0, evaluate.stderr[-3000:]
+    # A rebuilt network draws new Poisson spikes, so the accuracy is close to, not equal to, train.py's.
+    again = [l for l in evaluate.stdout.splitlines() if l.startswith("test accuracy:")]
+    assert again and abs(float(again[0].split(":")[1]) - float(line[0].split(":")[1])) < 0.15
