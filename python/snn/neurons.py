@@ -138,9 +138,10 @@ class ConductanceLIF(Model):
     """Conductance-based LIF with an adaptive threshold: the neurons of Diehl & Cook (2015).
 
     ``tau_m dV/dt = (E_L - V) + g_ex (E_ex - V) + g_in (E_in - V)``, conductances decay with
-    tau_syn_ex / tau_syn_in; a weight w > 0 adds w to g_ex, w < 0 adds |w| to g_in. Forward Euler as
-    their published code. Defaults: their excitatory neuron (their inhibitory one: tau_m 10, E_L -60,
-    E_in -85, V_th -40, V_reset -45, t_ref 2, theta_plus 0).
+    tau_syn_ex / tau_syn_in; a weight w > 0 adds w to g_ex, w < 0 adds |w| to g_in. Exponential Euler
+    (stable for any conductance, unlike the forward Euler of the published code). Defaults: their
+    excitatory neuron (their inhibitory one: tau_m 10, E_L -60, E_in -85, V_th -40, V_reset -45,
+    t_ref 2, theta_plus 0).
     """
 
     model = "ConductanceLIF"

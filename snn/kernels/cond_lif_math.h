@@ -7,10 +7,15 @@
 // V <- V_reset, refractory for round(t_ref/h) steps (V held), theta += theta_plus (while learning);
 // theta decays with tau_theta. (Diehl & Cook's theta starts at 20 mV against a threshold of
 // theta - 20 - 52 mV: here theta starts at 0 against V_th = -52 mV, the same threshold.)
-// Integration: forward Euler with step h, as their published Brian code (dt 0.5 ms); the input due
-// this step enters the conductances first (Brian adds it at the end of the previous step):
-//   g_x += input_x;  V += h/tau_m ((E_L - V) + g_ex (E_ex - V) + g_in (E_in - V)) unless refractory;
-//   g_x *= 1 - h/tau_syn_x;  theta *= 1 - h/tau_theta;  V >= V_th + theta: spike.
+// Integration: exponential Euler with step h. With the conductances held over the step the membrane
+// equation is linear, so V relaxes exactly towards V_inf = (E_L + g_ex E_ex + g_in E_in) / g with rate
+// g / tau_m, g = 1 + g_ex + g_in. Unlike forward Euler (their published Brian code), which is unstable
+// once h g / tau_m > 2 — g_in above ~400 at h = 0.5 ms, reached after a synchronous inhibitory burst,
+// where V then oscillates wildly and fires spurious spikes — it is stable for any conductance, and it
+// agrees with forward Euler when h g / tau_m is small. The input due this step enters the conductances
+// first (Brian adds it at the end of the previous step):
+//   g_x += input_x;  V <- V_inf + (V - V_inf) exp(-h g / tau_m) unless refractory;
+//   g_x *= exp(-h / tau_syn_x);  theta *= exp(-h / tau_theta);  V >= V_th + theta: spike.
 #pragma once
 
 #include "snn/kernels/common.h"
@@ -22,8 +27,8 @@ template <typename T>
 struct CondLifParams {
   T E_L, E_ex, E_in, V_th, V_reset;  // [mV]
   T h_over_tau_m;                     // h / tau_m
-  T decay_ex, decay_in;               // 1 - h / tau_syn_x
-  T theta_decay;                      // 1 - h / tau_theta
+  T decay_ex, decay_in;               // exp(-h / tau_syn_x)
+  T theta_decay;                      // exp(-h / tau_theta)
   T theta_plus;                       // 0 when not learning
   int32_t refractory_steps;
 };
@@ -34,7 +39,9 @@ SNN_HOST_DEVICE inline bool cond_lif_update_one(T& V, T& g_ex, T& g_in, T& theta
   g_ex += in_ex;
   g_in -= in_in;  // inhibitory input arrives with negative weights
   if (refractory == 0) {
-    V += p.h_over_tau_m * ((p.E_L - V) + g_ex * (p.E_ex - V) + g_in * (p.E_in - V));
+    const T g = T(1) + g_ex + g_in;
+    const T V_inf = (p.E_L + g_ex * p.E_ex + g_in * p.E_in) / g;
+    V = V_inf + (V - V_inf) * exp_(-p.h_over_tau_m * g);
   } else {
     --refractory;
   }
