@@ -54,20 +54,37 @@ struct TraceUpdate {
 // bitwise the same weights.
 
 // One dense row of pair STDP for a single batch entry: the body of PairStdpRule::update for every
-// synapse of row i, in a loop the compiler vectorises (loop-invariant branches are hoisted).
-template <typename T>
-SNN_VECTOR_CLONES SNN_HOST_DEVICE void pair_stdp_dense_row(T* SNN_RESTRICT w, const T* SNN_RESTRICT count,
-                                                           const T* SNN_RESTRICT post, const T* SNN_RESTRICT ltd,
-                                                           const T* SNN_RESTRICT factor, T sp, T ltp_i, T nu_pre, T nu_post,
-                                                           T w_min, T w_max, bool multiplicative, int64_t n) {
+// synapse of row i, specialised at compile time on its options so that the loop vectorises.
+template <typename T, bool kFactor, bool kMultiplicative>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void pair_stdp_dense_row_impl(T* SNN_RESTRICT w, const T* SNN_RESTRICT count,
+                                                                const T* SNN_RESTRICT post, const T* SNN_RESTRICT ltd,
+                                                                const T* SNN_RESTRICT factor, T sp, T ltp_i, T nu_pre,
+                                                                T nu_post, T w_min, T w_max, int64_t n) {
+  const T ltd_scale = nu_pre * sp;
   for (int64_t j = 0; j < n; ++j) {
     const T w0 = w[j];
     T dw = T(0);
-    if (sp != T(0)) dw -= nu_pre * sp * ltd[j] * (multiplicative ? w0 - w_min : T(1));
+    if (sp != T(0)) dw -= ltd_scale * ltd[j] * (kMultiplicative ? w0 - w_min : T(1));
     const T so = post[j];
-    const T f = ltp_i * (factor ? factor[j] : T(1));
-    dw += so != T(0) ? nu_post * so * f * (multiplicative ? w_max - w0 : T(1)) : T(0);
+    const T f = kFactor ? ltp_i * factor[j] : ltp_i;
+    dw += so != T(0) ? nu_post * so * f * (kMultiplicative ? w_max - w0 : T(1)) : T(0);
     w[j] = (dw != T(0) && count[j] != T(0)) ? clamp_(w0 + dw, w_min, w_max) : w0;
+  }
+}
+
+template <typename T>
+SNN_HOST_DEVICE inline void pair_stdp_dense_row(T* w, const T* count, const T* post, const T* ltd, const T* factor, T sp,
+                                                T ltp_i, T nu_pre, T nu_post, T w_min, T w_max, bool multiplicative, int64_t n) {
+  if (factor) {
+    if (multiplicative) {
+      pair_stdp_dense_row_impl<T, true, true>(w, count, post, ltd, factor, sp, ltp_i, nu_pre, nu_post, w_min, w_max, n);
+    } else {
+      pair_stdp_dense_row_impl<T, true, false>(w, count, post, ltd, factor, sp, ltp_i, nu_pre, nu_post, w_min, w_max, n);
+    }
+  } else if (multiplicative) {
+    pair_stdp_dense_row_impl<T, false, true>(w, count, post, ltd, factor, sp, ltp_i, nu_pre, nu_post, w_min, w_max, n);
+  } else {
+    pair_stdp_dense_row_impl<T, false, false>(w, count, post, ltd, factor, sp, ltp_i, nu_pre, nu_post, w_min, w_max, n);
   }
 }
 
