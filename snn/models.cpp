@@ -10,6 +10,7 @@
 #include "snn/backend.h"
 #include "snn/errors.h"
 #include "snn/kernels/cond_lif_math.h"
+#include "snn/kernels/lif_alpha_math.h"
 #include "snn/network.h"
 
 namespace snn {
@@ -188,6 +189,58 @@ void LifExp::integrate(const StepContext& ctx) {
     f.current = run_input_view<T>();
     f.run_step = ctx.run_step;
     f.p = p;
+    backend::for_each(options().device(), batch_size() * size(), f);
+  });
+}
+
+// ---- LIFAlpha (iaf_psc_alpha) -----------------------------------------------------------------
+
+LifAlpha::LifAlpha(int64_t n) : Population("LIFAlpha", n, ParamTable(lif_exp_params())) {
+  declare_state("V_m", "mV");
+  declare_state("I_syn_ex", "pA");
+  declare_state("I_syn_in", "pA");
+  declare_state("dI_syn_ex", "pA/ms");
+  declare_state("dI_syn_in", "pA/ms");
+  declare_state("refractory_steps", "steps", false, at::kInt);
+}
+
+void LifAlpha::check_params(const ParamTable& p) const { check_reset_below_threshold(model(), p); }
+
+void LifAlpha::reset_dynamic_state() {
+  mutable_state("V_m").fill_(param("E_L"));
+  for (const char* s : {"I_syn_ex", "I_syn_in", "dI_syn_ex", "dI_syn_in", "refractory_steps"}) mutable_state(s).zero_();
+}
+
+void LifAlpha::integrate(const StepContext& ctx) {
+  const double h = dt(), e = std::exp(1.0);
+  const kernels::LifAlphaPropagators ex = kernels::lif_alpha_propagators(h, param("tau_m"), param("tau_syn_ex"), param("C_m"));
+  const kernels::LifAlphaPropagators in = kernels::lif_alpha_propagators(h, param("tau_m"), param("tau_syn_in"), param("C_m"));
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::LifAlphaParams<T> p;
+    p.E_L = static_cast<T>(param("E_L"));
+    p.V_th = static_cast<T>(param("V_th"));
+    p.V_reset = static_cast<T>(param("V_reset"));
+    p.I_e = static_cast<T>(param("I_e"));
+    p.P33 = static_cast<T>(ex.P33);
+    p.P30 = static_cast<T>(ex.P30);
+    p.P11_ex = static_cast<T>(ex.P11);
+    p.P21_ex = static_cast<T>(ex.P21);
+    p.P31_ex = static_cast<T>(ex.P31);
+    p.P32_ex = static_cast<T>(ex.P32);
+    p.psc_ex = static_cast<T>(e / param("tau_syn_ex"));
+    p.P11_in = static_cast<T>(in.P11);
+    p.P21_in = static_cast<T>(in.P21);
+    p.P31_in = static_cast<T>(in.P31);
+    p.P32_in = static_cast<T>(in.P32);
+    p.psc_in = static_cast<T>(e / param("tau_syn_in"));
+    p.refractory_steps = steps_of(param("t_ref"), h);
+    kernels::LifAlphaStep<T> f{mutable_state("V_m").data_ptr<T>(),      mutable_state("I_syn_ex").data_ptr<T>(),
+                               mutable_state("I_syn_in").data_ptr<T>(), mutable_state("dI_syn_ex").data_ptr<T>(),
+                               mutable_state("dI_syn_in").data_ptr<T>(), mutable_state("refractory_steps").data_ptr<int32_t>(),
+                               mutable_spikes().data_ptr<T>(),          ring_view<T>(ctx.step),
+                               run_input_view<T>(),                     ctx.run_step,
+                               p};
     backend::for_each(options().device(), batch_size() * size(), f);
   });
 }
@@ -507,6 +560,7 @@ const std::vector<std::pair<std::vector<std::string>, Factory>>& registry() {
   static const std::vector<std::pair<std::vector<std::string>, Factory>> r = {
       {{"LIF", "iaf_psc_delta"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::Lif>(s.n); }},
       {{"LIFExp", "iaf_psc_exp"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::LifExp>(s.n); }},
+      {{"LIFAlpha", "iaf_psc_alpha"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::LifAlpha>(s.n); }},
       {{"AdaptiveLIF"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::AdaptiveLif>(s.n); }},
       {{"Izhikevich", "izhikevich"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::Izhikevich>(s.n); }},
       {{"PoissonInput", "poisson_generator"}, [](const ModelSpec& s) -> std::unique_ptr<Population> { return std::make_unique<models::PoissonSource>(s.n); }},

@@ -3,6 +3,7 @@
 //  model                NEST alias          equations in
 //  LIF                  iaf_psc_delta       snn/kernels/lif_math.h
 //  LIFExp               iaf_psc_exp         snn/kernels/lif_exp_math.h
+//  LIFAlpha             iaf_psc_alpha       snn/kernels/lif_alpha_math.h
 //  AdaptiveLIF          (Diehl & Cook 2015) snn/kernels/lif_math.h
 //  Izhikevich           izhikevich          snn/kernels/izhikevich_math.h
 //  PoissonInput         poisson_generator   snn/kernels/input_math.h
@@ -35,6 +36,7 @@ std::vector<std::string> model_names();
 // C++ helpers that mirror the Python classes: snn::LIF(100, {{"tau_m", 20.0}}).
 inline ModelSpec LIF(int64_t n, ParamMap p = {}) { return {"LIF", n, std::move(p), {}}; }
 inline ModelSpec LIFExp(int64_t n, ParamMap p = {}) { return {"LIFExp", n, std::move(p), {}}; }
+inline ModelSpec LIFAlpha(int64_t n, ParamMap p = {}) { return {"LIFAlpha", n, std::move(p), {}}; }
 inline ModelSpec AdaptiveLIF(int64_t n, ParamMap p = {}) { return {"AdaptiveLIF", n, std::move(p), {}}; }
 inline ModelSpec Izhikevich(int64_t n, ParamMap p = {}) { return {"Izhikevich", n, std::move(p), {}}; }
 inline ModelSpec PoissonInput(int64_t n, ParamMap p = {}) { return {"PoissonInput", n, std::move(p), {}}; }
@@ -74,6 +76,18 @@ class AdaptiveLif : public Lif {
 class LifExp : public Population {
  public:
   explicit LifExp(int64_t n);
+  int num_receptors() const override { return 2; }
+
+ protected:
+  void check_params(const ParamTable& p) const override;
+  void reset_dynamic_state() override;
+  void integrate(const StepContext& ctx) override;
+};
+
+// NEST iaf_psc_alpha.
+class LifAlpha : public Population {
+ public:
+  explicit LifAlpha(int64_t n);
   int num_receptors() const override { return 2; }
 
  protected:

@@ -68,6 +68,17 @@ class LIFExp(Model):
 
 
 @_document
+class LIFAlpha(Model):
+    """Leaky integrate-and-fire with alpha-shaped currents: NEST ``iaf_psc_alpha`` (PyNEST's default).
+
+    Exact integration; a spike of weight w [pA] produces a current w (t/tau) e^(1 - t/tau), peaking at w
+    after tau_syn; w > 0 excitatory, w < 0 inhibitory.
+    """
+
+    model = "LIFAlpha"
+
+
+@_document
 class AdaptiveLIF(Model):
     """Adaptive-threshold LIF of Diehl & Cook (2015) on an ``iaf_psc_delta`` membrane.
 
@@ -161,6 +172,7 @@ class SpikeInput(Model):
 # NEST names.
 iaf_psc_delta = LIF
 iaf_psc_exp = LIFExp
+iaf_psc_alpha = LIFAlpha
 izhikevich = Izhikevich
 poisson_generator = PoissonInput
 parrot_neuron = Parrot

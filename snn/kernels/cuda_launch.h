@@ -16,6 +16,7 @@
 #include "snn/kernels/encoder_math.h"
 #include "snn/kernels/input_math.h"
 #include "snn/kernels/izhikevich_math.h"
+#include "snn/kernels/lif_alpha_math.h"
 #include "snn/kernels/lif_exp_math.h"
 #include "snn/kernels/lif_math.h"
 #include "snn/kernels/monitor_math.h"
@@ -35,6 +36,7 @@
   X(snn::kernels::OneSpikeSelect<T>)                                           \
   X(snn::kernels::LifExpStep<T>)                                               \
   X(snn::kernels::CondLifStep<T>)                                              \
+  X(snn::kernels::LifAlphaStep<T>)                                             \
   X(snn::kernels::PoissonEncode<T>)                                            \
   X(snn::kernels::BernoulliEncode<T>)                                          \
   X(snn::kernels::LatencyEncode<T>)                                            \

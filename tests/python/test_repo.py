@@ -26,7 +26,7 @@ def test_dockerfiles_use_the_dependency_script(repo):
 
 def test_models_doc_lists_every_parameter_with_its_default(repo):
     doc = open(f"{repo}/docs/models.md").read()
-    for model in ("LIF", "LIFExp", "AdaptiveLIF", "Izhikevich", "PoissonInput"):
+    for model in ("LIF", "LIFExp", "LIFAlpha", "ConductanceLIF", "AdaptiveLIF", "Izhikevich", "PoissonInput"):
         section = doc.split(f"## {model} ")[1].split("\n## ")[0]
         for name, default, unit, _ in _snn.model_params(model):
             row = re.search(rf"\| `{name}` \| ([^|]+) \|", section)

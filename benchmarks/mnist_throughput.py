@@ -1,0 +1,56 @@
+"""Throughput of Diehl & Cook (2015) training: wall milliseconds per training image.
+
+N excitatory neurons, dt 0.5 ms, 350 ms presentation + 150 ms rest per image (the paper's protocol;
+--rest 0 resets the state instead). The network is first trained on --warm-up images so that the
+activity has settled (early training is dominated by synchronous bursts), then --images are timed.
+
+    PYTHONPATH=build/python /usr/bin/python3 benchmarks/mnist_throughput.py [--n-neurons 400] [--batch-size 1] [--record]
+"""
+import argparse
+import sys
+import time
+
+import torch
+
+import snn
+from common import machine, record
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n-neurons", type=int, default=400)
+    ap.add_argument("--dt", type=float, default=0.5)
+    ap.add_argument("--rest", type=float, default=150.0)
+    ap.add_argument("--batch-size", type=int, nargs="+", default=[1])
+    ap.add_argument("--warm-up", type=int, default=500)
+    ap.add_argument("--images", type=int, default=500)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--record", action="store_true")
+    args = ap.parse_args()
+    data = snn.datasets.FashionMNIST(train=True)
+    rows = ["| N | batch | dt [ms] | rest [ms] | ms per image | epoch of 60000 [min] |", "|---|---|---|---|---|---|"]
+    for B in args.batch_size:
+        model = snn.models.DiehlAndCook2015(n_neurons=args.n_neurons, dt=args.dt, rest=args.rest, batch_size=B,
+                                            device=args.device)
+        for first in range(0, args.warm_up - B + 1, B):
+            model.present(data.images[first:first + B])
+        if args.device != "cpu":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        n = 0
+        for first in range(args.warm_up, args.warm_up + args.images - B + 1, B):
+            model.present(data.images[first:first + B])
+            n += B
+        if args.device != "cpu":
+            torch.cuda.synchronize()
+        ms = (time.perf_counter() - start) / n * 1e3
+        print(f"N={args.n_neurons} batch={B}: {ms:.2f} ms per image ({60000 * ms / 6e4:.1f} min per epoch)", flush=True)
+        rows.append(f"| {args.n_neurons} | {B} | {args.dt} | {args.rest} | {ms:.2f} | {60000 * ms / 6e4:.1f} |")
+    if args.record:
+        command = "PYTHONPATH=build/python /usr/bin/python3 " + " ".join(["benchmarks/mnist_throughput.py"] + sys.argv[1:])
+        record(f"Diehl & Cook training throughput ({args.device})", command, "\n".join(rows),
+               f"After {args.warm_up} warm-up images; {args.images} images timed; machine {machine()}.")
+
+
+if __name__ == "__main__":
+    main()
