@@ -166,20 +166,16 @@ def p1_bindsnet(n):
 # ---- P2 -----------------------------------------------------------------------------------------
 
 def p2_snn(rule, delays, seconds):
-    """IzhikevichDASTDP needs one axonal delay per projection (snn does not yet apply its STDP at
-    per-synapse arrival times); with 1-20 ms delays only DopamineSTDP runs, with a 1 ms dendritic delay."""
+    """snn.models.Izhikevich2007. IzhikevichDASTDP needs one axonal delay per projection (snn does not
+    yet apply its STDP at per-synapse arrival times); with 1-20 ms delays only DopamineSTDP runs, with
+    a 1 ms dendritic delay."""
     if rule == "IzhikevichDASTDP" and delays != "1 ms":
         raise NotImplementedError("IzhikevichDASTDP with per-synapse delays")
-    net = snn.Network(dt=1.0, seed=1)
-    exc = net.add(snn.Izhikevich(800, a=0.02, d=8.0, I_noise=13.0), name="E")
-    inh = net.add(snn.Izhikevich(200, a=0.1, d=2.0, I_noise=13.0), name="I")
     delay = 1.0 if delays == "1 ms" else snn.init.uniform(0.5, 20.5)  # rounded: 1 .. 20 ms
-    make = (lambda: snn.IzhikevichDASTDP()) if rule == "IzhikevichDASTDP" else (lambda: snn.DopamineSTDP(Wmax=4.0, delay=1.0))
-    # Each excitatory neuron: 100 targets, 80 excitatory and 20 inhibitory on average.
-    net.connect(exc, exc, "fixed_outdegree", outdegree=80, weight=1.0, delay=delay, plasticity=make())
-    net.connect(exc, inh, "fixed_outdegree", outdegree=20, weight=1.0, delay=delay, plasticity=make())
-    net.connect(inh, exc, "fixed_outdegree", outdegree=100, weight=-1.0, delay=1.0)
-    se, si = net.monitor(exc), net.monitor(inh)
+    plasticity = snn.IzhikevichDASTDP() if rule == "IzhikevichDASTDP" else snn.DopamineSTDP(Wmax=4.0, delay=1.0)
+    model = snn.models.Izhikevich2007(plasticity=plasticity, delay=delay, seed=1)
+    net = model.net
+    se, si = net.monitor(model.E), net.monitor(model.I)
     net.run(1000.0)  # warm up
     t = time.perf_counter()
     for _ in range(seconds):
@@ -244,50 +240,16 @@ def p2_brian2(delays, seconds):
 # ---- P3 -----------------------------------------------------------------------------------------
 
 def brunel_sizes(scale):
-    return int(10000 * scale), int(2500 * scale), int(1000 * scale), int(250 * scale)
+    return int(round(10000 * scale)), int(round(2500 * scale)), int(round(1000 * scale)), int(round(250 * scale))
 
 
 def p3_snn(scale):
-    NE, NI, CE, CI = brunel_sizes(scale)
-    J, g, theta, tau = 0.1, 5.0, 20.0, 20.0
-    nu_ext = 2.0 * theta / (J * 1000 * tau) * 1000 * 1000.0  # eta nu_th CE, with CE = 1000 as at scale 1: 20 kHz
-    net = snn.Network(dt=0.1, seed=3)
-    lif = dict(C_m=1.0, tau_m=tau, t_ref=2.0, E_L=0.0, V_reset=0.0, V_th=theta)
-    E = net.add(snn.LIF(NE, **lif), name="E")
-    I = net.add(snn.LIF(NI, **lif), name="I")
-    for pop in (E, I):
-        pop.V_m = torch.rand(1, len(pop), generator=torch.Generator().manual_seed(len(pop))) * theta
-        drive = net.add(snn.PoissonInput(len(pop), rate=nu_ext))
-        net.connect(drive, pop, "one_to_one", weight=J, delay=1.5)
-        net.connect(E, pop, "fixed_indegree", indegree=CE, weight=J, delay=1.5)
-        net.connect(I, pop, "fixed_indegree", indegree=CI, weight=-g * J, delay=1.5)
-    build = time.perf_counter()
-    se, si = net.monitor(E), net.monitor(I)
-    t = time.perf_counter()
-    net.run(1000.0)
-    wall = time.perf_counter() - t
-    times, senders = se.events()
-    rate = (se.num_events + si.num_events) / (NE + NI)
-    isi_cv = cv_of_isi(times, senders)
-    synapses = sum(p.num_synapses for p in net.projections)
-    events = (se.num_events * (CE and (NE + NI)) * CE / max(NE, 1)) + si.num_events * (NE + NI) * CI / max(NI, 1)
-    return wall, dict(rate=rate, cv=isi_cv, synapses=synapses, touched=int(events * 8 + (NE + NI) * 10000 * 16))
-
-
-def cv_of_isi(times, senders):
-    order = torch.argsort(senders * 1e6 + times)
-    t, s = times[order], senders[order]
-    same = s[1:] == s[:-1]
-    isi = (t[1:] - t[:-1])[same]
-    if isi.numel() < 2:
-        return float("nan")
-    ids = s[1:][same]
-    cvs = []
-    for i in torch.unique(ids)[:2000]:
-        x = isi[ids == i]
-        if x.numel() >= 3:
-            cvs.append((x.std() / x.mean()).item())
-    return sum(cvs) / max(1, len(cvs))
+    model = snn.models.BrunelDelta(scale, seed=3)
+    r = model.run(1000.0)
+    events = (r["rate_E"] * model.NE * (model.NE + model.NI) * model.CE / model.NE
+              + r["rate_I"] * model.NI * (model.NE + model.NI) * model.CI / model.NI)
+    return r["wall"], dict(rate=r["rate"], cv=r["cv"], synapses=r["synapses"],
+                           touched=int(events * 8 + (model.NE + model.NI) * 10000 * 16))
 
 
 def p3_brian2(scale):

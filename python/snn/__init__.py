@@ -20,7 +20,7 @@ See docs/ in the repository for the step order, units and every parameter.
 import torch  # noqa: F401  (loads libtorch before the extension module)
 
 from . import _snn
-from . import datasets, encoders, evaluation, init, models
+from . import analysis, datasets, encoders, evaluation, init, models
 from ._snn import MonitorFullError
 from .neurons import (AdaptiveLIF, ConductanceLIF, Izhikevich, LIF, LIFAlpha, LIFExp, Model, Parrot, PoissonInput, SpikeGeneratorInput, SpikeInput,
                      iaf_psc_alpha, iaf_psc_delta, iaf_psc_exp, izhikevich, parrot_neuron, poisson_generator, spike_generator)
@@ -37,7 +37,7 @@ def cuda_built() -> bool:
 
 
 __all__ = [
-    "ConductanceLIF", "LIFAlpha", "iaf_psc_alpha", "SpikeInput", "datasets", "encoders", "evaluation", "models", "DopamineSTDP", "IzhikevichDASTDP", "MSTDP", "MSTDPET", "Projection", "STDP", "TripletSTDP", "stdp_dopamine_synapse",
+    "ConductanceLIF", "LIFAlpha", "iaf_psc_alpha", "SpikeInput", "analysis", "datasets", "encoders", "evaluation", "models", "DopamineSTDP", "IzhikevichDASTDP", "MSTDP", "MSTDPET", "Projection", "STDP", "TripletSTDP", "stdp_dopamine_synapse",
     "stdp_synapse", "stdp_triplet_synapse", "AdaptiveLIF", "Izhikevich", "LIF", "LIFExp", "Model", "MonitorFullError", "Network", "Parrot", "PoissonInput",
     "Population", "SpikeEvents", "SpikeGeneratorInput", "SpikeMonitor", "StateMonitor", "WeightMonitor", "cuda_built", "iaf_psc_delta",
     "iaf_psc_exp", "init", "izhikevich", "parrot_neuron", "poisson_generator", "spike_generator",

@@ -178,8 +178,8 @@ struct IzhikevichEligibilityRule {
   T* sd;                // [B, n_syn]
   const T* arrivals;    // [B, n_pre] pre spikes arriving at the synapse this step
   const T* post_spikes; // [B, n_post]
-  const T* x_pre;       // [B, n_pre], before this step's arrivals
-  const T* x_post;      // [B, n_post], before this step's post spikes
+  const T* x_pre;       // [B, n_pre], including this step's arrivals
+  const T* x_post;      // [B, n_post], as at the end of the previous step
   T ltd_factor;
   int64_t n_pre, n_post, batch, n_syn;
   SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {

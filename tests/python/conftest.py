@@ -30,3 +30,14 @@ def cuda_skip_reason():
 @pytest.fixture
 def repo():
     return REPO
+
+
+def load_example(path: str):
+    """Imports an example script (path relative to examples/) as a module, without running main()."""
+    import importlib.util
+    full = os.path.join(REPO, "examples", path)
+    name = "example_" + path.replace("/", "_").replace(".py", "")
+    spec = importlib.util.spec_from_file_location(name, full)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

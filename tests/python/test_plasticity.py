@@ -12,38 +12,18 @@ import pytest
 import torch
 
 import snn
+from conftest import load_example
 
 # ---- DopamineSTDP: the NESTML tutorial, experiment A --------------------------------------------
 
-NEST_EXPERIMENT_A = [1.6480278813, 1.4115513181, 1.2613691360, 1.1658251172, 1.1053126687, 1.0668822575,
-                     1.0424757669, 1.0269756261, 1.0171317544, 1.0108692067, 1.0069028455, 1.0043838780]
-
-
-def experiment_a(t_vt, A_vt):
-    """Pre generator 1.0 ms -> parrot (delay 1) -> plastic synapse (delay 0.5) -> iaf_psc_delta kicked
-    by a generator spike at 3.0 ms (weight 9999, delay 1); dopamine generator t_vt -> parrot (delay 1)
-    -> volume transmitter (delay 1). The synapse sees pre at 2.0, post at 4.5, dopamine at t_vt + 2."""
-    net = snn.Network(dt=0.1, dtype=torch.float64)
-    pre_gen = net.add(snn.SpikeGeneratorInput(1, [[1.0]]))
-    pre = net.add(snn.Parrot(1))
-    net.connect(pre_gen, pre, delay=1.0)
-    post_gen = net.add(snn.SpikeGeneratorInput(1, [[3.0]]))
-    post = net.add(snn.iaf_psc_delta(1))
-    net.connect(post_gen, post, weight=9999.0, delay=1.0)
-    da_gen = net.add(snn.SpikeGeneratorInput(1, [[float(t_vt)]]))
-    da = net.add(snn.Parrot(1))
-    net.connect(da_gen, da, delay=1.0)
-    net.neuromodulator("dopamine", da, delay=1.0)
-    syn = net.connect(pre, post, weight=1.0, delay=0.5,
-                      plasticity=snn.DopamineSTDP(tau_plus=10.0, A_vt=A_vt))
-    net.run(10000.0)
-    return syn.weight.item()
+# The setup lives in the example that reproduces the tutorial (examples/nestml_dopamine/experiments.py).
+_tutorial = load_example("nestml_dopamine/experiments.py")
+NEST_EXPERIMENT_A, experiment_a = _tutorial.NEST_EXPERIMENT_A, _tutorial.experiment_a
 
 
 @pytest.mark.parametrize("A_vt", [1.0, -1.0])
 def test_nestml_tutorial_experiment_a(A_vt):
-    t_vts = [round(4 + k * (5000 - 4) / 11) for k in range(12)]  # round(linspace(4, 5000, 12))
-    for t_vt, nest in zip(t_vts, NEST_EXPERIMENT_A):
+    for t_vt, nest in zip(_tutorial.EXPERIMENT_A_TIMES, NEST_EXPERIMENT_A):
         expected = nest if A_vt > 0 else 2.0 - nest
         w = experiment_a(t_vt, A_vt)
         assert abs(w - expected) < 2e-3, (t_vt, w, expected)
@@ -310,6 +290,28 @@ def test_izhikevich_dastdp_applies_eligibility_every_10_ms():
             sd *= 0.99
     assert syn.weight.item() == pytest.approx(w, rel=1e-12)
     assert syn.state["sd"].item() == pytest.approx(sd, rel=1e-12)
+
+
+@pytest.mark.parametrize("pre_at, post_at, expected", [
+    (11.0, 15.0, 0.1 * 0.95 ** 3),   # arrives 12, post 15: LTP 0.95^(15 - 12)
+    (11.0, 12.0, 0.1),               # arrives in the post's own step: LTP in full
+    (11.0, 11.0, -0.15),             # post one step before the arrival: LTD, no decay
+    (11.0, 9.0, -0.15 * 0.95 ** 2),  # post three steps before the arrival
+])
+def test_izhikevich_dastdp_pairing_matches_daspnet(pre_at, post_at, expected):
+    """daspnet.m's pairing for a pre spike arriving at step a and a post spike at step m (1 ms steps):
+    m >= a: sd += 0.1 x 0.95^(m - a); m < a: sd -= 1.5 x 0.1 x 0.95^(a - 1 - m). Read off its trace
+    matrix: LTP reads the pre trace delta columns back (delay index delta), LTD reads the current
+    column at delivery, which in its labels precedes the step that integrates the current."""
+    net = snn.Network(dt=1.0, dtype=torch.float64)
+    gp = net.add(snn.SpikeGeneratorInput(1, [[pre_at - 1.0]]))
+    go = net.add(snn.SpikeGeneratorInput(1, [[post_at - 1.0]]))
+    pre, post = net.add(snn.Parrot(1)), net.add(snn.LIF(1, t_ref=1.0))
+    net.connect(gp, pre, delay=1.0)
+    net.connect(go, post, weight=1e4, delay=1.0)
+    syn = net.connect(pre, post, weight=0.0, delay=1.0, plasticity=snn.IzhikevichDASTDP(interval=1000.0))
+    net.run(19.0)
+    assert syn.state["sd"].item() == pytest.approx(expected, rel=1e-12)
 
 
 # ---- normalisation, monitors, learning switch, errors -------------------------------------------

@@ -19,7 +19,8 @@ Variants:
       (rest -60, reset -45, threshold -40, tau 10, refractory 2); E -> I 22.5; I -> E -120; norm 78.4.
 STDP: Diehl & Cook's rule (snn.STDP(variant="diehl_cook")): pre trace 20 ms, post traces 20 and 40 ms,
 nu_pre 1e-4, nu_post 1e-2, weights in [0, 1].
-Not modelled: the paper's random input delays (0-10 ms); delays are one step, as in BindsNET.
+Input delays: "conductance" draws the paper's input -> excitatory delays per synapse (uniform 0-10 ms,
+at least one step; input_delays=False for one step); "current" uses one step, as BindsNET.
 
 Batches (batch_size B > 1): B examples are shown at once. The weights are shared (the STDP changes of
 all entries are summed) and so are the thresholds (after each presentation every entry's theta is
