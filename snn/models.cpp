@@ -114,7 +114,8 @@ void AdaptiveLif::integrate(const StepContext& ctx) {
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
     kernels::AdaptiveParams<T> a;
-    a.theta_decay = static_cast<T>(std::exp(-dt() / param("tau_theta")));
+    // Learning off (eval): theta is frozen, neither growing nor decaying (Diehl & Cook's test mode).
+    a.theta_decay = static_cast<T>(learning() ? std::exp(-dt() / param("tau_theta")) : 1.0);
     a.theta_plus = static_cast<T>(learning() ? param("theta_plus") : 0.0);
     const bool one_spike = param("one_spike") != 0.0;
     kernels::AdaptiveLifStep<T> f;
@@ -339,7 +340,8 @@ void ConductanceLif::integrate(const StepContext& ctx) {
     p.h_over_tau_m = static_cast<T>(h / param("tau_m"));
     p.decay_ex = static_cast<T>(std::exp(-h / param("tau_syn_ex")));
     p.decay_in = static_cast<T>(std::exp(-h / param("tau_syn_in")));
-    p.theta_decay = static_cast<T>(std::exp(-h / param("tau_theta")));
+    // Learning off (eval): theta is frozen, neither growing nor decaying (Diehl & Cook's test mode).
+    p.theta_decay = static_cast<T>(learning() ? std::exp(-h / param("tau_theta")) : 1.0);
     p.theta_plus = static_cast<T>(learning() ? param("theta_plus") : 0.0);
     p.refractory_steps = steps_of(param("t_ref"), h);
     const bool one_spike = param("one_spike") != 0.0;

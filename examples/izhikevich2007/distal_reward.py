@@ -226,7 +226,7 @@ def report_pavlovian(r):
     for label, sel in (("first", log[:, 0] < span), ("last", log[:, 0] >= r["minutes"] * 60000.0 - span)):
         s1 = log[sel & (log[:, 1] == 0), 2]
         rest = log[sel & (log[:, 1] != 0), 2]
-        print(f"  {label} {span / 60000:g} min: response to S1 {s1.mean():.1f} spikes ({len(s1)} shows), "
+        print(f"  {label} {span / 60000:.1f} min: response to S1 {s1.mean():.1f} spikes ({len(s1)} shows), "
               f"to the others {rest.mean():.1f}")
 
 

@@ -6,7 +6,7 @@ import os
 import torch
 
 import snn
-from snn.evaluation import accuracy, confusion_matrix, predict_all_activity, predict_proportion_weighting
+from snn.evaluation import accuracy, assign_labels, confusion_matrix, predict_all_activity, predict_proportion_weighting
 
 
 def add_common_arguments(ap: argparse.ArgumentParser) -> None:
@@ -53,21 +53,35 @@ def progress_bar(**kwargs):
         return Plain(**kwargs)
 
 
-def evaluate(model, test, assignment, n_test, batch_size, n_classes):
-    """Presents n_test test images with learning off; returns accuracies and the confusion matrix."""
-    n = min(n_test, len(test)) // batch_size * batch_size
+def responses(model, dataset, n, batch_size, desc, indices=None):
+    """Spike counts [n, neurons] and labels of n images presented with learning off (thresholds fixed)."""
+    n = min(n, len(dataset)) // batch_size * batch_size
+    indices = torch.arange(n) if indices is None else indices[:n]
     counts, labels = [], []
-    bar = progress_bar(total=n, desc="test", unit="img")
+    bar = progress_bar(total=n, desc=desc, unit="img")
     for first in range(0, n, batch_size):
-        counts.append(model.present(test.images[first:first + batch_size], learn=False).cpu())
-        labels.append(test.labels[first:first + batch_size])
+        idx = indices[first:first + batch_size]
+        counts.append(model.present(dataset.images[idx], learn=False).cpu())
+        labels.append(dataset.labels[idx])
         bar.update(batch_size)
     bar.close()
-    counts, labels = torch.cat(counts), torch.cat(labels)
+    return torch.cat(counts), torch.cat(labels)
+
+
+def label_pass(model, train, n_label, batch_size, n_classes, indices=None):
+    """Diehl & Cook's labelling: after training, with learning off and the thresholds fixed, each
+    neuron takes the class it responds to most over n_label training images."""
+    counts, labels = responses(model, train, n_label, batch_size, "label", indices)
+    return assign_labels(counts, labels, n_classes)
+
+
+def evaluate(model, test, assignment, n_test, batch_size, n_classes):
+    """Presents n_test test images with learning off; returns accuracies and the confusion matrix."""
+    counts, labels = responses(model, test, n_test, batch_size, "test")
     pred = predict_all_activity(counts, assignment.assignments, n_classes)
     prop = predict_proportion_weighting(counts, assignment, n_classes)
     return dict(accuracy=accuracy(pred, labels), proportion_accuracy=accuracy(prop, labels),
-                confusion=confusion_matrix(pred, labels, n_classes), counts=counts, labels=labels, n=n)
+                confusion=confusion_matrix(pred, labels, n_classes), counts=counts, labels=labels, n=len(labels))
 
 
 def plot_all(model, assignment, result, test, out, running, interval):

@@ -12,13 +12,16 @@ import snn
 from snn.evaluation import Assignment
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import add_common_arguments, evaluate, load_dataset, plot_all  # noqa: E402
+from common import add_common_arguments, evaluate, label_pass, load_dataset, plot_all  # noqa: E402
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Evaluate a Diehl & Cook (2015) checkpoint")
     add_common_arguments(ap)
     ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--relabel", type=int, default=0,
+                    help="assign the labels afresh from this many training images (learning off) instead of "
+                         "using the checkpoint's")
     args = ap.parse_args(argv)
     model, state = snn.models.DiehlAndCook2015.load(args.checkpoint, batch_size=args.batch_size, device=args.device)
     if "assignments" not in state:
@@ -26,6 +29,8 @@ def main(argv=None):
     args.dataset = state.get("dataset", args.dataset)
     test = load_dataset(args, train=False)
     assignment = Assignment(state["assignments"], state["proportions"], state["rates"])
+    if args.relabel > 0:
+        assignment = label_pass(model, load_dataset(args, train=True), args.relabel, args.batch_size, len(test.classes))
     result = evaluate(model, test, assignment, args.n_test, args.batch_size, len(test.classes))
     print(f"proportion-weighting accuracy: {result['proportion_accuracy']:.4f}")
     print(f"confusion matrix (rows: true class, columns: predicted):\n{result['confusion']}")

@@ -28,7 +28,7 @@ struct CondLifParams {
   T E_L, E_ex, E_in, V_th, V_reset;  // [mV]
   T h_over_tau_m;                     // h / tau_m
   T decay_ex, decay_in;               // exp(-h / tau_syn_x)
-  T theta_decay;                      // exp(-h / tau_theta)
+  T theta_decay;                      // exp(-h / tau_theta); 1 when not learning (theta frozen)
   T theta_plus;                       // 0 when not learning
   int32_t refractory_steps;
 };

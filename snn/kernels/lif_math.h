@@ -66,7 +66,7 @@ struct LifDeltaStep {
 
 template <typename T>
 struct AdaptiveParams {
-  T theta_decay;  // exp(-h/tau_theta)
+  T theta_decay;  // exp(-h/tau_theta); 1 when not learning (theta frozen)
   T theta_plus;   // threshold increment per spike [mV] (0 when not learning)
 };
 

@@ -210,3 +210,22 @@ def test_train_and_evaluate_scripts_end_to_end(tmp_path, repo):
     # A rebuilt network draws new Poisson spikes, so the accuracy is close to, not equal to, train.py's.
     again = [l for l in evaluate.stdout.splitlines() if l.startswith("test accuracy:")]
     assert again and abs(float(again[0].split(":")[1]) - float(line[0].split(":")[1])) < 0.15
+
+
+@pytest.mark.parametrize("model", ["AdaptiveLIF", "ConductanceLIF"])
+def test_adaptive_threshold_frozen_in_eval(model):
+    """net.eval() freezes theta (Diehl & Cook's test mode): no growth at spikes and no decay; in
+    training it decays by exp(-t / tau_theta) and grows by theta_plus per spike."""
+    net = snn.Network(dt=0.5, dtype=torch.float64)
+    pop = net.add(getattr(snn, model)(2, tau_theta=100.0, theta_plus=0.5), name="E")
+    kick = net.add(snn.SpikeGeneratorInput(1, [[float(t) for t in range(10, 200, 20)]]))
+    net.connect(kick, pop, weight=torch.tensor([[0.0, 1e3]], dtype=torch.float64))  # neuron 1 fires
+    pop.theta = torch.tensor([[3.0, 3.0]], dtype=torch.float64)
+    spikes = net.monitor(pop)
+    net.eval()
+    net.run(200.0)
+    assert spikes.counts()[0, 1].item() >= 5
+    assert pop.theta.tolist() == [[3.0, 3.0]]
+    net.train()
+    net.run(200.0)
+    assert pop.theta[0, 0].item() == pytest.approx(3.0 * math.exp(-2.0), rel=1e-12)
