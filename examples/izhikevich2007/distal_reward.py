@@ -46,13 +46,11 @@ class RewardSchedule:
         return bool(self.times) and self.times[0] <= self.net.t + self.net.dt + 1e-9
 
     def step(self, inputs=None):
-        """One step, with the rewards that fall in it."""
+        """One step, with the rewards that fall in it (daspnet.m adds 0.5 once however many fall in it)."""
         if self._due():
-            amount = 0.0
             while self._due():
                 self.delivered.append(self.times.pop(0))
-                amount += REWARD
-            self.net.set_signal("dopamine", amount)
+            self.net.set_signal("dopamine", REWARD)
         self.net.run(self.net.dt, inputs=inputs)
 
     def run_until(self, t_end: float):
