@@ -204,8 +204,7 @@ def p2_brian2(delays, seconds):
                                     a : 1
                                     d : 1
                                     I : 1
-                                    trace : 1
-                                    da : 1 (linked)""", threshold="v >= 30", reset="v = -65; u += d; trace = 0.1",
+                                    trace : 1""", threshold="v >= 30", reset="v = -65; u += d; trace = 0.1",
                        method="euler")
     G.v = -65
     G.a = np.r_[np.full(Ne, 0.02), np.full(Ni, 0.1)]
@@ -217,17 +216,17 @@ def p2_brian2(delays, seconds):
                        u += a * (0.2 * v - u)
                        I = 0
                        trace *= 0.95""", when="groups")
-    # Dopamine: one value, decaying by 0.995 per ms, a reward of 0.5 every second; neurons link to it.
-    D = b2.NeuronGroup(1, "da : 1")
-    D.run_regularly("da = da * 0.995 + 0.5 * int(abs((t / ms) % 1000) < 0.5)")
-    G.da = b2.linked_var(D, "da", index=np.zeros(Ne + Ni, dtype=int))
+    # Dopamine: one shared value of the excitatory synapses, decaying by 0.995 per ms, a reward of 0.5
+    # every second.
     exc = b2.Synapses(G[:Ne], G, """w : 1
-                                   sd : 1""",
+                                   sd : 1
+                                   da : 1 (shared)""",
                       on_pre="I_post += w; sd -= 1.5 * trace_post", on_post="sd += trace_pre")
     exc.connect(j="k for k in sample(N_post, size=100)")
     exc.w = 1.0
     exc.delay = "1*ms" if delays == "1 ms" else "(1 + floor(20 * rand())) * ms"
-    exc.run_regularly("w = clip(w + (0.002 + da_pre) * sd, 0, 4); sd *= 0.99", dt=10 * b2.ms)
+    exc.run_regularly("da = da * 0.995 + 0.5 * int(abs((t / ms) % 1000) < 0.5)", dt=1 * b2.ms)
+    exc.run_regularly("w = clip(w + (0.002 + da) * sd, 0, 4); sd *= 0.99", dt=10 * b2.ms)
     inh = b2.Synapses(G[Ne:], G[:Ne], on_pre="I_post -= 1")
     inh.connect(j="k for k in sample(N_post, size=100)")
     inh.delay = 1 * b2.ms
@@ -278,6 +277,15 @@ def p3_brian2(scale):
 
 # ---- driver -------------------------------------------------------------------------------------
 
+def peer_cells(peer_t, found, wall, names):
+    """Table cells: each peer's time ("-": not importable, "n/a": not run or failed), then the best
+    peer's time over snn's."""
+    times = {k: v[0] for k, v in peer_t.items() if v}
+    cells = [f"{times[k]:.3f}" if k in times else ("-" if k.split()[0].lower() not in found else "n/a") for k in names]
+    best = min(times.values()) if times else float("nan")
+    return " | ".join(cells) + f" | {best / wall:.1f}x |"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", nargs="+", default=["P1", "P2", "P3"])
@@ -314,15 +322,11 @@ def main():
                 peer_t["NEST"] = run_peer("NEST", p1_nest, n)
             if "bindsnet" in found:
                 peer_t["BindsNET"] = run_peer("BindsNET", p1_bindsnet, n)
-            times = {k: v[0] for k, v in peer_t.items() if v}
-            best = min(times.values()) if times else None
-            cell = lambda k: f"{times[k]:.3f}" if k in times else ("-" if k.split()[0].lower() not in found else "n/a")
             print(f"P1 n={n}: snn {wall:.3f} s, {info['spikes']} spikes (floor {floor:.3f} s, {wall / floor:.2f}x) "
                   + " ".join(f"{k} {v[0]:.3f} s ({v[0] / wall:.1f}x, {v[1].get('spikes', '?')} spikes)"
                              for k, v in peer_t.items() if v), flush=True)
-            rows.append(f"| {n} | {wall:.3f} | {floor:.3f} | {wall / floor:.2f} | {cell('Brian2 standalone')} | "
-                        f"{cell('Brian2 runtime')} | {cell('NEST')} | {cell('BindsNET')} | "
-                        f"{(best / wall) if best else float('nan'):.1f}x |")
+            rows.append(f"| {n} | {wall:.3f} | {floor:.3f} | {wall / floor:.2f} | "
+                        + peer_cells(peer_t, found, wall, ["Brian2 standalone", "Brian2 runtime", "NEST", "BindsNET"]))
         tables.append(("P1 BindsNET's benchmark network, 1000 ms at dt 1 ms", rows))
 
     if "P2" in args.only:
@@ -354,17 +358,13 @@ def main():
             peer_t = {}
             if "brian2" in found:
                 peer_t["Brian2 standalone"] = run_peer("Brian2 standalone", p3_brian2, scale)
-            times = {k: v[0] for k, v in peer_t.items() if v}
-            best = min(times.values()) if times else None
             NE, NI, _, _ = brunel_sizes(scale)
             print(f"P3 scale {scale}: snn {wall:.3f} s, {info['rate']:.1f} Hz, CV {info['cv']:.3f}, "
                   f"{info['synapses']} synapses (floor {floor:.3f} s) "
                   + " ".join(f"{k} {v[0]:.3f} s ({v[0] / wall:.1f}x, {v[1]['rate']:.1f} Hz)" for k, v in peer_t.items() if v),
                   flush=True)
-            cell = lambda k: f"{times[k]:.3f}" if k in times else ("-" if k.split()[0].lower() not in found else "n/a")
             rows.append(f"| {scale} | {NE + NI} | {info['synapses']} | {wall:.3f} | {floor:.3f} | {info['rate']:.1f} | "
-                        f"{info['cv']:.3f} | {cell('Brian2 standalone')} | {cell('NEST')} | "
-                        f"{(best / wall) if best else float('nan'):.1f}x |")
+                        f"{info['cv']:.3f} | " + peer_cells(peer_t, found, wall, ["Brian2 standalone", "NEST"]))
         tables.append(("P3 Brunel balanced network (brunel_delta), 1 s at h 0.1 ms", rows))
 
     if args.record:

@@ -51,7 +51,7 @@ def main():
     ax[0, 0].plot(times[shown], senders[shown], ".", ms=2)
     ax[0, 0].set(ylabel="excitatory neuron", title=f"raster, 50 of {model.NE} excitatory neurons")
     edges, rate = rate_histogram(times, args.time, model.NE, bin_ms=5.0)
-    ax[1, 0].bar(edges, rate, width=5.0, align="edge")
+    ax[1, 0].step(edges, rate, where="post", lw=0.8)
     ax[1, 0].set(xlabel="time [ms]", ylabel="rate [Hz]")
     ax[1, 0].sharex(ax[0, 0])
     rates = firing_rates(times, senders, model.NE, args.time)

@@ -137,27 +137,27 @@ def test_distal_reward_schedules_rewards_as_daspnet():
 
 def test_reward_schedule_injects_on_the_right_step():
     example = load_example("izhikevich2007/distal_reward.py")
-    net = snn.Network(dt=1.0)
-    pop = net.add(snn.Izhikevich(2))
-    net.connect(pop, pop, "one_to_one", plasticity=snn.IzhikevichDASTDP())
-    schedule = example.RewardSchedule(net)
-    for t in (5.0, 5.0, 12.0):
-        schedule.add(t)
+
+    def scheduled():
+        net = snn.Network(dt=1.0)
+        pop = net.add(snn.Izhikevich(2))
+        net.connect(pop, pop, "one_to_one", plasticity=snn.IzhikevichDASTDP())
+        schedule = example.RewardSchedule(net)
+        for t in (5.0, 5.0, 12.0):
+            schedule.add(t)
+        return net, schedule
+
+    net, schedule = scheduled()
     seen = []
     while net.t < 20.0:
         schedule.run_until(net.t + 1.0)
         seen.append((net.t, net.signal("dopamine").item()))
     assert [t for t, x in seen if x != 0.0] == [5.0, 12.0]
     assert dict(seen)[5.0] == 0.5 and dict(seen)[12.0] == 0.5  # coinciding rewards add 0.5 once
-    # And in big chunks the same steps are hit.
-    net2 = snn.Network(dt=1.0)
-    pop2 = net2.add(snn.Izhikevich(2))
-    net2.connect(pop2, pop2, "one_to_one", plasticity=snn.IzhikevichDASTDP())
-    s2 = example.RewardSchedule(net2)
-    for t in (5.0, 5.0, 12.0):
-        s2.add(t)
-    s2.run_until(20.0)
-    assert s2.delivered == [5.0, 5.0, 12.0] and net2.t == 20.0
+    # In one long run the same steps are hit.
+    net, schedule = scheduled()
+    schedule.run_until(20.0)
+    assert schedule.delivered == [5.0, 5.0, 12.0] and net.t == 20.0
 
 
 # ---- Brunel (2000) --------------------------------------------------------------------------------
