@@ -20,7 +20,6 @@ touch (weights of every delivered spike's row, synapse data, neuron state) divid
 measured copy bandwidth.
 """
 import argparse
-import math
 import os
 import sys
 import tempfile

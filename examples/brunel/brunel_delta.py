@@ -14,7 +14,6 @@ import argparse
 import os
 import time
 
-import torch
 
 import snn
 from snn.analysis import firing_rates, isi_cv, rate_histogram

@@ -77,8 +77,7 @@ def distal_reward(minutes=60.0, seed=1, chunk_ms=100.0, progress=True, raster_ms
     net = model.net
     index, n2 = model.synapse(0, 0)
     n1 = 0
-    with torch.no_grad():
-        model.EE.weight[index] = 0.0  # daspnet.m: s(n1, syn) = 0
+    model.EE.weight[index] = 0.0  # daspnet.m: s(n1, syn) = 0
     rng = random.Random(seed)
     spikes_E, spikes_I = net.monitor(model.E), net.monitor(model.I)
     schedule = RewardSchedule(net)

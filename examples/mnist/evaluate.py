@@ -6,8 +6,6 @@ import argparse
 import os
 import sys
 
-import torch
-
 import snn
 from snn.evaluation import Assignment
 

@@ -19,8 +19,7 @@ import time
 import torch
 
 import snn
-from snn.evaluation import (accuracy, assign_labels, confusion_matrix, predict_all_activity,
-                            predict_proportion_weighting)
+from snn.evaluation import accuracy, assign_labels, predict_all_activity
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import add_common_arguments, evaluate, load_dataset, plot_all, progress_bar  # noqa: E402

@@ -20,7 +20,6 @@ C. Noisy cue association: 800 E / 200 I iaf_psc_exp neurons (C_m 300 pF, tau_m 1
         [--seeds 5] [--out examples/out/nestml_dopamine] [--no-plot]
 """
 import argparse
-import math
 import os
 import random
 import time

@@ -13,7 +13,6 @@ Smaller scales keep J and the drive, so the recurrent inhibition (CI g J) shrink
 rise.
 """
 import time
-from typing import Optional
 
 import torch
 

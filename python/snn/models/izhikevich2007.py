@@ -14,7 +14,7 @@ excitatory and 20 inhibitory targets (two projections, E -> E and E -> I).
 
 Dopamine is the "dopamine" signal: ``net.set_signal("dopamine", 0.5)`` is the published reward.
 """
-from typing import Optional, Union
+from typing import Union
 
 import torch
 
@@ -43,22 +43,22 @@ class Izhikevich2007:
         self.E = net.add(Izhikevich(800, a=0.02, d=8.0, I_noise=noise), name="E")
         self.I = net.add(Izhikevich(200, a=0.1, d=2.0, I_noise=noise), name="I")
         self.EE = net.connect(self.E, self.E, "fixed_outdegree", outdegree=80, weight=1.0, delay=delay,
-                              plasticity=plasticity, name="EE")
+                              plasticity=plasticity, name="EE", storage="sparse")
         self.EI = net.connect(self.E, self.I, "fixed_outdegree", outdegree=20, weight=1.0, delay=delay,
-                              plasticity=plasticity, name="EI")
+                              plasticity=plasticity, name="EI", storage="sparse")
         self.IE = net.connect(self.I, self.E, "fixed_outdegree", outdegree=100, weight=-1.0, delay=1.0, name="IE")
         self.net = net
 
     def synapse(self, pre: int, k: int = 0) -> "tuple[int, int]":
-        """(storage index in EE, target) of excitatory neuron ``pre``'s k-th synapse onto an excitatory
-        neuron (daspnet.m's n1 = 1, syn = 1 is pre 0, k 0)."""
+        """(index into EE.weight, target) of excitatory neuron ``pre``'s k-th synapse onto an excitatory
+        neuron (daspnet.m's n1 = 1, syn = 1 is pre 0, k 0). EE is stored sparse: one weight per synapse."""
         sources, targets = self.EE.indices()
         index = int(torch.nonzero(sources == pre).flatten()[k])
         return index, int(targets[index])
 
     def excitatory_weights(self) -> torch.Tensor:
         """All excitatory weights (E -> E then E -> I), one per synapse."""
-        return torch.cat([self.EE.weight.flatten(), self.EI.weight.flatten()])
+        return torch.cat([self.EE.weight, self.EI.weight])
 
     def __repr__(self):
         rule = self.EE.plasticity.rule if self.EE.plasticity is not None else "static"
