@@ -44,8 +44,11 @@ constexpr int64_t kCpuGrain = 65536;
 template <class F>
 void for_each_cpu(int64_t n, const F& f, int64_t grain = kCpuGrain) {
   if (n <= 0) return;
-  at::parallel_for(0, n, grain, [&](int64_t begin, int64_t end) {
-    for (int64_t k = begin; k < end; ++k) f(k);
+  at::parallel_for(0, n, grain, [&f](int64_t begin, int64_t end) {
+    // A private copy of the functor: the kernel's stores (through its float pointers) cannot alias
+    // its own scalar parameters, so the compiler keeps them in registers and can vectorise.
+    const F local = f;
+    for (int64_t k = begin; k < end; ++k) local(k);
   });
 }
 

@@ -597,8 +597,7 @@ class IzhikevichDa : public Plasticity {
       // at the end of the previous step). So x_pre takes this step's decay and arrivals before the
       // pairing, x_post only after it.
       const double decay = std::pow(param("trace_decay"), info.dt);  // the published factors are per ms
-      trace_update<T>(x_pre, nullptr, decay, 0.0, false);
-      trace_update<T>(x_pre, &arriving, 1.0, param("trace"), true);
+      trace_update<T>(x_pre, &arriving, decay, param("trace"), true);  // decay, then set at arrivals
       trace_update<T>(da, info.signal, std::pow(param("da_decay"), info.dt), 1.0, false);
       const int64_t n_syn = proj.sparse() ? proj.num_synapses() : proj.pre().size() * proj.post().size();
       kernels::IzhikevichEligibilityRule<T> e;
@@ -621,8 +620,7 @@ class IzhikevichDa : public Plasticity {
         const int64_t blocks = (n_syn + kernels::kApplyBlock - 1) / kernels::kApplyBlock;
         backend::for_each(w.device(), blocks, a, std::max<int64_t>(1, backend::kCpuGrain / kernels::kApplyBlock));
       }
-      trace_update<T>(x_post, nullptr, decay, 0.0, false);
-      trace_update<T>(x_post, &post, 1.0, param("trace"), true);
+      trace_update<T>(x_post, &post, decay, param("trace"), true);  // decay, then set at post spikes
     });
   }
 

@@ -2,7 +2,9 @@
 // input ring buffer.
 #include "snn/population.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "snn/backend.h"
 #include "snn/errors.h"
@@ -94,11 +96,24 @@ void SpikeSet::build(const at::Tensor& spikes) {
   dispatch_floating(spikes.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     const T* s = spikes.data_ptr<T>();
-    for (int64_t i = 0; i < n; ++i) {
-      bool any = false;
-      for (int64_t b = 0; b < B; ++b) any = any || s[b * n + i] != T(0);
-      flag[i] = any ? 1 : 0;
-      if (any) list[m++] = static_cast<int32_t>(i);
+    // Spikes are sparse: test blocks of 32 neurons with a branch-free (vectorised) reduction and
+    // look inside only the blocks that hold a spike.
+    constexpr int64_t kBlock = 32;
+    std::memset(flag, 0, static_cast<size_t>(n));
+    for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+      const int64_t i1 = std::min(n, i0 + kBlock);
+      uint32_t nonzero = 0;
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t i = i0; i < i1; ++i) nonzero |= static_cast<uint32_t>(s[b * n + i] != T(0));
+      if (!nonzero) continue;
+      for (int64_t i = i0; i < i1; ++i) {
+        bool any = false;
+        for (int64_t b = 0; b < B; ++b) any = any || s[b * n + i] != T(0);
+        if (any) {
+          flag[i] = 1;
+          list[m++] = static_cast<int32_t>(i);
+        }
+      }
     }
   });
   *count_.data_ptr<int32_t>() = m;
