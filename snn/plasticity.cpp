@@ -239,6 +239,9 @@ class Stdp : public Plasticity {
       r.ltd_trace = x_post.data_ptr<T>();
       r.ltp_trace = x_pre.data_ptr<T>();
       r.ltp_factor = dc ? x_post2.data_ptr<T>() : nullptr;
+      const kernels::ActiveSet post_fired = proj.post().fired().view();
+      r.post_list = post_fired.list;
+      r.post_count = post_fired.count;
       r.nu_pre = static_cast<T>(param("nu_pre"));
       r.nu_post = static_cast<T>(param("nu_post"));
       r.w_min = static_cast<T>(param("w_min"));

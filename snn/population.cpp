@@ -87,12 +87,14 @@ void SpikeSet::build(const at::Tensor& spikes) {
       backend::for_each(spikes.device(), n, f);
     });
     bound_ = n;
+    events_ = B * n;
     return;
   }
   // CPU: one pass, ascending order (the delivery kernels rely on it for deterministic sums).
   int32_t* list = list_.data_ptr<int32_t>();
   uint8_t* flag = flag_.data_ptr<uint8_t>();
   int32_t m = 0;
+  int64_t events = 0;
   dispatch_floating(spikes.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     const T* s = spikes.data_ptr<T>();
@@ -107,9 +109,10 @@ void SpikeSet::build(const at::Tensor& spikes) {
         for (int64_t i = i0; i < i1; ++i) nonzero |= static_cast<uint32_t>(s[b * n + i] != T(0));
       if (!nonzero) continue;
       for (int64_t i = i0; i < i1; ++i) {
-        bool any = false;
-        for (int64_t b = 0; b < B; ++b) any = any || s[b * n + i] != T(0);
-        if (any) {
+        int64_t entries = 0;
+        for (int64_t b = 0; b < B; ++b) entries += s[b * n + i] != T(0);
+        events += entries;
+        if (entries) {
           flag[i] = 1;
           list[m++] = static_cast<int32_t>(i);
         }
@@ -118,6 +121,7 @@ void SpikeSet::build(const at::Tensor& spikes) {
   });
   *count_.data_ptr<int32_t>() = m;
   bound_ = m;
+  events_ = events;
 }
 
 kernels::ActiveSet SpikeSet::view() const {

@@ -60,10 +60,13 @@ class SpikeSet {
   // The number of neurons in the set on the CPU; on CUDA the population size, an upper bound read
   // without synchronising with the device.
   int64_t bound() const { return bound_; }
+  // Spiking (batch entry, neuron) pairs on the CPU (at most B x bound()); on CUDA B x N, unread.
+  int64_t events() const { return events_; }
 
  private:
   at::Tensor list_, count_, flag_;  // int32 [N], int32 [1], uint8 [N]
   int64_t bound_ = 0;
+  int64_t events_ = 0;
 };
 
 struct StateVar {

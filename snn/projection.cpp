@@ -209,8 +209,9 @@ void Projection::propagate(int64_t step) {
   const bool by_sign = post_->num_receptors() == 2 && !post_->counts_spikes();
 
   if (!sparse() && uniform_delay_ > 0) {
-    const double activity = static_cast<double>(B) * static_cast<double>(fired.bound()) / static_cast<double>(n_pre);
-    if (cuda ? B >= kGemmBatchCuda : activity >= kGemmActivity) {
+    // Density of the [B, n_pre] spike matrix: the product's cost is B n_pre n_post, events' spikes x n_post.
+    const double density = static_cast<double>(fired.events()) / (static_cast<double>(B) * static_cast<double>(n_pre));
+    if (cuda ? B >= kGemmBatchCuda : density >= kGemmActivity) {
       last_delivery_ = "matrix";
       propagate_matrix(step);
       return;
@@ -219,7 +220,7 @@ void Projection::propagate(int64_t step) {
   last_delivery_ = "events";
   // Little work (few spikes x fan-out) runs on the calling thread: waking the pool costs microseconds.
   const int64_t fan_out = sparse() ? std::max<int64_t>(1, num_synapses_ / n_pre) : n_post;
-  const bool inline_work = !cuda && B * fired.bound() * fan_out < backend::kCpuGrain;
+  const bool inline_work = !cuda && fired.events() * fan_out < backend::kCpuGrain;
   const at::Tensor& ring = post_->ring();
   const kernels::ActiveSet act = fired.view();
   dispatch_floating(weight_.scalar_type(), [&](auto tag) {

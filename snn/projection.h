@@ -15,7 +15,8 @@
 // Delivery (snn/kernels/delivery_math.h) is event-driven: a step reads only the rows of neurons that
 // spiked. A dense projection with one delay may use a matrix product instead (ring slot += spikes @ W,
 // BLAS / cuBLAS), which wins when many rows are active: on the CPU it is chosen when
-// batch x (fraction of source neurons that spiked) >= kGemmActivity, measured (benchmarks/RESULTS.md);
+// the fraction of the [batch, N_pre] spike matrix that is nonzero is >= kGemmActivity, measured
+// (benchmarks/RESULTS.md; with a slow reference BLAS events win at any density);
 // on CUDA when the batch has kGemmBatchCuda entries or more.
 // Receptors: targets with separate excitatory and inhibitory inputs (LIFExp) take w > 0 on the
 // excitatory and w < 0 on the inhibitory receptor, decided per synapse as in NEST.

@@ -97,33 +97,70 @@ struct PairStdpRule {
   const T* ltd_trace;    // [B, n_post], read at pre spikes
   const T* ltp_trace;    // [B, n_pre], read at post spikes
   const T* ltp_factor;   // [B, n_post] or null: second post trace of the Diehl & Cook variant
+  const int32_t* post_list;   // post neurons with a spike in any batch entry (batch rows use it)
+  const int32_t* post_count;
   T nu_pre, nu_post, w_min, w_max;
   bool multiplicative;
   int64_t n_pre, n_post, batch;
+  // Summed over the batch: ltd = sum_b nu_pre s_pre x_post, ltp = sum_b nu_post s_post x_pre [x_post2].
+  SNN_HOST_DEVICE T ltp_of(int64_t i, int64_t j) const {
+    T ltp = T(0);
+    for (int64_t b = 0; b < batch; ++b) {
+      const T so = post_spikes[b * n_post + j];
+      if (so == T(0)) continue;
+      T f = ltp_trace[b * n_pre + i];
+      if (ltp_factor) f *= ltp_factor[b * n_post + j];
+      ltp += nu_post * so * f;
+    }
+    return ltp;
+  }
+  SNN_HOST_DEVICE T change(T w0, T ltd, T ltp) const {
+    return ltp * (multiplicative ? w_max - w0 : T(1)) - ltd * (multiplicative ? w0 - w_min : T(1));
+  }
   SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
     const T w0 = w[s];
-    T dw = T(0);
+    T ltd = T(0);
     for (int64_t b = 0; b < batch; ++b) {
       const T sp = pre_spikes[b * n_pre + i];
-      const T so = post_spikes[b * n_post + j];
-      if (sp != T(0)) dw -= nu_pre * sp * ltd_trace[b * n_post + j] * (multiplicative ? w0 - w_min : T(1));
-      if (so != T(0)) {
-        T f = ltp_trace[b * n_pre + i];
-        if (ltp_factor) f *= ltp_factor[b * n_post + j];
-        dw += nu_post * so * f * (multiplicative ? w_max - w0 : T(1));
-      }
+      if (sp != T(0)) ltd += nu_pre * sp * ltd_trace[b * n_post + j];
     }
+    const T dw = change(w0, ltd, ltp_of(i, j));
     if (dw != T(0)) w[s] = clamp_(w0 + dw, w_min, w_max);
   }
   SNN_HOST_DEVICE void update_dense_row(int64_t i, const T* count) const {
-    if (batch != 1) {
-      for (int64_t j = 0; j < n_post; ++j) {
-        if (count[j] != T(0)) update(i * n_post + j, i, j);
-      }
+    if (batch == 1) {
+      pair_stdp_dense_row(w + i * n_post, count, post_spikes, ltd_trace, ltp_factor, pre_spikes[i], ltp_trace[i], nu_pre,
+                          nu_post, w_min, w_max, multiplicative, n_post);
       return;
     }
-    pair_stdp_dense_row(w + i * n_post, count, post_spikes, ltd_trace, ltp_factor, pre_spikes[i], ltp_trace[i], nu_pre,
-                        nu_post, w_min, w_max, multiplicative, n_post);
+    // A batch: the same sums as update(), in chunks of the row. The LTD sum runs over the entries in
+    // which pre i spiked (vectorised over the row); LTP exists only in the columns of post neurons
+    // that spiked somewhere, computed for those alone.
+    constexpr int64_t kChunk = 128;
+    T ltd[kChunk], ltp[kChunk];
+    T* wi = w + i * n_post;
+    const int64_t n_active = *post_count;
+    for (int64_t j0 = 0; j0 < n_post; j0 += kChunk) {
+      const int64_t m = n_post - j0 < kChunk ? n_post - j0 : kChunk;
+      for (int64_t j = 0; j < m; ++j) ltd[j] = ltp[j] = T(0);
+      for (int64_t b = 0; b < batch; ++b) {
+        const T sp = pre_spikes[b * n_pre + i];
+        if (sp == T(0)) continue;
+        const T a = nu_pre * sp;
+        const T* x = ltd_trace + b * n_post + j0;
+        for (int64_t j = 0; j < m; ++j) ltd[j] += a * x[j];
+      }
+      for (int64_t q = 0; q < n_active; ++q) {
+        const int64_t j = post_list[q];
+        if (j >= j0 && j < j0 + m) ltp[j - j0] = ltp_of(i, j);
+      }
+      const T* c = count + j0;
+      for (int64_t j = 0; j < m; ++j) {
+        const T w0 = wi[j0 + j];
+        const T dw = change(w0, ltd[j], ltp[j]);
+        wi[j0 + j] = (dw != T(0) && c[j] != T(0)) ? clamp_(w0 + dw, w_min, w_max) : w0;
+      }
+    }
   }
 };
 
