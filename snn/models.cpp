@@ -348,8 +348,10 @@ void ConductanceLif::integrate(const StepContext& ctx) {
     kernels::CondLifStep<T> f{mutable_state("V_m").data_ptr<T>(), mutable_state("g_ex").data_ptr<T>(),
                               mutable_state("g_in").data_ptr<T>(), mutable_state("theta").data_ptr<T>(),
                               mutable_state("refractory_steps").data_ptr<int32_t>(), mutable_spikes().data_ptr<T>(),
-                              ring_view<T>(ctx.step), p, one_spike};
-    backend::for_each(options().device(), batch_size() * size(), f);
+                              ring_view<T>(ctx.step), p, one_spike, batch_size() * size(), 1};
+    // CPU: blocks of neurons (a vectorised loop each); CUDA: one neuron per thread.
+    if (!options().device().is_cuda()) f.block = 1024;
+    backend::for_each(options().device(), (f.n + f.block - 1) / f.block, f, 4);
     if (one_spike) {
       kernels::LifParams<T> lp{};
       lp.V_th = p.V_th;

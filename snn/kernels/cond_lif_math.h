@@ -16,6 +16,7 @@
 // first (Brian adds it at the end of the previous step):
 //   g_x += input_x;  V <- V_inf + (V - V_inf) exp(-h g / tau_m) unless refractory;
 //   g_x *= exp(-h / tau_syn_x);  theta *= exp(-h / tau_theta);  V >= V_th + theta: spike.
+// exp(-h g / tau_m) is exp_poly (snn/kernels/common.h, within 2 ulp of std::exp) so the loop vectorises.
 #pragma once
 
 #include "snn/kernels/common.h"
@@ -33,28 +34,51 @@ struct CondLifParams {
   int32_t refractory_steps;
 };
 
+// One neuron, branch-free (selects, and exp_poly rather than a library exp) so that a block of
+// neurons vectorises.
 template <typename T>
 SNN_HOST_DEVICE inline bool cond_lif_update_one(T& V, T& g_ex, T& g_in, T& theta, int32_t& refractory, T in_ex, T in_in,
                                                 const CondLifParams<T>& p, bool test_threshold) {
-  g_ex += in_ex;
-  g_in -= in_in;  // inhibitory input arrives with negative weights
-  if (refractory == 0) {
-    const T g = T(1) + g_ex + g_in;
-    const T V_inf = (p.E_L + g_ex * p.E_ex + g_in * p.E_in) / g;
-    V = V_inf + (V - V_inf) * exp_(-p.h_over_tau_m * g);
-  } else {
-    --refractory;
-  }
-  g_ex *= p.decay_ex;
-  g_in *= p.decay_in;
-  theta *= p.theta_decay;
-  if (!test_threshold || V < p.V_th + theta) return false;
-  V = p.V_reset;
-  refractory = p.refractory_steps;
-  theta += p.theta_plus;
-  return true;
+  const T ge = g_ex + in_ex;
+  const T gi = g_in - in_in;  // inhibitory input arrives with negative weights
+  const T g = T(1) + ge + gi;
+  const T V_inf = (p.E_L + ge * p.E_ex + gi * p.E_in) / g;
+  const T V_free = V_inf + (V - V_inf) * exp_poly(-p.h_over_tau_m * g);
+  const bool free = refractory == 0;
+  const T v = free ? V_free : V;
+  const int32_t ref = free ? 0 : refractory - 1;
+  g_ex = ge * p.decay_ex;
+  g_in = gi * p.decay_in;
+  const T th = theta * p.theta_decay;
+  const bool spike = test_threshold && v >= p.V_th + th;
+  V = spike ? p.V_reset : v;
+  refractory = spike ? p.refractory_steps : ref;
+  theta = spike ? th + p.theta_plus : th;
+  return spike;
 }
 
+// Neurons [k0, k1) of one step; in_ex / in_in are this step's ring slots (read and cleared).
+template <typename T>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void cond_lif_block(T* SNN_RESTRICT V, T* SNN_RESTRICT g_ex, T* SNN_RESTRICT g_in,
+                                                      T* SNN_RESTRICT theta, int32_t* SNN_RESTRICT refractory,
+                                                      T* SNN_RESTRICT spikes, T* SNN_RESTRICT in_ex,
+                                                      T* SNN_RESTRICT in_in, const CondLifParams<T> p,
+                                                      bool defer_threshold, int64_t k0, int64_t k1) {
+  if (defer_threshold) {
+    for (int64_t k = k0; k < k1; ++k) {
+      cond_lif_update_one(V[k], g_ex[k], g_in[k], theta[k], refractory[k], in_ex[k], in_in[k], p, false);
+      in_ex[k] = in_in[k] = T(0);
+    }
+    return;
+  }
+  for (int64_t k = k0; k < k1; ++k) {
+    const bool spiked = cond_lif_update_one(V[k], g_ex[k], g_in[k], theta[k], refractory[k], in_ex[k], in_in[k], p, true);
+    in_ex[k] = in_in[k] = T(0);
+    spikes[k] = spiked ? T(1) : T(0);
+  }
+}
+
+// Element e = neurons [e block, (e + 1) block) of the B x N.
 template <typename T>
 struct CondLifStep {
   T* V;
@@ -66,10 +90,11 @@ struct CondLifStep {
   InputRing<T> ring;  // receptor 0: w > 0, receptor 1: w < 0
   CondLifParams<T> p;
   bool defer_threshold;  // at-most-one-spike mode: OneSpikeSelect decides
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    const T in_ex = ring.take(0, k), in_in = ring.take(1, k);
-    const bool spiked = cond_lif_update_one(V[k], g_ex[k], g_in[k], theta[k], refractory[k], in_ex, in_in, p, !defer_threshold);
-    if (!defer_threshold) spikes[k] = spiked ? T(1) : T(0);
+  int64_t n, block;
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const int64_t k0 = e * block, k1 = k0 + block < n ? k0 + block : n;
+    T* slot = ring.data + ring.slot * ring.slot_stride;
+    cond_lif_block(V, g_ex, g_in, theta, refractory, spikes, slot, slot + ring.receptor_stride, p, defer_threshold, k0, k1);
   }
 };
 

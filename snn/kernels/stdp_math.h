@@ -162,6 +162,34 @@ struct PairStdpRule {
       }
     }
   }
+  // Dense column j after the rows of every pre neuron that spiked were updated (skip_pre flags them):
+  // the remaining synapses have no LTD, and LTP comes from the entries in which post j spiked.
+  SNN_HOST_DEVICE void update_dense_col(int64_t j, const T* count, const uint8_t* skip_pre) const {
+    constexpr int64_t kChunk = 128;
+    T ltp[kChunk];
+    for (int64_t i0 = 0; i0 < n_pre; i0 += kChunk) {
+      const int64_t m = n_pre - i0 < kChunk ? n_pre - i0 : kChunk;
+      for (int64_t i = 0; i < m; ++i) ltp[i] = T(0);
+      for (int64_t b = 0; b < batch; ++b) {
+        const T so = post_spikes[b * n_post + j];
+        if (so == T(0)) continue;
+        const T a = nu_post * so, f = ltp_factor ? ltp_factor[b * n_post + j] : T(1);
+        const T* x = ltp_trace + b * n_pre + i0;
+        if (ltp_factor) {
+          for (int64_t i = 0; i < m; ++i) ltp[i] += a * (x[i] * f);
+        } else {
+          for (int64_t i = 0; i < m; ++i) ltp[i] += a * x[i];
+        }
+      }
+      for (int64_t i = 0; i < m; ++i) {
+        const int64_t s = (i0 + i) * n_post + j;
+        if (skip_pre[i0 + i] || count[s] == T(0)) continue;
+        const T w0 = w[s];
+        const T dw = change(w0, T(0), ltp[i]);
+        if (dw != T(0)) w[s] = clamp_(w0 + dw, w_min, w_max);
+      }
+    }
+  }
 };
 
 template <typename T>

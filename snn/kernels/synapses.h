@@ -74,6 +74,16 @@ SNN_HOST_DEVICE inline void update_row(const Rule& rule, const SynapseLayout<T>&
   }
 }
 
+// ... and `update_dense_col(j, count, skip_pre)`: the synapses of dense column j whose pre neuron is not
+// flagged in skip_pre (those of flagged pre neurons were updated by their rows), as update() would.
+template <class Rule, class = void>
+struct has_dense_col : std::false_type {};
+template <class Rule>
+struct has_dense_col<Rule, decltype(std::declval<const Rule&>().update_dense_col(
+                                        int64_t(), static_cast<const typename Rule::value_type*>(nullptr),
+                                        static_cast<const uint8_t*>(nullptr)),
+                                    void())> : std::true_type {};
+
 // Rules expose `using value_type = T;` so that the schemes take one template argument.
 template <class Rule>
 struct EveryRow {
@@ -105,6 +115,12 @@ struct ActiveCols {
   SNN_HOST_DEVICE void operator()(int64_t q) const {
     if (q >= *cols.count) return;
     const int64_t j = cols.list[q];
+    if constexpr (has_dense_col<Rule>::value) {
+      if (!L.sparse() && skip_pre) {
+        rule.update_dense_col(j, L.count, skip_pre);
+        return;
+      }
+    }
     if (L.sparse()) {
       for (int64_t k = L.col_ptr[j]; k < L.col_ptr[j + 1]; ++k) {
         const int64_t i = L.col_pre[k];
