@@ -60,15 +60,16 @@ SNN_VECTOR_CLONES SNN_HOST_DEVICE void pair_stdp_dense_row_impl(T* SNN_RESTRICT 
                                                                 const T* SNN_RESTRICT post, const T* SNN_RESTRICT ltd,
                                                                 const T* SNN_RESTRICT factor, T sp, T ltp_i, T nu_pre,
                                                                 T nu_post, T w_min, T w_max, int64_t n) {
+  // Branch-free so that it vectorises; the same arithmetic as PairStdpRule::update (a term whose spike
+  // count is 0 is 0 x a finite trace = 0).
   const T ltd_scale = nu_pre * sp;
   for (int64_t j = 0; j < n; ++j) {
     const T w0 = w[j];
-    T dw = T(0);
-    if (sp != T(0)) dw -= ltd_scale * ltd[j] * (kMultiplicative ? w0 - w_min : T(1));
-    const T so = post[j];
-    const T f = kFactor ? ltp_i * factor[j] : ltp_i;
-    dw += so != T(0) ? nu_post * so * f * (kMultiplicative ? w_max - w0 : T(1)) : T(0);
-    w[j] = (dw != T(0) && count[j] != T(0)) ? clamp_(w0 + dw, w_min, w_max) : w0;
+    const T depression = ltd_scale * ltd[j];
+    const T potentiation = nu_post * post[j] * (kFactor ? ltp_i * factor[j] : ltp_i);
+    const T dw = potentiation * (kMultiplicative ? w_max - w0 : T(1)) - depression * (kMultiplicative ? w0 - w_min : T(1));
+    const T moved = clamp_(w0 + dw, w_min, w_max);
+    w[j] = ((dw != T(0)) & (count[j] != T(0))) ? moved : w0;
   }
 }
 
@@ -158,7 +159,7 @@ struct PairStdpRule {
       for (int64_t j = 0; j < m; ++j) {
         const T w0 = wi[j0 + j];
         const T dw = change(w0, ltd[j], ltp[j]);
-        wi[j0 + j] = (dw != T(0) && c[j] != T(0)) ? clamp_(w0 + dw, w_min, w_max) : w0;
+        wi[j0 + j] = ((dw != T(0)) & (c[j] != T(0))) ? clamp_(w0 + dw, w_min, w_max) : w0;
       }
     }
   }
