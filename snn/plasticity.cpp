@@ -140,6 +140,8 @@ void Plasticity::reset_state() {
 struct RuleAccess {
   static at::Tensor& weights(Projection& p) { return p.weight_; }
   static void weights_changed(Projection& p) { p.weights_changed(); }
+  // int32 steps per synapse (dense: per entry), undefined when the projection has one delay.
+  static const at::Tensor& delay_steps(const Projection& p) { return p.delay_steps_; }
 };
 
 namespace {
@@ -575,19 +577,33 @@ class IzhikevichDa : public Plasticity {
 
   void attach(Projection& proj, double dt, int64_t step) override {
     grid_steps(param("interval"), dt, "IzhikevichDASTDP: interval");
-    arrivals_.init(rule_delay_steps(*this, proj, dt), proj.pre().spikes());
+    per_synapse_ = param("delay") < 0 && proj.uniform_delay_steps() < 0;
+    if (per_synapse_) {
+      // Each synapse sees the pre spikes (and the pre trace) of its own delay ago: keep the last
+      // max-delay + 1 steps of both, and the spikes of the last max-delay steps summed (the rows
+      // that can have an arrival this step).
+      const at::Tensor& pre = proj.pre().spikes();
+      const int64_t slots = proj.max_delay_steps() + 1;
+      spike_history_ = at::zeros({slots, pre.size(0), pre.size(1)}, pre.options());
+      trace_history_ = at::zeros_like(spike_history_);
+      in_flight_ = at::zeros_like(pre);
+    } else {
+      arrivals_.init(rule_delay_steps(*this, proj, dt), proj.pre().spikes());
+    }
     Plasticity::attach(proj, dt, step);
   }
 
   void reset_state() override {
     Plasticity::reset_state();
     arrivals_.reset();
+    for (at::Tensor* t : {&spike_history_, &trace_history_, &in_flight_}) {
+      if (t->defined()) t->zero_();
+    }
   }
 
   void step(Projection& proj, const StepInfo& info) override {
     at::Tensor& w = RuleAccess::weights(proj);
     const at::Tensor& post = proj.post().spikes();
-    const at::Tensor& arriving = arrivals_.push(proj.pre().spikes(), info.step);
     const int64_t every = grid_steps(param("interval"), info.dt, "IzhikevichDASTDP: interval");
     at::Tensor& x_pre = mutable_state("x_pre");
     at::Tensor& x_post = mutable_state("x_post");
@@ -600,19 +616,40 @@ class IzhikevichDa : public Plasticity {
       // at the end of the previous step). So x_pre takes this step's decay and arrivals before the
       // pairing, x_post only after it.
       const double decay = std::pow(param("trace_decay"), info.dt);  // the published factors are per ms
-      trace_update<T>(x_pre, &arriving, decay, param("trace"), true);  // decay, then set at arrivals
+      kernels::IzhikevichEligibilityRule<T> e{};
+      if (per_synapse_) {
+        // x_pre is the trace of the pre spikes as emitted; synapse s reads it, and the spikes, from
+        // the history slot of step - delay[s] (the same values the one-delay path sees at arrival).
+        const int64_t slots = spike_history_.size(0), stride = x_pre.numel();
+        const int64_t now = info.step % slots, before = (info.step + slots - 1) % slots;
+        kernels::IzhikevichHistoryStep<T> h{proj.pre().spikes().data_ptr<T>(), spike_history_.data_ptr<T>() + before * stride,
+                                            spike_history_.data_ptr<T>() + now * stride,
+                                            trace_history_.data_ptr<T>() + now * stride, x_pre.data_ptr<T>(),
+                                            in_flight_.data_ptr<T>(), static_cast<T>(decay),
+                                            static_cast<T>(param("trace"))};
+        backend::for_each(w.device(), stride, h);
+        e.arrivals = spike_history_.data_ptr<T>();
+        e.x_pre = trace_history_.data_ptr<T>();
+        e.delay = RuleAccess::delay_steps(proj).data_ptr<int32_t>();
+        e.slots = slots;
+        e.step_slot = now;
+        e.history_stride = stride;
+        arrival_set_.build(in_flight_);
+      } else {
+        const at::Tensor& arriving = arrivals_.push(proj.pre().spikes(), info.step);
+        trace_update<T>(x_pre, &arriving, decay, param("trace"), true);  // decay, then set at arrivals
+        e.arrivals = arriving.data_ptr<T>();
+        e.x_pre = x_pre.data_ptr<T>();
+        arrival_set_.build(arriving);
+      }
       trace_update<T>(da, info.signal, std::pow(param("da_decay"), info.dt), 1.0, false);
       const int64_t n_syn = proj.sparse() ? proj.num_synapses() : proj.pre().size() * proj.post().size();
-      kernels::IzhikevichEligibilityRule<T> e;
       e.sd = mutable_state("sd").data_ptr<T>();
-      e.arrivals = arriving.data_ptr<T>();
       e.post_spikes = post.data_ptr<T>();
-      e.x_pre = x_pre.data_ptr<T>();
       e.x_post = x_post.data_ptr<T>();
       e.ltd_factor = static_cast<T>(param("ltd_factor"));
       fill_rule_shape(e, proj);
       e.n_syn = n_syn;
-      arrival_set_.build(arriving);
       apply_rule(proj, e, visit(), &arrival_set_, const_cast<SpikeSet*>(&proj.post().fired()));
       if ((info.step + 1) % every == 0) {
         // Every synapse, as one elementwise pass over the synapse arrays (vectorised).
@@ -628,8 +665,12 @@ class IzhikevichDa : public Plasticity {
   }
 
  private:
-  SpikeDelay arrivals_;
+  SpikeDelay arrivals_;  // one delay: the pre spikes arriving this step
   SpikeSet arrival_set_;
+  // Per-synapse delays (the projection's; the rule has no `delay` of its own):
+  bool per_synapse_ = false;
+  at::Tensor spike_history_, trace_history_;  // [max delay + 1, B, N_pre], slot = step % (max delay + 1)
+  at::Tensor in_flight_;                      // [B, N_pre] spikes of the last max-delay steps
 };
 
 // ---- MSTDP / MSTDPET ----------------------------------------------------------------------------

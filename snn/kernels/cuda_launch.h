@@ -60,6 +60,7 @@
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::DopamineLazyRule<T>)                  \
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::IzhikevichEligibilityRule<T>)         \
   X(snn::kernels::IzhikevichApply<T>)                                          \
+  X(snn::kernels::IzhikevichHistoryStep<T>)                                    \
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::RewardStdpRule<T>)
 
 #define SNN_CUDA_FUNCTORS(X)            \

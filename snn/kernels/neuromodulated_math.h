@@ -172,25 +172,56 @@ struct DopamineLazyRule {
 };
 
 // Izhikevich (2007): this step's STDP changes the eligibility sd (pre arrivals and post spikes)...
+// With one delay, `arrivals` and `x_pre` are this step's arriving spikes and arrival trace. With
+// per-synapse delays (`delay` set) they are histories [slots, B, n_pre] of the spikes and trace as
+// emitted, and synapse s reads slot (step - delay[s]) mod slots: what arrives at it now.
 template <typename T>
 struct IzhikevichEligibilityRule {
   using value_type = T;
   T* sd;                // [B, n_syn]
-  const T* arrivals;    // [B, n_pre] pre spikes arriving at the synapse this step
+  const T* arrivals;    // [B, n_pre] pre spikes arriving at the synapse this step (or the history)
   const T* post_spikes; // [B, n_post]
-  const T* x_pre;       // [B, n_pre], including this step's arrivals
+  const T* x_pre;       // [B, n_pre], including this step's arrivals (or the history)
   const T* x_post;      // [B, n_post], as at the end of the previous step
   T ltd_factor;
   int64_t n_pre, n_post, batch, n_syn;
+  const int32_t* delay = nullptr;  // per-synapse delays [steps], or null
+  int64_t slots = 1, step_slot = 0, history_stride = 0;
   SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
+    int64_t offset = 0;
+    if (delay) {
+      const int64_t slot = step_slot - delay[s];
+      offset = (slot < 0 ? slot + slots : slot) * history_stride;
+    }
     for (int64_t b = 0; b < batch; ++b) {
       const T so = post_spikes[b * n_post + j];
-      const T sp = arrivals[b * n_pre + i];
+      const T sp = arrivals[offset + b * n_pre + i];
       T e = sd[b * n_syn + s];
-      if (so != T(0)) e += so * x_pre[b * n_pre + i];
+      if (so != T(0)) e += so * x_pre[offset + b * n_pre + i];
       if (sp != T(0)) e -= ltd_factor * sp * x_post[b * n_post + j];
       sd[b * n_syn + s] = e;
     }
+  }
+};
+
+// Per-synapse delays: one step of the pre histories, element k of [B, n_pre]. in_flight counts the
+// spikes of the last max-delay steps (those that can arrive now): it gains the previous step's and
+// loses the oldest, whose slot this step's spikes and trace then overwrite.
+template <typename T>
+struct IzhikevichHistoryStep {
+  const T* spikes;     // this step's pre spikes
+  const T* previous;   // history slot of the previous step
+  T* now;              // history slot of this step (holds the oldest spikes until overwritten)
+  T* trace_now;        // trace history slot of this step
+  T* x_pre;            // the trace: decays, set to `trace` at a spike
+  T* in_flight;
+  T decay, trace;
+  SNN_HOST_DEVICE void operator()(int64_t k) const {
+    in_flight[k] += previous[k] - now[k];
+    now[k] = spikes[k];
+    const T x = spikes[k] != T(0) ? trace : x_pre[k] * decay;
+    x_pre[k] = x;
+    trace_now[k] = x;
   }
 };
 

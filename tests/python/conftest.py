@@ -1,15 +1,19 @@
 """pytest setup: makes the built package importable when pytest is run by hand.
 
-ctest sets PYTHONPATH to build/python; run directly, this falls back to ./build/python (or
-$SNN_BUILD_DIR/python)."""
+$SNN_BUILD_DIR/python when set; else the snn on PYTHONPATH (ctest sets it to its build tree's
+python/); else ./build/python."""
+import importlib.util
 import os
 import sys
 
 _root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_build = os.environ.get("SNN_BUILD_DIR", os.path.join(_root, "build"))
-_pkg = os.path.join(_build, "python")
-if os.path.isdir(_pkg) and _pkg not in sys.path:
-    sys.path.insert(0, _pkg)
+_spec = importlib.util.find_spec("snn")  # the repository's C++ snn/ directory is a namespace package: not it
+if "SNN_BUILD_DIR" in os.environ or _spec is None or _spec.origin in (None, "namespace"):
+    _pkg = os.path.join(os.environ.get("SNN_BUILD_DIR", os.path.join(_root, "build")), "python")
+    if os.path.isdir(_pkg) and _pkg not in sys.path:
+        sys.path.insert(0, _pkg)
+        # ... and for the example scripts the tests run as subprocesses.
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_pkg, os.environ.get("PYTHONPATH")) if p)
 
 import pytest  # noqa: E402
 import torch  # noqa: E402
