@@ -165,11 +165,8 @@ def p1_bindsnet(n):
 # ---- P2 -----------------------------------------------------------------------------------------
 
 def p2_snn(rule, delays, seconds):
-    """snn.models.Izhikevich2007. IzhikevichDASTDP needs one axonal delay per projection (snn does not
-    yet apply its STDP at per-synapse arrival times); with 1-20 ms delays only DopamineSTDP runs, with
-    a 1 ms dendritic delay."""
-    if rule == "IzhikevichDASTDP" and delays != "1 ms":
-        raise NotImplementedError("IzhikevichDASTDP with per-synapse delays")
+    """snn.models.Izhikevich2007. With 1-20 ms delays IzhikevichDASTDP pairs at each synapse's arrival
+    times (spnet.m); DopamineSTDP keeps a 1 ms dendritic delay."""
     delay = 1.0 if delays == "1 ms" else snn.init.uniform(0.5, 20.5)  # rounded: 1 .. 20 ms
     plasticity = snn.IzhikevichDASTDP() if rule == "IzhikevichDASTDP" else snn.DopamineSTDP(Wmax=4.0, delay=1.0)
     model = snn.models.Izhikevich2007(plasticity=plasticity, delay=delay, seed=1)

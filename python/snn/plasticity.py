@@ -106,6 +106,8 @@ class IzhikevichDASTDP(Rule):
     Eligibility sd from STDP traces (0.1 at a spike, x0.95 per ms, LTD factor 1.5); dopamine DA
     (x0.995 per ms) plus the signal's amounts; every 10 ms ``w = clip(w + (0.002 + DA) sd)``,
     ``sd *= 0.99``. Signal: "dopamine" (``net.set_signal("dopamine", 0.5)`` is the published reward).
+    Pre spikes pair when they arrive at the synapse: after the projection's delay, per synapse when the
+    projection has per-synapse delays (spnet.m's 1-20 ms), or after the rule's own ``delay`` if given.
     """
 
     rule = "IzhikevichDASTDP"

@@ -29,15 +29,28 @@ struct IzhikevichParams {
 
 template <typename T>
 SNN_HOST_DEVICE inline bool izhikevich_update_one(T& v, T& u, T I, const IzhikevichParams<T>& p) {
-  v += p.half_h * ((T(0.04) * v + T(5)) * v + T(140) - u + I);
-  v += p.half_h * ((T(0.04) * v + T(5)) * v + T(140) - u + I);
-  u += p.h * p.a * (p.b * v - u);
-  if (v >= p.V_peak) {
-    v = p.c;
-    u += p.d;
-    return true;
+  T vv = v + p.half_h * ((T(0.04) * v + T(5)) * v + T(140) - u + I);
+  vv += p.half_h * ((T(0.04) * vv + T(5)) * vv + T(140) - u + I);
+  const T uu = u + p.h * p.a * (p.b * vv - u);
+  const bool spike = vv >= p.V_peak;  // selects, not branches: a block of neurons vectorises
+  v = spike ? p.c : vv;
+  u = spike ? uu + p.d : uu;
+  return spike;
+}
+
+// Neurons [0, m) of a block: input = this step's ring slot (read and cleared), current = the run's
+// input for this step (or null), words = one Philox word per neuron (read when noise != 0).
+template <typename T>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void izhikevich_block(T* SNN_RESTRICT v, T* SNN_RESTRICT u, T* SNN_RESTRICT spikes,
+                                                        T* SNN_RESTRICT input, const T* SNN_RESTRICT current,
+                                                        const uint32_t* SNN_RESTRICT words, T noise,
+                                                        const IzhikevichParams<T> p, int64_t m) {
+  for (int64_t q = 0; q < m; ++q) {
+    T I = p.I_e + (current ? current[q] : T(0)) + input[q];
+    input[q] = T(0);
+    if (noise != T(0)) I += noise * static_cast<T>(uniform_word(words[q]) - 0.5);
+    spikes[q] = izhikevich_update_one(v[q], u[q], I, p) ? T(1) : T(0);
   }
-  return false;
 }
 
 // Element e: neurons e kRandomBlock .. (e + 1) kRandomBlock - 1; neuron k's noise is word k of the
@@ -61,12 +74,8 @@ struct IzhikevichStep {
     const int64_t m = n - k0 < kRandomBlock ? n - k0 : kRandomBlock;
     uint32_t words[kRandomBlock];
     if (noise != T(0)) random_block(seed, stream, step, static_cast<uint64_t>(k0 / 4), (m + 3) / 4, words);
-    for (int64_t q = 0; q < m; ++q) {
-      const int64_t k = k0 + q;
-      T I = p.I_e + current.at(run_step, k) + ring.take(0, k);
-      if (noise != T(0)) I += noise * static_cast<T>(uniform_word(words[q]) - 0.5);
-      spikes[k] = izhikevich_update_one(v[k], u[k], I, p) ? T(1) : T(0);
-    }
+    const T* cur = current.base ? current.base + run_step * current.step_stride + k0 : nullptr;
+    izhikevich_block(v + k0, u + k0, spikes + k0, ring.data + ring.slot * ring.slot_stride + k0, cur, words, noise, p, m);
   }
 };
 

@@ -31,7 +31,7 @@ class Izhikevich2007:
     Args:
         plasticity: the rule of the excitatory synapses ("default": IzhikevichDASTDP()), or None.
         delay: of the excitatory synapses, in ms: 1 (the paper) or an snn.init distribution
-            (the paper's spnet.m uses 1-20 ms; IzhikevichDASTDP needs one delay per projection).
+            (the paper's spnet.m uses 1-20 ms; IzhikevichDASTDP then pairs at each synapse's arrivals).
         seed, device, dtype: as snn.Network. noise: amplitude of the noise current (13).
     """
 
