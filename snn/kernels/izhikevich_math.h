@@ -39,16 +39,18 @@ SNN_HOST_DEVICE inline bool izhikevich_update_one(T& v, T& u, T I, const Izhikev
 }
 
 // Neurons [0, m) of a block: input = this step's ring slot (read and cleared), current = the run's
-// input for this step (or null), words = one Philox word per neuron (read when noise != 0).
-template <typename T>
+// input for this step, words = one Philox word per neuron. Specialised on whether there is noise and
+// an input current, so that every read in the loop is unconditional (the compiler would otherwise use
+// masked loads, which are very slow on some CPUs, e.g. from a null pointer with an empty mask).
+template <typename T, bool kNoise, bool kCurrent>
 SNN_VECTOR_CLONES SNN_HOST_DEVICE void izhikevich_block(T* SNN_RESTRICT v, T* SNN_RESTRICT u, T* SNN_RESTRICT spikes,
                                                         T* SNN_RESTRICT input, const T* SNN_RESTRICT current,
                                                         const uint32_t* SNN_RESTRICT words, T noise,
                                                         const IzhikevichParams<T> p, int64_t m) {
   for (int64_t q = 0; q < m; ++q) {
-    T I = p.I_e + (current ? current[q] : T(0)) + input[q];
+    T I = p.I_e + (kCurrent ? current[q] : T(0)) + input[q];
     input[q] = T(0);
-    if (noise != T(0)) I += noise * static_cast<T>(uniform_word(words[q]) - 0.5);
+    if (kNoise) I += noise * static_cast<T>(uniform_word(words[q]) - 0.5);
     spikes[q] = izhikevich_update_one(v[q], u[q], I, p) ? T(1) : T(0);
   }
 }
@@ -75,7 +77,14 @@ struct IzhikevichStep {
     uint32_t words[kRandomBlock];
     if (noise != T(0)) random_block(seed, stream, step, static_cast<uint64_t>(k0 / 4), (m + 3) / 4, words);
     const T* cur = current.base ? current.base + run_step * current.step_stride + k0 : nullptr;
-    izhikevich_block(v + k0, u + k0, spikes + k0, ring.data + ring.slot * ring.slot_stride + k0, cur, words, noise, p, m);
+    T* in = ring.data + ring.slot * ring.slot_stride + k0;
+    if (noise != T(0)) {
+      if (cur) izhikevich_block<T, true, true>(v + k0, u + k0, spikes + k0, in, cur, words, noise, p, m);
+      else izhikevich_block<T, true, false>(v + k0, u + k0, spikes + k0, in, cur, words, noise, p, m);
+    } else {
+      if (cur) izhikevich_block<T, false, true>(v + k0, u + k0, spikes + k0, in, cur, words, noise, p, m);
+      else izhikevich_block<T, false, false>(v + k0, u + k0, spikes + k0, in, cur, words, noise, p, m);
+    }
   }
 };
 
