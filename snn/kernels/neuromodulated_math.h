@@ -229,6 +229,17 @@ struct IzhikevichHistoryStep {
 // sd *= decay. Element: a block of kApplyBlock synapses (dense: entries without a synapse skipped); the
 // common case (one batch entry, sparse) is a plain loop the compiler vectorises.
 constexpr int64_t kApplyBlock = 1024;
+// The common case as a plain loop over synapses [s0, s1) (one batch entry, sparse storage).
+template <typename T>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void izhikevich_apply_block(T* SNN_RESTRICT w, T* SNN_RESTRICT sd, T f, T eligibility_decay,
+                                                              T w_min, T w_max, int64_t s0, int64_t s1) {
+  for (int64_t s = s0; s < s1; ++s) {
+    const T e = sd[s];
+    w[s] = clamp_(w[s] + f * e, w_min, w_max);
+    sd[s] = e * eligibility_decay;
+  }
+}
+
 template <typename T>
 struct IzhikevichApply {
   T* w;
@@ -241,12 +252,7 @@ struct IzhikevichApply {
     const int64_t s0 = block * kApplyBlock;
     const int64_t s1 = s0 + kApplyBlock < n_syn ? s0 + kApplyBlock : n_syn;
     if (batch == 1 && !count) {
-      const T f = baseline + da[0];
-      for (int64_t s = s0; s < s1; ++s) {
-        const T e = sd[s];
-        w[s] = clamp_(w[s] + f * e, w_min, w_max);
-        sd[s] = e * eligibility_decay;
-      }
+      izhikevich_apply_block(w, sd, baseline + da[0], eligibility_decay, w_min, w_max, s0, s1);
       return;
     }
     for (int64_t s = s0; s < s1; ++s) {

@@ -33,7 +33,24 @@ SNN_HOST_DEVICE inline T clamp_(T v, T lo, T hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
-// One trace per element: decay, then this step's spikes (if `spikes` is given).
+// Traces [k0, k1): decay, then this step's spikes (kSpikes), added (all-to-all) or set (kSet). Specialised
+// so that the loop has no conditional reads and vectorises.
+template <typename T, bool kSpikes, bool kSet>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void trace_block(T* SNN_RESTRICT x, const T* SNN_RESTRICT spikes, T decay, T amount,
+                                                   int64_t k0, int64_t k1) {
+  for (int64_t k = k0; k < k1; ++k) {
+    const T v = x[k] * decay;
+    if (!kSpikes) {
+      x[k] = v;
+    } else if (kSet) {
+      x[k] = spikes[k] != T(0) ? amount : v;
+    } else {
+      x[k] = spikes[k] != T(0) ? v + amount * spikes[k] : v;
+    }
+  }
+}
+
+// One trace per element of [B, N]: element e is traces [e block, (e + 1) block).
 template <typename T>
 struct TraceUpdate {
   T* x;
@@ -41,10 +58,16 @@ struct TraceUpdate {
   T decay;
   T amount;
   bool set;  // nearest-neighbour: x <- amount at a spike
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    T v = x[k] * decay;
-    if (spikes && spikes[k] != T(0)) v = set ? amount : v + amount * spikes[k];
-    x[k] = v;
+  int64_t n, block;
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const int64_t k0 = e * block, k1 = k0 + block < n ? k0 + block : n;
+    if (!spikes) {
+      trace_block<T, false, false>(x, spikes, decay, amount, k0, k1);
+    } else if (set) {
+      trace_block<T, true, true>(x, spikes, decay, amount, k0, k1);
+    } else {
+      trace_block<T, true, false>(x, spikes, decay, amount, k0, k1);
+    }
   }
 };
 
