@@ -144,6 +144,10 @@ struct RuleAccess {
   static void weights_changed(Projection& p) { p.weights_changed(); }
   // int32 steps per synapse (dense: per entry), undefined when the projection has one delay.
   static const at::Tensor& delay_steps(const Projection& p) { return p.delay_steps_; }
+  // Sparse: CSR row pointers and targets; dense: synapses per [pre, post] entry.
+  static const at::Tensor& row_ptr(const Projection& p) { return p.row_ptr_; }
+  static const at::Tensor& post_index(const Projection& p) { return p.post_index_; }
+  static const at::Tensor& counts(const Projection& p) { return p.count_; }
 };
 
 namespace {
@@ -589,6 +593,7 @@ class IzhikevichDa : public Plasticity {
       spike_history_ = at::zeros({slots, pre.size(0), pre.size(1)}, pre.options());
       trace_history_ = at::zeros_like(spike_history_);
       in_flight_ = at::zeros_like(pre);
+      build_by_delay(proj);
     } else {
       arrivals_.init(rule_delay_steps(*this, proj, dt), proj.pre().spikes());
     }
@@ -652,7 +657,19 @@ class IzhikevichDa : public Plasticity {
       e.ltd_factor = static_cast<T>(param("ltd_factor"));
       fill_rule_shape(e, proj);
       e.n_syn = n_syn;
-      apply_rule(proj, e, visit(), &arrival_set_, const_cast<SpikeSet*>(&proj.post().fired()));
+      if (per_synapse_ && e.batch == 1 && visit() == Visit::Events) {
+        // Only the synapses with an arrival this step (by-delay index) and those onto post neurons
+        // that spiked; LTP first, then LTD, as update() orders them.
+        SpikeSet& posts = const_cast<SpikeSet&>(proj.post().fired());
+        const kernels::SynapseLayout<T> L = proj.layout<T>(true);
+        kernels::IzhikevichDelayedLtp<T> ltp{e, L, posts.view()};
+        backend::for_each(w.device(), posts.bound(), ltp, 1);
+        kernels::IzhikevichDelayedLtd<T> ltd{e, by_delay_ptr_.data_ptr<int64_t>(), by_delay_syn_.data_ptr<int32_t>(),
+                                             by_delay_post_.data_ptr<int32_t>(), arrival_set_.view(), spike_history_.size(0) - 1};
+        backend::for_each(w.device(), arrival_set_.bound(), ltd, 1);
+      } else {
+        apply_rule(proj, e, visit(), &arrival_set_, const_cast<SpikeSet*>(&proj.post().fired()));
+      }
       if ((info.step + 1) % every == 0) {
         // Every synapse, as one elementwise pass over the synapse arrays (vectorised).
         kernels::IzhikevichApply<T> a{w.data_ptr<T>(), e.sd, da.data_ptr<T>(),
@@ -673,6 +690,46 @@ class IzhikevichDa : public Plasticity {
   bool per_synapse_ = false;
   at::Tensor spike_history_, trace_history_;  // [max delay + 1, B, N_pre], slot = step % (max delay + 1)
   at::Tensor in_flight_;                      // [B, N_pre] spikes of the last max-delay steps
+  // The synapses of pre neuron i with delay d (1 .. max delay): by_delay_syn_/post_[k] for k in
+  // [by_delay_ptr_[i D + d - 1], by_delay_ptr_[i D + d]).
+  at::Tensor by_delay_ptr_, by_delay_syn_, by_delay_post_;
+
+  void build_by_delay(const Projection& proj) {
+    const int64_t D = proj.max_delay_steps(), n_pre = proj.pre().size(), n_post = proj.post().size();
+    const at::Tensor delay = RuleAccess::delay_steps(proj).cpu().contiguous();
+    const int32_t* d = delay.data_ptr<int32_t>();
+    std::vector<int64_t> ptr(static_cast<size_t>(n_pre * D + 1), 0);
+    std::vector<std::pair<int32_t, int32_t>> syn_post;  // (synapse, target) in (pre, delay) order below
+    auto each = [&](auto&& fn) {  // fn(pre, synapse, target) over every synapse
+      if (proj.sparse()) {
+        const at::Tensor rp = RuleAccess::row_ptr(proj).cpu(), pj = RuleAccess::post_index(proj).cpu();
+        const int64_t* r = rp.data_ptr<int64_t>();
+        const int32_t* p = pj.data_ptr<int32_t>();
+        for (int64_t i = 0; i < n_pre; ++i)
+          for (int64_t s = r[i]; s < r[i + 1]; ++s) fn(i, s, p[s]);
+      } else {
+        const at::Tensor c = RuleAccess::counts(proj).cpu().to(at::kDouble).contiguous();
+        const double* cp = c.data_ptr<double>();
+        for (int64_t i = 0; i < n_pre; ++i)
+          for (int64_t j = 0; j < n_post; ++j)
+            if (cp[i * n_post + j] != 0.0) fn(i, i * n_post + j, j);
+      }
+    };
+    each([&](int64_t i, int64_t s, int64_t) { ++ptr[static_cast<size_t>(i * D + d[s])]; });  // d >= 1
+    for (size_t k = 1; k < ptr.size(); ++k) ptr[k] += ptr[k - 1];
+    std::vector<int64_t> cursor(ptr.begin(), ptr.end() - 1);
+    std::vector<int32_t> syn(static_cast<size_t>(ptr.back())), post(syn.size());
+    each([&](int64_t i, int64_t s, int64_t j) {
+      const int64_t k = cursor[static_cast<size_t>(i * D + d[s] - 1)]++;
+      syn[static_cast<size_t>(k)] = static_cast<int32_t>(s);
+      post[static_cast<size_t>(k)] = static_cast<int32_t>(j);
+    });
+    const auto dev = at::TensorOptions().device(delay_device(proj));
+    by_delay_ptr_ = at::tensor(ptr, at::kLong).to(dev.device());
+    by_delay_syn_ = at::tensor(syn, at::kInt).to(dev.device());
+    by_delay_post_ = at::tensor(post, at::kInt).to(dev.device());
+  }
+  static c10::Device delay_device(const Projection& proj) { return RuleAccess::delay_steps(proj).device(); }
 };
 
 // ---- MSTDP / MSTDPET ----------------------------------------------------------------------------

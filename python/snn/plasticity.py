@@ -34,7 +34,7 @@ class Rule:
                 if value not in allowed:
                     raise ValueError(f"{type(self).__name__}: {name} must be one of {', '.join(allowed)}, got {value!r}")
                 self.params[flag] = float(value == allowed[1])
-            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            elif not isinstance(value, (int, float)):  # bool included: flags such as event_driven=False
                 raise TypeError(f"{type(self).__name__}: parameter {name} must be a number, got {type(value).__name__}")
             else:
                 self.params[name] = float(value)

@@ -61,6 +61,8 @@
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::IzhikevichEligibilityRule<T>)         \
   X(snn::kernels::IzhikevichApply<T>)                                          \
   X(snn::kernels::IzhikevichHistoryStep<T>)                                    \
+  X(snn::kernels::IzhikevichDelayedLtp<T>)                                     \
+  X(snn::kernels::IzhikevichDelayedLtd<T>)                                     \
   SNN_CUDA_RULE_SCHEMES(X, snn::kernels::RewardStdpRule<T>)
 
 #define SNN_CUDA_FUNCTORS(X)            \

@@ -225,6 +225,54 @@ struct IzhikevichHistoryStep {
   }
 };
 
+// Per-synapse delays, one batch entry, event-driven: LTP over the synapses onto each post neuron that
+// spiked (element q: the q-th of them), each reading the pre trace of its own delay ago ...
+template <typename T>
+struct IzhikevichDelayedLtp {
+  IzhikevichEligibilityRule<T> e;  // sd, post_spikes, x_pre = trace history, delay, slots, step_slot
+  SynapseLayout<T> L;              // with the transposed index when sparse
+  ActiveSet posts;
+  SNN_HOST_DEVICE void add(int64_t s, int64_t i, T so) const {
+    const int64_t slot = e.step_slot - e.delay[s];
+    e.sd[s] += so * e.x_pre[(slot < 0 ? slot + e.slots : slot) * e.history_stride + i];
+  }
+  SNN_HOST_DEVICE void operator()(int64_t q) const {
+    if (q >= *posts.count) return;
+    const int64_t j = posts.list[q];
+    const T so = e.post_spikes[j];
+    if (L.sparse()) {
+      for (int64_t k = L.col_ptr[j]; k < L.col_ptr[j + 1]; ++k) add(L.col_syn[k], L.col_pre[k], so);
+    } else {
+      for (int64_t i = 0; i < L.n_pre; ++i)
+        if (L.count[i * L.n_post + j] != T(0)) add(i * L.n_post + j, i, so);
+    }
+  }
+};
+
+// ... then LTD over the synapses a spike arrives at this step: for each pre neuron that spiked in the
+// last max_delay steps (element q), the synapses whose delay matches one of its spikes.
+template <typename T>
+struct IzhikevichDelayedLtd {
+  IzhikevichEligibilityRule<T> e;  // arrivals = spike history
+  const int64_t* by_delay_ptr;     // [n_pre max_delay + 1]
+  const int32_t* by_delay_syn;
+  const int32_t* by_delay_post;
+  ActiveSet in_flight;
+  int64_t max_delay;
+  SNN_HOST_DEVICE void operator()(int64_t q) const {
+    if (q >= *in_flight.count) return;
+    const int64_t i = in_flight.list[q];
+    for (int64_t d = 1; d <= max_delay; ++d) {
+      const int64_t slot = e.step_slot - d;
+      const T sp = e.arrivals[(slot < 0 ? slot + e.slots : slot) * e.history_stride + i];
+      if (sp == T(0)) continue;
+      const T a = e.ltd_factor * sp;
+      for (int64_t k = by_delay_ptr[i * max_delay + d - 1]; k < by_delay_ptr[i * max_delay + d]; ++k)
+        e.sd[by_delay_syn[k]] -= a * e.x_post[by_delay_post[k]];
+    }
+  }
+};
+
 // ... and every `interval` ms all synapses apply it: w = clip(w + sum_b (baseline + DA_b) sd_b),
 // sd *= decay. Element: a block of kApplyBlock synapses (dense: entries without a synapse skipped); the
 // common case (one batch entry, sparse) is a plain loop the compiler vectorises.

@@ -99,7 +99,7 @@ def plastic_run(rule, event_driven, storage="sparse", T=400.0, seed=4):
     y = net.add(snn.LIF(60, I_e=300.0), name="y")
     da = net.add(snn.PoissonInput(1, rate=20.0), name="da")
     net.neuromodulator("dopamine", da, delay=1.0)
-    rule.params["event_driven"] = float(event_driven)
+    rule.params["event_driven"] = float(event_driven)  # same as passing event_driven= to the rule
     proj = net.connect(x, y, "fixed_indegree", indegree=20, multapses=False, weight=snn.init.uniform(1.0, 3.0),
                        storage=storage, plasticity=rule, delay=1.0)
     spikes = net.monitor(y)

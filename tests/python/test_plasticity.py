@@ -314,7 +314,7 @@ def test_izhikevich_dastdp_pairing_matches_daspnet(pre_at, post_at, expected):
     assert syn.state["sd"].item() == pytest.approx(expected, rel=1e-12)
 
 
-def _izhikevich_delay_network(delays, storage, seed=3):
+def _izhikevich_delay_network(delays, storage, seed=3, event_driven=True):
     """Pre parrots and post LIF neurons forced to fire at random steps; a plastic pre -> post projection
     with the given delays [ms] (a number or an [n_pre, n_post] tensor). Returns the network's sd [n_pre,
     n_post], the pre and post spike counts [T, n] and the delays in steps."""
@@ -327,7 +327,7 @@ def _izhikevich_delay_network(delays, storage, seed=3):
     net.connect(gp, pre, "one_to_one", delay=1.0)
     net.connect(go, post, "one_to_one", weight=1e4, delay=1.0)
     syn = net.connect(pre, post, "all_to_all", weight=0.0, delay=delays, storage=storage,
-                      plasticity=snn.IzhikevichDASTDP(interval=1000.0))  # no application: sd only
+                      plasticity=snn.IzhikevichDASTDP(interval=1000.0, event_driven=event_driven))  # sd only
     sp, so = net.monitor(pre), net.monitor(post)
     net.run(float(T))
     sd = syn.state["sd"].reshape(-1)
@@ -337,14 +337,16 @@ def _izhikevich_delay_network(delays, storage, seed=3):
 
 
 @pytest.mark.parametrize("storage", ["dense", "sparse"])
-def test_izhikevich_dastdp_per_synapse_delays(storage):
+@pytest.mark.parametrize("event_driven", [True, False])
+def test_izhikevich_dastdp_per_synapse_delays(storage, event_driven):
     """Per-synapse delays (1-6 ms): each synapse pairs the pre spikes as they arrive at it, checked against
     an independent per-synapse simulation of daspnet.m's pairing (trace of arrivals set to 0.1 and x 0.95
     per ms; LTP at post spikes, LTD 1.5 x the previous step's post trace at arrivals). Equal per-synapse
-    delays give bitwise the one-delay result."""
+    delays give bitwise the one-delay result. Event-driven: only the synapses with an arrival (by-delay
+    index) or a post spike are visited; otherwise every synapse every step."""
     n_pre, n_post = 6, 5
     d = torch.randint(1, 7, (n_pre, n_post), generator=torch.Generator().manual_seed(9)).double()
-    sd, pre, post = _izhikevich_delay_network(d, storage)
+    sd, pre, post = _izhikevich_delay_network(d, storage, event_driven=event_driven)
     T = pre.shape[0]
     expected = torch.zeros(n_pre, n_post, dtype=torch.float64)
     for i in range(n_pre):
@@ -363,8 +365,9 @@ def test_izhikevich_dastdp_per_synapse_delays(storage):
             expected[i, j] = e
     assert (pre.sum() > 20) and (post.sum() > 20) and expected.abs().min() > 0
     assert torch.allclose(sd, expected, rtol=1e-12, atol=1e-15)
-    one, _, _ = _izhikevich_delay_network(3.0, storage)
-    same, _, _ = _izhikevich_delay_network(torch.full((n_pre, n_post), 3.0, dtype=torch.float64), storage)
+    one, _, _ = _izhikevich_delay_network(3.0, storage, event_driven=event_driven)
+    same, _, _ = _izhikevich_delay_network(torch.full((n_pre, n_post), 3.0, dtype=torch.float64), storage,
+                                           event_driven=event_driven)
     assert torch.equal(one, same)
 
 
