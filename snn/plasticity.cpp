@@ -482,6 +482,7 @@ class Dopamine : public Plasticity {
       r.target = target;
       r.events = events;
       r.tau_c = param("tau_c");
+      r.tau_s = 1.0 / r.tau_c + 1.0 / param("tau_n");
       apply_rule(proj, r, (rows || cols) ? Visit::Events : Visit::All, rows, cols);
     });
   }

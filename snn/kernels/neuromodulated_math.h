@@ -133,9 +133,9 @@ struct DopamineLazyRule {
   int64_t target;
   bool events;
   double tau_c;
+  double tau_s;  // 1/tau_c + 1/tau_n [1/ms]
   SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
     int64_t t = t_last[s];
-    const double tau_s = 1.0 / tau_c + 1.0 / history.tau_n;
     int64_t k = 0;
     while (t < target) {
       while (k < history.length && history.time[k] <= t) ++k;
