@@ -58,6 +58,16 @@ SNN_MATH_FUNCTION(expm1)
 // x is clamped to [-87, 88] (float) or [-708, 709] (double): the result stays finite, and below the
 // range it is about 1e-38 (1e-308) rather than 0. Rounding to the nearest k uses the 1.5 * 2^mantissa
 // trick, which needs IEEE round-to-nearest arithmetic without -ffast-math reassociation.
+// Horner's scheme: horner(r, a_n, ..., a_1, a_0) = ((a_n r + a_{n-1}) r + ...) r + a_0.
+template <typename T>
+SNN_HOST_DEVICE inline T horner(T, T a0) {
+  return a0;
+}
+template <typename T, typename... Rest>
+SNN_HOST_DEVICE inline T horner(T r, T an, T next, Rest... rest) {
+  return horner(r, an * r + next, rest...);
+}
+
 template <typename T>
 struct ExpPolyTraits;
 template <>
@@ -66,15 +76,8 @@ struct ExpPolyTraits<float> {
   static constexpr float lo = -87.0f, hi = 88.0f, round = 12582912.0f;  // 1.5 * 2^23
   static constexpr float ln2_hi = 0.693145751953125f, ln2_lo = 1.428606765330187e-06f;
   static constexpr int mantissa = 23, bias = 127;
-  SNN_HOST_DEVICE static float series(float r) {  // Horner, coefficients 1/n!
-    float p = 1.0f / 5040;
-    p = p * r + 1.0f / 720;
-    p = p * r + 1.0f / 120;
-    p = p * r + 1.0f / 24;
-    p = p * r + 1.0f / 6;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    return p * r + 1.0f;
+  SNN_HOST_DEVICE static float series(float r) {  // sum of r^n / n!, n <= 7
+    return horner(r, 1.0f / 5040, 1.0f / 720, 1.0f / 120, 1.0f / 24, 1.0f / 6, 0.5f, 1.0f, 1.0f);
   }
 };
 template <>
@@ -83,20 +86,9 @@ struct ExpPolyTraits<double> {
   static constexpr double lo = -708.0, hi = 709.0, round = 6755399441055744.0;  // 1.5 * 2^52
   static constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
   static constexpr int mantissa = 52, bias = 1023;
-  SNN_HOST_DEVICE static double series(double r) {
-    double p = 1.0 / 479001600;  // 1/12!
-    p = p * r + 1.0 / 39916800;
-    p = p * r + 1.0 / 3628800;
-    p = p * r + 1.0 / 362880;
-    p = p * r + 1.0 / 40320;
-    p = p * r + 1.0 / 5040;
-    p = p * r + 1.0 / 720;
-    p = p * r + 1.0 / 120;
-    p = p * r + 1.0 / 24;
-    p = p * r + 1.0 / 6;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    return p * r + 1.0;
+  SNN_HOST_DEVICE static double series(double r) {  // n <= 12
+    return horner(r, 1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040,
+                  1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1.0, 1.0);
   }
 };
 
