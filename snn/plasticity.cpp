@@ -700,7 +700,6 @@ class IzhikevichDa : public Plasticity {
     const at::Tensor delay = RuleAccess::delay_steps(proj).cpu().contiguous();
     const int32_t* d = delay.data_ptr<int32_t>();
     std::vector<int64_t> ptr(static_cast<size_t>(n_pre * D + 1), 0);
-    std::vector<std::pair<int32_t, int32_t>> syn_post;  // (synapse, target) in (pre, delay) order below
     auto each = [&](auto&& fn) {  // fn(pre, synapse, target) over every synapse
       if (proj.sparse()) {
         const at::Tensor rp = RuleAccess::row_ptr(proj).cpu(), pj = RuleAccess::post_index(proj).cpu();
@@ -725,12 +724,11 @@ class IzhikevichDa : public Plasticity {
       syn[static_cast<size_t>(k)] = static_cast<int32_t>(s);
       post[static_cast<size_t>(k)] = static_cast<int32_t>(j);
     });
-    const auto dev = at::TensorOptions().device(delay_device(proj));
-    by_delay_ptr_ = at::tensor(ptr, at::kLong).to(dev.device());
-    by_delay_syn_ = at::tensor(syn, at::kInt).to(dev.device());
-    by_delay_post_ = at::tensor(post, at::kInt).to(dev.device());
+    const c10::Device device = RuleAccess::delay_steps(proj).device();
+    by_delay_ptr_ = at::tensor(ptr, at::kLong).to(device);
+    by_delay_syn_ = at::tensor(syn, at::kInt).to(device);
+    by_delay_post_ = at::tensor(post, at::kInt).to(device);
   }
-  static c10::Device delay_device(const Projection& proj) { return RuleAccess::delay_steps(proj).device(); }
 };
 
 // ---- MSTDP / MSTDPET ----------------------------------------------------------------------------
