@@ -3,6 +3,7 @@ import datetime
 import os
 import platform
 import subprocess
+import sys
 import time
 
 import torch
@@ -43,6 +44,12 @@ def best_of(repeats: int, fn):
         fn()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def invocation() -> str:
+    """The command line that is running, as RESULTS.md records it."""
+    script = os.path.join("benchmarks", os.path.basename(sys.argv[0]))
+    return "PYTHONPATH=build/python /usr/bin/python3 " + " ".join([script] + sys.argv[1:])
 
 
 def record(title: str, command: str, table: str, notes: str = "") -> None:

@@ -28,7 +28,7 @@ import time
 import torch
 
 import snn
-from common import machine, record
+from common import invocation, machine, record
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -319,24 +319,27 @@ def main():
             print(f"    {label} failed: {type(e).__name__}: {e}")
             return None
 
+    def run_peers(peers):
+        """{label: (module, function, args)} -> {label: (seconds, info) or None} for the importable ones."""
+        return {label: run_peer(label, fn, *a) for label, (module, fn, a) in peers.items() if module in found}
+
+    def timings(peer_t, wall, unit):
+        """The peers' times and ratios for the printed line; unit(info) adds what each peer measured."""
+        return " ".join(f"{k} {v[0]:.3f} s ({v[0] / wall:.1f}x, {unit(v[1])})" for k, v in peer_t.items() if v)
+
     if "P1" in args.only:
         rows = ["| n | snn [s] | floor [s] | snn / floor | Brian2 standalone [s] | Brian2 runtime [s] | NEST [s] | BindsNET [s] | best peer / snn |",
                 "|---|---|---|---|---|---|---|---|---|"]
         for n in ([1000, 2500] if args.quick else [1000, 2500, 5000, 10000]):
             wall, info = p1_snn(n)
             floor = info["touched"] / bw
-            peer_t = {}
-            if "brian2" in found:
-                peer_t["Brian2 standalone"] = run_peer("Brian2 standalone", p1_brian2, n, True)
-                if n <= 2500:  # the runtime mode takes minutes beyond
-                    peer_t["Brian2 runtime"] = run_peer("Brian2 runtime", p1_brian2, n, False)
-            if "nest" in found:
-                peer_t["NEST"] = run_peer("NEST", p1_nest, n)
-            if "bindsnet" in found:
-                peer_t["BindsNET"] = run_peer("BindsNET", p1_bindsnet, n)
+            wanted = {"Brian2 standalone": ("brian2", p1_brian2, (n, True)), "NEST": ("nest", p1_nest, (n,)),
+                      "BindsNET": ("bindsnet", p1_bindsnet, (n,))}
+            if n <= 2500:  # Brian2's runtime mode takes minutes beyond
+                wanted["Brian2 runtime"] = ("brian2", p1_brian2, (n, False))
+            peer_t = run_peers(wanted)
             print(f"P1 n={n}: snn {wall:.3f} s, {info['spikes']} spikes (floor {floor:.3f} s, {wall / floor:.2f}x) "
-                  + " ".join(f"{k} {v[0]:.3f} s ({v[0] / wall:.1f}x, {v[1].get('spikes', '?')} spikes)"
-                             for k, v in peer_t.items() if v), flush=True)
+                  + timings(peer_t, wall, lambda i: f"{i.get('spikes', '?')} spikes"), flush=True)
             rows.append(f"| {n} | {wall:.3f} | {floor:.3f} | {wall / floor:.2f} | "
                         + peer_cells(peer_t, found, wall, ["Brian2 standalone", "Brian2 runtime", "NEST", "BindsNET"]))
         tables.append(("P1 BindsNET's benchmark network, 1000 ms at dt 1 ms", rows))
@@ -347,12 +350,7 @@ def main():
                 "|---|---|---|---|---|"]
         for rule in ("IzhikevichDASTDP", "DopamineSTDP"):
             for delays in ("1 ms", "1-20 ms"):
-                try:
-                    wall, info = p2_snn(rule, delays, seconds)
-                except NotImplementedError as e:
-                    print(f"P2 {rule}, delays {delays}: not run ({e} is not supported)")
-                    rows.append(f"| {rule} | {delays} | not supported | - | - |")
-                    continue
+                wall, info = p2_snn(rule, delays, seconds)
                 peer = run_peer("Brian2", p2_brian2, delays, seconds) if ("brian2" in found and rule == "IzhikevichDASTDP") else None
                 speed = seconds / wall
                 peer_s = f"{seconds / peer[0]:.0f}" if peer else ("-" if "brian2" not in found else "n/a")
@@ -367,20 +365,17 @@ def main():
         for scale in ([0.1, 0.25] if args.quick else [0.1, 0.25, 0.5, 1.0]):
             wall, info = p3_snn(scale)
             floor = info["touched"] / bw
-            peer_t = {}
-            if "brian2" in found:
-                peer_t["Brian2 standalone"] = run_peer("Brian2 standalone", p3_brian2, scale)
+            peer_t = run_peers({"Brian2 standalone": ("brian2", p3_brian2, (scale,))})
             NE, NI, _, _ = brunel_sizes(scale)
             print(f"P3 scale {scale}: snn {wall:.3f} s, {info['rate']:.1f} Hz, CV {info['cv']:.3f}, "
                   f"{info['synapses']} synapses (floor {floor:.3f} s) "
-                  + " ".join(f"{k} {v[0]:.3f} s ({v[0] / wall:.1f}x, {v[1]['rate']:.1f} Hz)" for k, v in peer_t.items() if v),
-                  flush=True)
+                  + timings(peer_t, wall, lambda i: f"{i['rate']:.1f} Hz"), flush=True)
             rows.append(f"| {scale} | {NE + NI} | {info['synapses']} | {wall:.3f} | {floor:.3f} | {info['rate']:.1f} | "
                         f"{info['cv']:.3f} | " + peer_cells(peer_t, found, wall, ["Brian2 standalone", "NEST"]))
         tables.append(("P3 Brunel balanced network (brunel_delta), 1 s at h 0.1 ms", rows))
 
     if args.record:
-        command = "PYTHONPATH=build/python /usr/bin/python3 " + " ".join(["benchmarks/compare.py"] + sys.argv[1:])
+        command = invocation()
         notes = (f"Copy bandwidth {bw / 1e9:.1f} GB/s. Peers skipped (not importable): {', '.join(skipped) or 'none'}. "
                  "Peer times are their simulation times without network construction (Brian2 standalone: its "
                  "reported run time, with 2 OpenMP threads).")

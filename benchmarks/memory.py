@@ -6,12 +6,11 @@ against the synapse arrays' bytes, and the peak while building.
 """
 import argparse
 import resource
-import sys
 
 import torch
 
 import snn
-from common import machine, record
+from common import invocation, machine, record
 
 
 def resident() -> int:
@@ -43,7 +42,7 @@ def main():
     print("\n".join(rows))
     if args.record:
         record("Memory of a sparse network with 1e7 synapses",
-               "PYTHONPATH=build/python /usr/bin/python3 " + " ".join(["benchmarks/memory.py"] + sys.argv[1:]),
+               invocation(),
                "\n".join(rows), f"{machine()}. Building draws targets and delays in two passes over the rows "
                "(counts, then fill), whose temporaries make the peak.")
 

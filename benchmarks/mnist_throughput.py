@@ -7,13 +7,12 @@ activity has settled (early training is dominated by synchronous bursts), then -
     PYTHONPATH=build/python /usr/bin/python3 benchmarks/mnist_throughput.py [--n-neurons 400] [--batch-size 1] [--record]
 """
 import argparse
-import sys
 import time
 
 import torch
 
 import snn
-from common import machine, record
+from common import invocation, machine, record
 
 
 def main():
@@ -51,7 +50,7 @@ def main():
         print(f"N={args.n_neurons} batch={B}: {ms:.2f} ms per image ({60000 * ms / 6e4:.1f} min per epoch)", flush=True)
         rows.append(f"| {args.n_neurons} | {B} | {args.dt} | {args.rest} | {delays} | {ms:.2f} | {60000 * ms / 6e4:.1f} |")
     if args.record:
-        command = "PYTHONPATH=build/python /usr/bin/python3 " + " ".join(["benchmarks/mnist_throughput.py"] + sys.argv[1:])
+        command = invocation()
         record(f"Diehl & Cook training throughput ({args.device})", command, "\n".join(rows),
                f"After {args.warm_up} warm-up images; {args.images} images timed; machine {machine()}.")
 

@@ -8,13 +8,12 @@ Wall time covers the simulation only (building the network is reported separatel
     PYTHONPATH=build/python /usr/bin/python3 benchmarks/p1_bindsnet_network.py [--n 1000 2500 5000] [--record]
 """
 import argparse
-import sys
 import time
 
 import torch
 
 import snn
-from common import best_of, record
+from common import best_of, invocation, record
 
 
 def build_snn(n, device, seed):
@@ -78,7 +77,7 @@ def main():
               flush=True)
         rows.append(f"| {n} | {build:.3f} | {wall:.3f} | {spikes:.0f} | {peer_s} | {ratio} |")
     if args.record:
-        command = "PYTHONPATH=build/python /usr/bin/python3 " + " ".join(["benchmarks/p1_bindsnet_network.py"] + sys.argv[1:])
+        command = invocation()
         record(f"P1 BindsNET benchmark network ({args.device})", command, "\n".join(rows))
 
 

@@ -6,10 +6,9 @@ n^2; if delivery is event-driven the wall time per synaptic event stays flat.
     PYTHONPATH=build/python /usr/bin/python3 benchmarks/scaling.py [--sizes 1000 3000 10000 30000 100000] [--record]
 """
 import argparse
-import sys
 
 import snn
-from common import best_of, machine, record
+from common import best_of, invocation, machine, record
 
 
 def run(n, repeats):
@@ -46,7 +45,7 @@ def main():
     print("\n".join(rows))
     if args.record:
         record("Scaling with spikes x fanout (sparse, event-driven)",
-               "PYTHONPATH=build/python /usr/bin/python3 " + " ".join(["benchmarks/scaling.py"] + sys.argv[1:]),
+               invocation(),
                "\n".join(rows), f"Best of {args.repeats}; {machine()}. The wall time includes the neurons' and the "
                "Poisson sources' per-step updates, which grow as n too.")
 

@@ -20,6 +20,16 @@ namespace {
 
 int32_t steps_of(double t_ms, double dt) { return static_cast<int32_t>(std::llround(t_ms / dt)); }
 
+// The parameters the NEST integrate-and-fire models' kernels share: E_L, V_th, V_reset, I_e, t_ref.
+template <typename T, class Params>
+void fill_iaf_params(Params& p, const Population& pop, double h) {
+  p.E_L = static_cast<T>(pop.param("E_L"));
+  p.V_th = static_cast<T>(pop.param("V_th"));
+  p.V_reset = static_cast<T>(pop.param("V_reset"));
+  p.I_e = static_cast<T>(pop.param("I_e"));
+  p.refractory_steps = steps_of(pop.param("t_ref"), h);
+}
+
 
 }  // namespace
 
@@ -67,13 +77,9 @@ kernels::LifParams<T> Lif::kernel_params() const {
   const double h = dt(), tau = param("tau_m");
   const double P33 = std::exp(-h / tau);
   kernels::LifParams<T> p;
-  p.E_L = static_cast<T>(param("E_L"));
-  p.V_th = static_cast<T>(param("V_th"));
-  p.V_reset = static_cast<T>(param("V_reset"));
-  p.I_e = static_cast<T>(param("I_e"));
+  fill_iaf_params<T>(p, *this, h);
   p.P33 = static_cast<T>(P33);
   p.P30 = static_cast<T>(-tau / param("C_m") * std::expm1(-h / tau));
-  p.refractory_steps = steps_of(param("t_ref"), h);
   return p;
 }
 
@@ -169,17 +175,13 @@ void LifExp::integrate(const StepContext& ctx) {
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
     kernels::LifExpParams<T> p;
-    p.E_L = static_cast<T>(param("E_L"));
-    p.V_th = static_cast<T>(param("V_th"));
-    p.V_reset = static_cast<T>(param("V_reset"));
-    p.I_e = static_cast<T>(param("I_e"));
+    fill_iaf_params<T>(p, *this, h);
     p.P22 = static_cast<T>(ex.P22);
     p.P20 = static_cast<T>(ex.P20);
     p.P11_ex = static_cast<T>(ex.P11);
     p.P11_in = static_cast<T>(in.P11);
     p.P21_ex = static_cast<T>(ex.P21);
     p.P21_in = static_cast<T>(in.P21);
-    p.refractory_steps = steps_of(param("t_ref"), h);
     kernels::LifExpStep<T> f;
     f.V = mutable_state("V_m").data_ptr<T>();
     f.I_ex = mutable_state("I_syn_ex").data_ptr<T>();
@@ -219,10 +221,7 @@ void LifAlpha::integrate(const StepContext& ctx) {
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
     kernels::LifAlphaParams<T> p;
-    p.E_L = static_cast<T>(param("E_L"));
-    p.V_th = static_cast<T>(param("V_th"));
-    p.V_reset = static_cast<T>(param("V_reset"));
-    p.I_e = static_cast<T>(param("I_e"));
+    fill_iaf_params<T>(p, *this, h);
     p.P33 = static_cast<T>(ex.P33);
     p.P30 = static_cast<T>(ex.P30);
     p.P11_ex = static_cast<T>(ex.P11);
@@ -235,7 +234,6 @@ void LifAlpha::integrate(const StepContext& ctx) {
     p.P31_in = static_cast<T>(in.P31);
     p.P32_in = static_cast<T>(in.P32);
     p.psc_in = static_cast<T>(e / param("tau_syn_in"));
-    p.refractory_steps = steps_of(param("t_ref"), h);
     kernels::LifAlphaStep<T> f{mutable_state("V_m").data_ptr<T>(),      mutable_state("I_syn_ex").data_ptr<T>(),
                                mutable_state("I_syn_in").data_ptr<T>(), mutable_state("dI_syn_ex").data_ptr<T>(),
                                mutable_state("dI_syn_in").data_ptr<T>(), mutable_state("refractory_steps").data_ptr<int32_t>(),

@@ -19,12 +19,7 @@ class Model:
         if isinstance(n, bool) or not isinstance(n, int):
             raise TypeError(f"{type(self).__name__}: n must be an int, got {n!r}")
         self.n = n
-        for name, value in params.items():
-            if isinstance(value, bool):
-                params[name] = float(value)
-            elif not isinstance(value, (int, float)):
-                raise TypeError(f"{type(self).__name__}: parameter {name} must be a number, got {type(value).__name__}")
-        self.params = {k: float(v) for k, v in params.items()}
+        self.params = {name: parameter_value(self, name, value) for name, value in params.items()}
         self.spike_times = []
 
     def __repr__(self):
@@ -32,11 +27,22 @@ class Model:
         return f"snn.{type(self).__name__}({self.n}{args})"
 
 
+def parameter_value(owner, name: str, value) -> float:
+    """A model's or rule's parameter as a float (bools are flags: 0 or 1); TypeError for anything else."""
+    if not isinstance(value, (int, float)):
+        raise TypeError(f"{type(owner).__name__}: parameter {name} must be a number, got {type(value).__name__}")
+    return float(value)
+
+
+def parameter_rows(table, name_width: int, unit_width: int) -> list:
+    """Docstring lines for a C++ parameter table [(name, default, unit, meaning)]."""
+    return ["Parameters (name, default, unit, meaning):"] + [
+        f"    {name:<{name_width}} {default:<10g} {unit or '-':<{unit_width}} {doc}" for name, default, unit, doc in table]
+
+
 def _document(cls):
     """Appends the C++ parameter and state tables to a model's docstring."""
-    rows = ["Parameters (name, default, unit, meaning):"]
-    for name, default, unit, doc in _snn.model_params(cls.model):
-        rows.append(f"    {name:<12} {default:<10g} {unit or '-':<6} {doc}")
+    rows = parameter_rows(_snn.model_params(cls.model), 12, 6)
     state = _snn.model_state(cls.model)
     if state:
         rows.append("")

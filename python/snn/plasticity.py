@@ -10,6 +10,7 @@ parameters with their defaults, from the C++ rule itself.
 from typing import Optional
 
 from . import _snn
+from .neurons import parameter_rows, parameter_value
 
 _CHOICES = {
     # python keyword: (accepted values, C++ boolean parameter set when the value is the second one)
@@ -34,10 +35,8 @@ class Rule:
                 if value not in allowed:
                     raise ValueError(f"{type(self).__name__}: {name} must be one of {', '.join(allowed)}, got {value!r}")
                 self.params[flag] = float(value == allowed[1])
-            elif not isinstance(value, (int, float)):  # bool included: flags such as event_driven=False
-                raise TypeError(f"{type(self).__name__}: parameter {name} must be a number, got {type(value).__name__}")
             else:
-                self.params[name] = float(value)
+                self.params[name] = parameter_value(self, name, value)  # bools too: event_driven=False
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
@@ -45,9 +44,7 @@ class Rule:
 
 
 def _document(cls):
-    rows = ["Parameters (name, default, unit, meaning):"]
-    for name, default, unit, doc in _snn.plasticity_params(cls.rule):
-        rows.append(f"    {name:<18} {default:<10g} {unit or '-':<4} {doc}")
+    rows = parameter_rows(_snn.plasticity_params(cls.rule), 18, 4)
     cls.__doc__ = (cls.__doc__ or "") + "\n".join("    " + r for r in rows)
     return cls
 

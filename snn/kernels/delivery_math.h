@@ -79,6 +79,16 @@ SNN_VECTOR_CLONES SNN_HOST_DEVICE void add_scaled_by_sign(T* SNN_RESTRICT ex, T*
   }
 }
 
+// Element e of a chunked delivery: batch entry b and targets [j0, j1).
+struct TargetChunk {
+  int64_t b, j0, j1;
+};
+SNN_HOST_DEVICE inline TargetChunk target_chunk(int64_t e, int64_t n_post, int64_t chunk) {
+  const int64_t chunks = (n_post + chunk - 1) / chunk;
+  const int64_t j0 = (e % chunks) * chunk;
+  return {e / chunks, j0, j0 + chunk < n_post ? j0 + chunk : n_post};
+}
+
 template <typename T>
 struct DenseEventDelivery {
   const T* spikes;        // [B, n_pre] counts emitted this step
@@ -91,10 +101,8 @@ struct DenseEventDelivery {
   int64_t n_pre, n_post, step, chunk;
   bool by_sign;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const int64_t chunks = (n_post + chunk - 1) / chunk;
-    const int64_t b = e / chunks;
-    const int64_t j0 = (e % chunks) * chunk;
-    const int64_t j1 = j0 + chunk < n_post ? j0 + chunk : n_post;
+    const TargetChunk tc = target_chunk(e, n_post, chunk);
+    const int64_t b = tc.b, j0 = tc.j0, j1 = tc.j1;
     const int64_t m = list ? *count : n_pre;
     // One delay, one receptor: rows that spiked in this entry, four at a time (add_scaled4).
     const T* rows[4];
@@ -143,10 +151,9 @@ struct SparseChunkDelivery {
   int64_t n_pre, n_post, step, chunk;
   bool by_sign;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const int64_t chunks = (n_post + chunk - 1) / chunk;
-    const int64_t b = e / chunks;
-    const int32_t j0 = static_cast<int32_t>((e % chunks) * chunk);
-    const int32_t j1 = static_cast<int32_t>(j0 + chunk < n_post ? j0 + chunk : n_post);
+    const TargetChunk tc = target_chunk(e, n_post, chunk);
+    const int64_t b = tc.b;
+    const int32_t j0 = static_cast<int32_t>(tc.j0), j1 = static_cast<int32_t>(tc.j1);
     for (int64_t q = 0; q < *count; ++q) {
       const int64_t i = list[q];
       const T c = spikes[b * n_pre + i];

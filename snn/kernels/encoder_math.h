@@ -26,11 +26,12 @@ struct PoissonEncode {
   uint64_t seed;
   uint32_t stream;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const int64_t blocks = (n + kRandomBlock - 1) / kRandomBlock;
-    const int64_t step = e / blocks, k0 = (e % blocks) * kRandomBlock;
-    const int64_t m = n - k0 < kRandomBlock ? n - k0 : kRandomBlock;
-    uint32_t words[kRandomBlock];
-    random_block(seed, stream, static_cast<uint64_t>(step), static_cast<uint64_t>(k0 / 4), (m + 3) / 4, words);
+    // Element e: step e / blocks, neuron block e % blocks.
+    const int64_t blocks = (n + kRandomBlock - 1) / kRandomBlock, step = e / blocks;
+    NeuronBlock blk;
+    blk.draw(seed, stream, static_cast<uint64_t>(step), e % blocks, n);
+    const int64_t k0 = blk.k0, m = blk.m;
+    const uint32_t* words = blk.words;
     for (int64_t q = 0; q < m; ++q) {
       const int64_t k = k0 + q;
       const double u = uniform_word(words[q]);
@@ -48,11 +49,12 @@ struct BernoulliEncode {
   uint64_t seed;
   uint32_t stream;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const int64_t blocks = (n + kRandomBlock - 1) / kRandomBlock;
-    const int64_t step = e / blocks, k0 = (e % blocks) * kRandomBlock;
-    const int64_t m = n - k0 < kRandomBlock ? n - k0 : kRandomBlock;
-    uint32_t words[kRandomBlock];
-    random_block(seed, stream, static_cast<uint64_t>(step), static_cast<uint64_t>(k0 / 4), (m + 3) / 4, words);
+    // Element e: step e / blocks, neuron block e % blocks.
+    const int64_t blocks = (n + kRandomBlock - 1) / kRandomBlock, step = e / blocks;
+    NeuronBlock blk;
+    blk.draw(seed, stream, static_cast<uint64_t>(step), e % blocks, n);
+    const int64_t k0 = blk.k0, m = blk.m;
+    const uint32_t* words = blk.words;
     for (int64_t q = 0; q < m; ++q) {
       out[step * n + k0 + q] = uniform_word(words[q]) < static_cast<double>(p[k0 + q]) ? T(1) : T(0);
     }

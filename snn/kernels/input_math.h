@@ -68,10 +68,10 @@ struct PoissonStep {
   int64_t run_step;
   int64_t n;          // elements (B N)
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const int64_t k0 = e * kRandomBlock;
-    const int64_t m = n - k0 < kRandomBlock ? n - k0 : kRandomBlock;
-    uint32_t words[kRandomBlock];
-    random_block(seed, stream, step, static_cast<uint64_t>(k0 / 4), (m + 3) / 4, words);
+    NeuronBlock blk;
+    blk.draw(seed, stream, step, e, n);
+    const int64_t k0 = blk.k0, m = blk.m;
+    const uint32_t* words = blk.words;
     if (table.cdf) {
       for (int64_t q = 0; q < m; ++q) spikes[k0 + q] = static_cast<T>(table.draw(uniform_word(words[q])));
       return;

@@ -72,10 +72,10 @@ struct IzhikevichStep {
   uint64_t step;
   int64_t n;  // elements (B N)
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const int64_t k0 = e * kRandomBlock;
-    const int64_t m = n - k0 < kRandomBlock ? n - k0 : kRandomBlock;
-    uint32_t words[kRandomBlock];
-    if (noise != T(0)) random_block(seed, stream, step, static_cast<uint64_t>(k0 / 4), (m + 3) / 4, words);
+    NeuronBlock blk;
+    if (noise != T(0)) blk.draw(seed, stream, step, e, n); else blk.locate(e, n);
+    const int64_t k0 = blk.k0, m = blk.m;
+    const uint32_t* words = blk.words;
     const T* cur = current.base ? current.base + run_step * current.step_stride + k0 : nullptr;
     T* in = ring.data + ring.slot * ring.slot_stride + k0;
     if (noise != T(0)) {

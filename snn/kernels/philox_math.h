@@ -76,6 +76,21 @@ SNN_VECTOR_CLONES_WIDE SNN_HOST_DEVICE inline void random_block(uint64_t seed, u
   }
 }
 
+// The kernels that draw one word per neuron take neurons in blocks: block g of n is neurons
+// [k0, k0 + m), k0 = g kRandomBlock, m = min(kRandomBlock, n - k0); words[q] is neuron k0 + q's.
+struct NeuronBlock {
+  int64_t k0 = 0, m = 0;
+  uint32_t words[kRandomBlock];
+  SNN_HOST_DEVICE void locate(int64_t g, int64_t n) {
+    k0 = g * kRandomBlock;
+    m = n - k0 < kRandomBlock ? n - k0 : kRandomBlock;
+  }
+  SNN_HOST_DEVICE void draw(uint64_t seed, uint32_t stream, uint64_t step, int64_t g, int64_t n) {
+    locate(g, n);
+    random_block(seed, stream, step, static_cast<uint64_t>(k0 / 4), (m + 3) / 4, words);
+  }
+};
+
 // A double uniform in the open interval (0, 1) from two words (53 random bits, offset by half an ulp).
 SNN_HOST_DEVICE inline double uniform_open(uint32_t a, uint32_t b) {
   const uint64_t bits = (static_cast<uint64_t>(a >> 5) << 26) | static_cast<uint64_t>(b >> 6);
