@@ -411,6 +411,35 @@ static at::Tensor poisson_table(double lambda, const c10::Device& device, int64_
   return at::tensor(table, at::kDouble).to(device);
 }
 
+// The Philox blocks (4 consecutive elements of B x N) where some rate is above zero, listed by
+// kernel element (kRandomBlock elements each): in the paper's MNIST protocol half of the pixels are
+// black and the rest period has no input at all, and their words need not be drawn.
+void PoissonSource::find_live_groups(const at::Tensor& input) {
+  const int64_t n = batch_size() * size(), blocks = (n + kernels::kRandomBlock - 1) / kernels::kRandomBlock;
+  const at::Tensor positive = input.defined() ? (input > 0).to(at::kByte).contiguous().cpu() : at::Tensor();
+  const uint8_t* pos = positive.defined() ? positive.data_ptr<uint8_t>() : nullptr;
+  const bool all = !input.defined() && param("rate") > 0;
+  const at::Tensor p0 = p0_.to(at::kDouble).contiguous().cpu();
+  const double* p0_data = p0.data_ptr<double>();
+  live_groups_.clear();
+  silent_below_.clear();
+  live_start_.assign(static_cast<size_t>(blocks + 1), 0);
+  for (int64_t b = 0; b < blocks; ++b) {
+    live_start_[b] = static_cast<int64_t>(live_groups_.size());
+    const int64_t k_end = std::min(n, (b + 1) * kernels::kRandomBlock);
+    for (int64_t k = b * kernels::kRandomBlock; k < k_end; k += 4) {
+      bool live = all;
+      for (int64_t r = k; r < std::min(k + 4, n) && !live; ++r) live = pos && pos[r] != 0;
+      if (!live) continue;
+      live_groups_.push_back(k / 4);
+      for (int64_t r = k; r < k + 4; ++r) {
+        silent_below_.push_back(r < n ? kernels::poisson_silent_below(p0_data[r]) : int64_t{1} << 32);
+      }
+    }
+  }
+  live_start_[blocks] = static_cast<int64_t>(live_groups_.size());
+}
+
 void PoissonSource::integrate(const StepContext& ctx) {
   // Rates fixed for the run (the `rate` parameter, or a [B, N] input): exp(-rate h) once per run,
   // and, when every neuron has the same mean of at least 0.05 per step, a guide table.
@@ -429,6 +458,8 @@ void PoissonSource::integrate(const StepContext& ctx) {
     table_ = (lambda >= 0.05 && lambda <= kernels::kPoissonChunk) ? poisson_table(lambda, options().device(), &table_length_, &table_size_)
                                                                   : at::Tensor();
     if (table_.defined()) guide_ = table_.narrow(0, table_length_, table_size_).to(at::kInt);
+    draw_live_only_ = !table_.defined() && !options().device().is_cuda();
+    if (draw_live_only_) find_live_groups(input);
   }
   if (!inverse_.defined()) {
     inverse_ = at::arange(kernels::kPoissonTerms, at::kDouble).reciprocal().to(options().device());
@@ -447,6 +478,9 @@ void PoissonSource::integrate(const StepContext& ctx) {
       f.table.size = table_size_;
       f.table.guide = guide_.data_ptr<int32_t>();
     }
+    f.live_groups = draw_live_only_ && !per_step ? live_groups_.data() : nullptr;
+    f.live_start = draw_live_only_ && !per_step ? live_start_.data() : nullptr;
+    f.silent_below = silent_below_.data();
     f.constant_rate = param("rate");
     f.h_seconds = dt() * 1e-3;
     f.seed = ctx.seed;

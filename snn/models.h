@@ -123,6 +123,10 @@ class PoissonSource : public Population {
   at::Tensor table_;    // CDF and guide table when all neurons share one mean (else undefined)
   at::Tensor guide_;    // the guide part as int32
   int64_t table_length_ = 0, table_size_ = 0;
+  // CPU, fixed rates: Philox blocks with a rate above zero, by kRandomBlock (kernels::PoissonStep).
+  std::vector<int64_t> live_groups_, live_start_, silent_below_;
+  bool draw_live_only_ = false;
+  void find_live_groups(const at::Tensor& input);
 };
 
 // Conductance-based LIF with an adaptive threshold (Diehl & Cook 2015); defaults: their excitatory neuron.

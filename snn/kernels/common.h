@@ -49,6 +49,7 @@ SNN_MATH_FUNCTION(log)
 SNN_MATH_FUNCTION(sqrt)
 SNN_MATH_FUNCTION(cos)
 SNN_MATH_FUNCTION(expm1)
+SNN_MATH_FUNCTION(ceil)
 #undef SNN_MATH_FUNCTION
 
 // exp(x) in plain arithmetic, so that a loop calling it vectorises (std::exp is a library call):

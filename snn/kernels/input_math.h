@@ -36,6 +36,24 @@ SNN_HOST_DEVICE inline int64_t poisson_from_uniform(double u, double p0, double 
   return k;
 }
 
+// u = uniform_word(w) < p0 (no spike) exactly when w < ceil(p0 2^32 - 0.5): u = (w + 0.5) 2^-32 and
+// p0 2^32 are exact in double. The bound lies in [0, 2^32] (2^32: never spikes).
+SNN_HOST_DEVICE inline int64_t poisson_silent_below(double p0) {
+  return static_cast<int64_t>(ceil_(p0 * 4294967296.0 - 0.5));
+}
+
+// fires[i] = words[i] >= bound[i] for i < m; whether any fired.
+SNN_VECTOR_CLONES SNN_HOST_DEVICE inline bool silence_test(const uint32_t* SNN_RESTRICT words, const int64_t* SNN_RESTRICT bound,
+                                                           int64_t m, uint8_t* SNN_RESTRICT fires) {
+  int any = 0;
+  for (int64_t i = 0; i < m; ++i) {
+    const int f = static_cast<int64_t>(words[i]) >= bound[i];
+    fires[i] = static_cast<uint8_t>(f);
+    any |= f;
+  }
+  return any != 0;
+}
+
 // Poisson inversion with a guide table (Chen & Asau 1974), for a population whose neurons share one
 // mean: cdf[k] = P(count <= k) for k < length (the last entry is 1), guide[g] = the smallest k with
 // cdf[k] > g / size. A draw starts at guide[floor(u size)] and rarely moves more than one entry.
@@ -67,7 +85,17 @@ struct PoissonStep {
   uint64_t step;
   int64_t run_step;
   int64_t n;          // elements (B N)
+  // CPU, fixed rates without a table: the Philox blocks (4 elements) holding a rate above zero,
+  // ascending, and where each kRandomBlock's share starts ([elements + 1]); null: every block draws.
+  // Elements with rate 0 never spike (u < p0 = 1), so skipping their words changes no result.
+  const int64_t* live_groups;
+  const int64_t* live_start;
+  const int64_t* silent_below;  // [4 x live blocks]: no spike iff word < this (poisson_silent_below)
   SNN_HOST_DEVICE void operator()(int64_t e) const {
+    if (live_start) {
+      draw_live(e);
+      return;
+    }
     NeuronBlock blk;
     blk.draw(seed, stream, step, e, n);
     const int64_t k0 = blk.k0, m = blk.m;
@@ -86,6 +114,28 @@ struct PoissonStep {
       const double lambda = (rate.base ? static_cast<double>(rate.at(run_step, k)) : constant_rate) * h_seconds;
       const double zero = p0 ? static_cast<double>(p0[k]) : exp_(-lambda);
       spikes[k] = static_cast<T>(poisson_from_uniform(u, zero, lambda, inverse, seed, stream, step, static_cast<uint64_t>(k)));
+    }
+  }
+
+  // Block e with p0 given: words only for the live Philox blocks; first whether each element spikes
+  // (the common answer is no: an integer comparison, vectorised), then the count of those that do.
+  SNN_HOST_DEVICE void draw_live(int64_t e) const {
+    NeuronBlock blk;
+    blk.locate(e, n);
+    for (int64_t q = 0; q < blk.m; ++q) spikes[blk.k0 + q] = T(0);
+    const int64_t first = live_start[e], count = live_start[e + 1] - first;
+    if (count == 0) return;
+    const int64_t* groups = live_groups + first;
+    random_groups(seed, stream, step, groups, count, blk.words);
+    uint8_t fires[kRandomBlock];
+    const bool any = silence_test(blk.words, silent_below + 4 * first, 4 * count, fires);
+    if (!any) return;
+    for (int64_t i = 0; i < 4 * count; ++i) {
+      if (!fires[i]) continue;
+      const int64_t k = 4 * groups[i / 4] + i % 4;
+      const double lambda = (rate.base ? static_cast<double>(rate.at(run_step, k)) : constant_rate) * h_seconds;
+      spikes[k] = static_cast<T>(poisson_from_uniform(uniform_word(blk.words[i]), static_cast<double>(p0[k]), lambda,
+                                                      inverse, seed, stream, step, static_cast<uint64_t>(k)));
     }
   }
 };

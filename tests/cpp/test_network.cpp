@@ -167,6 +167,30 @@ TEST(Poisson, DefaultRateParameterAndPerStepRates) {
   EXPECT_NEAR(late, mean_late, 3 * std::sqrt(mean_late));
 }
 
+TEST(Poisson, FixedRatesSkipSilentElementsWithoutChangingAnyDraw) {
+  // Fixed [B, N] rates draw words only for Philox blocks holding a rate above zero; per-step rates
+  // draw every word. Same rates both ways (a third silent, some at 20 kHz for counts above 1, over
+  // several kernel blocks and a partial one): the spikes must be identical, step by step.
+  const int64_t n = 1000, steps = 200;
+  at::Tensor rates = at::rand({2, n}, at::TensorOptions().dtype(at::kDouble)) * 200.0;
+  rates.masked_fill_(at::rand({2, n}, at::TensorOptions().dtype(at::kDouble)) < 0.33, 0.0);
+  rates.select(1, 5).fill_(20000.0);
+  rates.narrow(1, 600, 300).zero_();  // whole silent kernel blocks
+  auto record = [&](const at::Tensor& input) {
+    Network net(options(0.1, "float64", 2, 11));
+    auto& x = net.add(PoissonInput(n));
+    auto& sp = net.monitor_spikes(x);
+    net.run_steps(steps, {{x.name(), input}});
+    return sp.dense();
+  };
+  const at::Tensor fixed = record(rates);
+  const at::Tensor per_step = record(rates.unsqueeze(0).expand({steps, 2, n}).contiguous());
+  EXPECT_GT(fixed.sum().item<double>(), 1000.0);
+  EXPECT_GT(fixed.max().item<double>(), 1.0);
+  EXPECT_EQ(fixed.masked_select(rates.unsqueeze(0).expand_as(fixed) == 0).sum().item<double>(), 0.0);
+  EXPECT_TRUE(at::equal(fixed, per_step));
+}
+
 namespace {
 // A small recurrent network with every kind of population, returning all spikes and final V_m.
 std::pair<at::Tensor, at::Tensor> run_reference_network(uint64_t seed, const char* dtype = "float32", int64_t B = 2) {
