@@ -232,10 +232,16 @@ void Projection::propagate(int64_t step) {
       // CPU: one chunk of targets per thread (one when the work is small), each walking the sorted
       // active list; CUDA: one target per thread.
       const int64_t chunk = cuda ? 1 : cpu_chunk(n_post, inline_work);
+      const bool by_delay_row = !cuda && delay && target.offsets_fit_int32();
+      if (by_delay_row) {
+        delay_row_.resize(static_cast<size_t>(max_delay_ + 1));
+        target.row_offsets(delay_row_.data(), max_delay_);
+      }
       kernels::DenseEventDelivery<T> f{spikes,
                                        (post_->counts_spikes() ? count_ : weight_).data_ptr<T>(),
                                        delay,
                                        uniform_delay_,
+                                       by_delay_row ? delay_row_.data() : nullptr,
                                        cuda ? nullptr : act.list,
                                        cuda ? nullptr : act.count,
                                        target,

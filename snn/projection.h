@@ -185,6 +185,7 @@ class Projection {
   at::Tensor delay_steps_;  // int32, one per synapse (dense: per entry), when delays differ
   int64_t uniform_delay_ = 1;
   int64_t max_delay_ = 1;
+  std::vector<int32_t> delay_row_;  // CPU dense delivery with delays: ring row offset by delay, this step
   int64_t num_synapses_ = 0;
   const char* last_delivery_ = "none";
   int32_t routing_ = 0;  // 0: excitatory, 1: inhibitory, 2: both (signed parts)

@@ -20,6 +20,13 @@
 // No-alias qualifier for the inner loops the compiler should vectorise.
 #define SNN_RESTRICT __restrict__
 
+// Before a loop whose iterations write distinct places through computed indices (GCC, host only).
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#define SNN_INDEPENDENT_ITERATIONS _Pragma("GCC ivdep")
+#else
+#define SNN_INDEPENDENT_ITERATIONS
+#endif
+
 // Host builds with GCC on x86-64 compile these loops twice, for AVX2 and for the baseline, and pick
 // one at load time (the library itself stays portable to any x86-64).
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && defined(__x86_64__)

@@ -38,6 +38,13 @@ struct RingTarget {
     const int64_t slot = step_slot + delay;
     return slot >= depth ? slot - depth : slot;
   }
+  // Offsets from at(0, 0, b) (the same for every b): of receptor 1, and of the row d steps ahead.
+  SNN_HOST_DEVICE int32_t receptor_offset() const { return static_cast<int32_t>(depth * batch * n); }
+  // Whether those offsets fit in int32 (add_scaled_delayed).
+  bool offsets_fit_int32() const { return receptors * depth * batch * n < (int64_t{1} << 31); }
+  void row_offsets(int32_t* row, int64_t max_delay) const {
+    for (int64_t d = 0; d <= max_delay; ++d) row[d] = static_cast<int32_t>(slot_after(d) * batch * n);
+  }
 };
 
 // Adds value at neuron j of batch entry b, `delay` steps from now, routed by sign when asked.
@@ -68,6 +75,21 @@ SNN_VECTOR_CLONES SNN_HOST_DEVICE void add_scaled4(T* SNN_RESTRICT y, const T* S
   }
 }
 
+// Per-synapse delays (CPU): y[row[d[j]] + j] += c x[j] for j in [j0, j1), shifted by `negative_shift`
+// (to the inhibitory receptor) where c x[j] < 0. row[d] is the ring row d steps ahead, as an offset
+// from y. Distinct j write distinct places, so the iterations are independent: gathers and scatters
+// where the CPU has them (AVX-512), the same additions in the same order as one at a time.
+template <typename T>
+SNN_VECTOR_CLONES_WIDE SNN_HOST_DEVICE void add_scaled_delayed(T* SNN_RESTRICT y, const T* SNN_RESTRICT x,
+                                                               const int32_t* SNN_RESTRICT d, const int32_t* SNN_RESTRICT row,
+                                                               int32_t negative_shift, T c, int64_t j0, int64_t j1) {
+  SNN_INDEPENDENT_ITERATIONS
+  for (int64_t j = j0; j < j1; ++j) {
+    const T v = c * x[j];
+    y[row[d[j]] + (v < T(0) ? negative_shift : 0) + static_cast<int32_t>(j)] += v;
+  }
+}
+
 // The positive part of c x into ex, the negative part into in.
 template <typename T>
 SNN_VECTOR_CLONES SNN_HOST_DEVICE void add_scaled_by_sign(T* SNN_RESTRICT ex, T* SNN_RESTRICT in, const T* SNN_RESTRICT x, T c,
@@ -95,6 +117,8 @@ struct DenseEventDelivery {
   const T* weight;        // [n_pre, n_post]; synapse counts for counting targets
   const int32_t* delay;   // [n_pre, n_post] steps, or null: every synapse has `uniform_delay`
   int64_t uniform_delay;
+  const int32_t* delay_row;  // CPU with delays: [max delay + 1] offset of the ring row d steps ahead
+                             // from ring.at(0, 0, b) (RingTarget::row_offsets), or null
   const int32_t* list;    // active pre neurons (ascending), or null: every pre neuron is checked
   const int32_t* count;
   RingTarget<T> ring;
@@ -125,6 +149,10 @@ struct DenseEventDelivery {
       }
       if (delay) {
         const int32_t* d = delay + i * n_post;
+        if (delay_row) {
+          add_scaled_delayed(ring.at(0, 0, b), w, d, delay_row, by_sign ? ring.receptor_offset() : 0, c, j0, j1);
+          continue;
+        }
         for (int64_t j = j0; j < j1; ++j) {
           if (w[j] != T(0)) deliver_one(ring, d[j], b, j, c * w[j], by_sign, false);
         }
