@@ -325,24 +325,31 @@ void ConductanceLif::reset_dynamic_state() {
 
 void ConductanceLif::reset_learned_state() { mutable_state("theta").zero_(); }
 
-void ConductanceLif::integrate(const StepContext& ctx) {
+void ConductanceLif::refresh_constants() {
+  if (!constants_key_.stale(*this)) return;
   const double h = dt();
+  kernels::CondLifParams<double>& p = constants_;
+  p.E_L = param("E_L");
+  p.E_ex = param("E_ex");
+  p.E_in = param("E_in");
+  p.V_th = param("V_th");
+  p.V_reset = param("V_reset");
+  p.h_over_tau_m = h / param("tau_m");
+  p.decay_ex = std::exp(-h / param("tau_syn_ex"));
+  p.decay_in = std::exp(-h / param("tau_syn_in"));
+  // Learning off (eval): theta is frozen, neither growing nor decaying (Diehl & Cook's test mode).
+  p.theta_decay = learning() ? std::exp(-h / param("tau_theta")) : 1.0;
+  p.theta_plus = learning() ? param("theta_plus") : 0.0;
+  p.refractory_steps = steps_of(param("t_ref"), h);
+  one_spike_ = param("one_spike") != 0.0;
+}
+
+void ConductanceLif::integrate(const StepContext& ctx) {
+  refresh_constants();
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
-    kernels::CondLifParams<T> p;
-    p.E_L = static_cast<T>(param("E_L"));
-    p.E_ex = static_cast<T>(param("E_ex"));
-    p.E_in = static_cast<T>(param("E_in"));
-    p.V_th = static_cast<T>(param("V_th"));
-    p.V_reset = static_cast<T>(param("V_reset"));
-    p.h_over_tau_m = static_cast<T>(h / param("tau_m"));
-    p.decay_ex = static_cast<T>(std::exp(-h / param("tau_syn_ex")));
-    p.decay_in = static_cast<T>(std::exp(-h / param("tau_syn_in")));
-    // Learning off (eval): theta is frozen, neither growing nor decaying (Diehl & Cook's test mode).
-    p.theta_decay = static_cast<T>(learning() ? std::exp(-h / param("tau_theta")) : 1.0);
-    p.theta_plus = static_cast<T>(learning() ? param("theta_plus") : 0.0);
-    p.refractory_steps = steps_of(param("t_ref"), h);
-    const bool one_spike = param("one_spike") != 0.0;
+    const kernels::CondLifParams<T> p = constants_.as<T>();
+    const bool one_spike = one_spike_;
     kernels::CondLifStep<T> f{mutable_state("V_m").data_ptr<T>(), mutable_state("g_ex").data_ptr<T>(),
                               mutable_state("g_in").data_ptr<T>(), mutable_state("theta").data_ptr<T>(),
                               mutable_state("refractory_steps").data_ptr<int32_t>(), mutable_spikes().data_ptr<T>(),

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "snn/kernels/cond_lif_math.h"
 #include "snn/kernels/lif_math.h"
 #include "snn/population.h"
 
@@ -141,6 +142,12 @@ class ConductanceLif : public Population {
   void reset_dynamic_state() override;
   void reset_learned_state() override;
   void integrate(const StepContext& ctx) override;
+
+ private:
+  void refresh_constants();
+  ConstantsKey constants_key_;
+  kernels::CondLifParams<double> constants_{};
+  bool one_spike_ = false;
 };
 
 // Emits the spike counts given to run(..., inputs={name: spikes}) ([steps, B, N] or [B, N] every step).

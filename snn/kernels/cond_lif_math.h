@@ -32,6 +32,12 @@ struct CondLifParams {
   T theta_decay;                      // exp(-h / tau_theta); 1 when not learning (theta frozen)
   T theta_plus;                       // 0 when not learning
   int32_t refractory_steps;
+
+  template <typename U>
+  CondLifParams<U> as() const {
+    return {U(E_L), U(E_ex), U(E_in), U(V_th), U(V_reset), U(h_over_tau_m), U(decay_ex), U(decay_in), U(theta_decay),
+            U(theta_plus), refractory_steps};
+  }
 };
 
 // One neuron, branch-free (selects, and exp_poly rather than a library exp) so that a block of

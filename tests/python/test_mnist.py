@@ -253,3 +253,20 @@ def test_conductance_lif_relaxes_exactly_at_constant_conductance(dtype, rel):
     expected = V_inf + (E_L - V_inf) * q ** (m + 1)
     assert torch.allclose(V[first:], expected, rtol=rel, atol=0)
     assert abs(float(V[-1]) - V_inf) < 0.1 * abs(E_L - V_inf)  # it really moved most of the way
+
+
+def test_conductance_lif_parameter_changes_apply_at_the_next_run():
+    """The kernel constants are derived once and kept: a parameter set between runs must still apply
+    (here the threshold and the membrane time constant)."""
+    net = snn.Network(dt=0.5, dtype=torch.float64)
+    pop = net.add(snn.ConductanceLIF(1, E_L=-40.0, V_reset=-65.0, V_th=-30.0), name="E")
+    spikes = net.monitor(pop)
+    net.run(100.0)
+    assert spikes.counts().sum().item() == 0  # rests at -40 mV, below -30 mV
+    pop.V_th = -45.0
+    net.run(100.0)
+    assert spikes.counts().sum().item() > 0
+    v = pop.V_m.clone()
+    pop.set(V_th=1e6, tau_m=1e9)  # V is frozen (tau_m huge) and never crosses
+    net.run(10.0)
+    assert torch.allclose(pop.V_m, v, atol=1e-4)
