@@ -326,7 +326,7 @@ void ConductanceLif::reset_dynamic_state() {
 void ConductanceLif::reset_learned_state() { mutable_state("theta").zero_(); }
 
 void ConductanceLif::refresh_constants() {
-  if (!constants_key_.stale(*this)) return;
+  if (!constants_key_.stale(params(), dt(), learning())) return;
   const double h = dt();
   kernels::CondLifParams<double>& p = constants_;
   p.E_L = param("E_L");

@@ -42,10 +42,31 @@ class ParamTable {
   void set(const std::string& name, double value, const std::string& owner);
   std::vector<std::string> names() const;
   const std::vector<ParamSpec>& specs() const { return specs_; }
+  // Grows with every set(): a table's values are unchanged while its version is.
+  uint64_t version() const { return version_; }
 
  private:
   const ParamSpec* find(const std::string& name) const;
   std::vector<ParamSpec> specs_;
+  uint64_t version_ = 0;
+};
+
+// What a model's or a rule's kernel constants were computed from: parameter values (their version),
+// dt and the learning mode. Models that derive many constants keep them and rebuild them when stale(),
+// instead of looking every parameter up by name each step (a fixed cost that dominates small
+// populations).
+struct ConstantsKey {
+  uint64_t version = ~uint64_t{0};
+  double dt = -1.0;
+  bool learning = false;
+  // True (remembering the new values) when any of them changed since the last call.
+  bool stale(const ParamTable& params, double step_dt, bool learning_on) {
+    if (version == params.version() && dt == step_dt && learning == learning_on) return false;
+    version = params.version();
+    dt = step_dt;
+    learning = learning_on;
+    return true;
+  }
 };
 
 }  // namespace snn

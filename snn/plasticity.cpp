@@ -224,12 +224,40 @@ class Stdp : public Plasticity {
     }
   }
 
+  // Constants of a step, derived from the parameters when they (or dt) change.
+  struct Constants {
+    double d_pre, d_post, d_post2;  // trace decays per step
+    double nu_pre, nu_post, w_min, w_max;
+    bool dc, nearest, multiplicative;
+    Visit visit;
+  };
+  const Constants& constants(double dt) {
+    if (key_.stale(params(), dt, true)) {
+      Constants& c = constants_;
+      c.d_pre = std::exp(-dt / param("tau_pre"));
+      c.d_post = std::exp(-dt / param("tau_post"));
+      c.d_post2 = std::exp(-dt / param("tau_post2"));
+      c.nu_pre = param("nu_pre");
+      c.nu_post = param("nu_post");
+      c.w_min = param("w_min");
+      c.w_max = param("w_max");
+      c.dc = param("diehl_cook") != 0.0;
+      c.nearest = c.dc || param("nearest") != 0.0;
+      c.multiplicative = param("multiplicative") != 0.0;
+      c.visit = visit();
+    }
+    return constants_;
+  }
+  ConstantsKey key_;
+  Constants constants_{};
+
   void step(Projection& proj, const StepInfo& info) override {
     at::Tensor& w = RuleAccess::weights(proj);
     const at::Tensor& pre = proj.pre().spikes();
     const at::Tensor& post = proj.post().spikes();
-    const double d_pre = std::exp(-info.dt / param("tau_pre")), d_post = std::exp(-info.dt / param("tau_post"));
-    const bool dc = param("diehl_cook") != 0.0, nearest = dc || param("nearest") != 0.0;
+    const Constants& c = constants(info.dt);
+    const double d_pre = c.d_pre, d_post = c.d_post;
+    const bool dc = c.dc, nearest = c.nearest;
     at::Tensor& x_pre = mutable_state("x_pre");
     at::Tensor& x_post = mutable_state("x_post");
     at::Tensor& x_post2 = mutable_state("x_post2");
@@ -239,7 +267,7 @@ class Stdp : public Plasticity {
       // pre trace does, the post traces only after (their "post2before").
       trace_update<T>(x_pre, &pre, d_pre, 1.0, nearest);
       trace_update<T>(x_post, dc ? nullptr : &post, d_post, 1.0, nearest);
-      if (dc) trace_update<T>(x_post2, nullptr, std::exp(-info.dt / param("tau_post2")), 1.0, true);
+      if (dc) trace_update<T>(x_post2, nullptr, c.d_post2, 1.0, true);
       kernels::PairStdpRule<T> r;
       r.w = w.data_ptr<T>();
       r.pre_spikes = pre.data_ptr<T>();
@@ -250,13 +278,13 @@ class Stdp : public Plasticity {
       const kernels::ActiveSet post_fired = proj.post().fired().view();
       r.post_list = post_fired.list;
       r.post_count = post_fired.count;
-      r.nu_pre = static_cast<T>(param("nu_pre"));
-      r.nu_post = static_cast<T>(param("nu_post"));
-      r.w_min = static_cast<T>(param("w_min"));
-      r.w_max = static_cast<T>(param("w_max"));
-      r.multiplicative = param("multiplicative") != 0.0;
+      r.nu_pre = static_cast<T>(c.nu_pre);
+      r.nu_post = static_cast<T>(c.nu_post);
+      r.w_min = static_cast<T>(c.w_min);
+      r.w_max = static_cast<T>(c.w_max);
+      r.multiplicative = c.multiplicative;
       fill_rule_shape(r, proj);
-      apply_rule(proj, r, visit(), const_cast<SpikeSet*>(&proj.pre().fired()), const_cast<SpikeSet*>(&proj.post().fired()));
+      apply_rule(proj, r, c.visit, const_cast<SpikeSet*>(&proj.pre().fired()), const_cast<SpikeSet*>(&proj.post().fired()));
       if (dc) {
         trace_update<T>(x_post, &post, 1.0, 1.0, true);
         trace_update<T>(x_post2, &post, 1.0, 1.0, true);

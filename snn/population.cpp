@@ -66,6 +66,7 @@ void ParamTable::set(const std::string& name, double value, const std::string& o
       break;
   }
   s->value = value;
+  ++version_;
 }
 
 // ---- SpikeSet ---------------------------------------------------------------------------------
@@ -197,7 +198,6 @@ void Population::set_params(const ParamMap& values) {
   for (const auto& [name, value] : values) candidate.set(name, value, owner);
   check_params(candidate);
   params_ = std::move(candidate);
-  ++params_version_;
 }
 
 void Population::attach(Network* net, std::string name, uint32_t rng_stream, double dt, int64_t batch,
@@ -208,7 +208,6 @@ void Population::attach(Network* net, std::string name, uint32_t rng_stream, dou
   dt_ = dt;
   batch_ = batch;
   options_ = options;
-  ++params_version_;
   for (auto& v : state_) {
     const at::ScalarType t = v.tensor.defined() ? v.tensor.scalar_type() : options.dtype().toScalarType();
     v.tensor = at::zeros({batch, n_}, options.dtype(t));

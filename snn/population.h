@@ -120,9 +120,6 @@ class Population {
   bool learning() const { return learning_; }
   void set_learning(bool on) { learning_ = on; }
 
-  // Changes whenever a parameter is set or the population joins a network (new dt).
-  uint64_t params_version() const { return params_version_; }
-
  protected:
   Population(std::string model, int64_t n, ParamTable params);
 
@@ -131,21 +128,6 @@ class Population {
   void declare_state(const std::string& name, const std::string& unit, bool learned = false,
                      at::ScalarType dtype = at::ScalarType::Undefined);
   at::Tensor& mutable_state(const std::string& name);
-
-  // What a model's kernel constants were computed from (parameters, dt, learning mode): models that
-  // derive many constants keep them and call stale() each step, instead of looking every parameter
-  // up by name each step (a fixed cost that dominates small populations).
-  struct ConstantsKey {
-    uint64_t version = ~uint64_t{0};
-    bool learning = false;
-    // True (and remembers the population's current values) when they changed since the last call.
-    bool stale(const Population& p) {
-      if (version == p.params_version() && learning == p.learning()) return false;
-      version = p.params_version();
-      learning = p.learning();
-      return true;
-    }
-  };
 
   virtual void check_params(const ParamTable&) const {}
   virtual void reset_dynamic_state() = 0;
@@ -213,7 +195,6 @@ class Population {
   int64_t ring_depth_ = 1;
   at::Tensor run_input_;  // [B, N] or [steps, B, N] for the current run, or undefined
   bool learning_ = true;
-  uint64_t params_version_ = 0;
   SpikeSet fired_;
   bool fired_valid_ = false;
 };
