@@ -101,13 +101,12 @@ void SpikeSet::build(const at::Tensor& spikes) {
     const T* s = spikes.data_ptr<T>();
     // Spikes are sparse: test blocks of 32 neurons with a branch-free (vectorised) reduction and
     // look inside only the blocks that hold a spike.
-    constexpr int64_t kBlock = 32;
+    constexpr int64_t kBlock = 64;
     std::memset(flag, 0, static_cast<size_t>(n));
     for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
       const int64_t i1 = std::min(n, i0 + kBlock);
-      uint32_t nonzero = 0;
-      for (int64_t b = 0; b < B; ++b)
-        for (int64_t i = i0; i < i1; ++i) nonzero |= static_cast<uint32_t>(s[b * n + i] != T(0));
+      bool nonzero = false;
+      for (int64_t b = 0; b < B && !nonzero; ++b) nonzero = kernels::any_nonzero(s + b * n + i0, i1 - i0);
       if (!nonzero) continue;
       for (int64_t i = i0; i < i1; ++i) {
         int64_t entries = 0;

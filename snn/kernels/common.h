@@ -151,6 +151,14 @@ struct InputRing {
   }
 };
 
+// Whether any of x[0 .. m) is nonzero (a branch-free reduction: vectorised).
+template <typename T>
+SNN_VECTOR_CLONES inline bool any_nonzero(const T* SNN_RESTRICT x, int64_t m) {
+  int nonzero = 0;
+  for (int64_t i = 0; i < m; ++i) nonzero |= x[i] != T(0);
+  return nonzero != 0;
+}
+
 // x[k] = value: clears buffers without a tensor operation (no dispatch cost per step).
 template <typename T>
 struct Fill {
