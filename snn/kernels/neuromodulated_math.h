@@ -110,12 +110,20 @@ struct DopamineHistory {
   SNN_HOST_DEVICE double decay_n(int64_t steps) const {
     return steps < tables.length ? tables.decay_n[steps] : exp_(-static_cast<double>(steps) * h / tau_n);
   }
-  // n of batch entry b at time t (>= base_time), including a jump at exactly t.
-  SNN_HOST_DEVICE double at(int64_t t, int64_t b) const {
-    int64_t k = length - 1;
-    while (k >= 0 && time[k] > t) --k;
-    const int64_t t0 = k >= 0 ? time[k] : base_time;
-    const double n0 = static_cast<double>(k >= 0 ? n_after[k * batch + b] : base_n[b]);
+  // The number of jumps at or before t (binary search: the history holds up to 64 jumps, and a synapse
+  // touched at every spike would otherwise scan most of them at each update).
+  SNN_HOST_DEVICE int64_t jumps_until(int64_t t) const {
+    int64_t lo = 0, hi = length;
+    while (lo < hi) {
+      const int64_t mid = (lo + hi) / 2;
+      if (time[mid] <= t) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+  // n of batch entry b at time t (>= base_time), given k = jumps_until(t) (a jump at exactly t counts).
+  SNN_HOST_DEVICE double at(int64_t t, int64_t k, int64_t b) const {
+    const int64_t t0 = k > 0 ? time[k - 1] : base_time;
+    const double n0 = static_cast<double>(k > 0 ? n_after[(k - 1) * batch + b] : base_n[b]);
     return n0 * decay_n(t - t0);
   }
 };
@@ -136,7 +144,7 @@ struct DopamineLazyRule {
   double tau_s;  // 1/tau_c + 1/tau_n [1/ms]
   SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
     int64_t t = t_last[s];
-    int64_t k = 0;
+    int64_t k = history.jumps_until(t);  // jumps at or before t; history.time[k] is the next one
     while (t < target) {
       while (k < history.length && history.time[k] <= t) ++k;
       const int64_t next = (k < history.length && history.time[k] < target) ? history.time[k] : target;
@@ -156,7 +164,7 @@ struct DopamineLazyRule {
       double dw = 0.0;
       for (int64_t bt = 0; bt < step.batch; ++bt) {
         T& c = step.c[bt * step.n_syn + s];
-        dw += static_cast<double>(c) * (history.at(t, bt) * w_cn - static_cast<double>(step.b) * w_c);
+        dw += static_cast<double>(c) * (history.at(t, k, bt) * w_cn - static_cast<double>(step.b) * w_c);
         c = static_cast<T>(static_cast<double>(c) * decay);
       }
       step.w[s] = clamp_(static_cast<T>(static_cast<double>(step.w[s]) + dw), step.w_min, step.w_max);
