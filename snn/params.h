@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace snn {
@@ -35,8 +36,8 @@ class ParamTable {
   ParamTable() = default;
   explicit ParamTable(std::vector<ParamSpec> specs) : specs_(std::move(specs)) {}
 
-  bool has(const std::string& name) const;
-  double get(const std::string& name) const;
+  bool has(std::string_view name) const;
+  double get(std::string_view name) const;
   // Throws ValueError naming the owner, the parameter and the value when the constraint fails, and
   // when `name` is unknown (listing the known names).
   void set(const std::string& name, double value, const std::string& owner);
@@ -46,7 +47,7 @@ class ParamTable {
   uint64_t version() const { return version_; }
 
  private:
-  const ParamSpec* find(const std::string& name) const;
+  const ParamSpec* find(std::string_view name) const;
   std::vector<ParamSpec> specs_;
   uint64_t version_ = 0;
 };

@@ -25,7 +25,7 @@ std::string joined(const std::vector<std::string>& names) {
 }
 
 // Whole steps in t_ms (t_ms must lie on the grid).
-int64_t grid_steps(double t_ms, double dt, const std::string& what) {
+int64_t grid_steps(double t_ms, double dt, std::string_view what) {
   const double steps = t_ms / dt;
   const int64_t n = std::llround(steps);
   if (std::abs(steps - static_cast<double>(n)) > 1e-9 * std::max(1.0, steps)) {
@@ -108,14 +108,14 @@ std::vector<std::string> Plasticity::state_names() const {
   return out;
 }
 
-const at::Tensor& Plasticity::state(const std::string& name) const {
+const at::Tensor& Plasticity::state(std::string_view name) const {
   for (const auto& v : state_) {
     if (v.name == name) return v.tensor;
   }
   throw_value_error(rule_, " has no state '", name, "'; state: ", joined(state_names()));
 }
 
-at::Tensor& Plasticity::mutable_state(const std::string& name) { return const_cast<at::Tensor&>(state(name)); }
+at::Tensor& Plasticity::mutable_state(std::string_view name) { return const_cast<at::Tensor&>(state(name)); }
 
 void Plasticity::attach(Projection& proj, double, int64_t) {
   const int64_t B = proj.post().batch_size(), n_pre = proj.pre().size(), n_post = proj.post().size();
@@ -467,8 +467,10 @@ class Dopamine : public Plasticity {
       // Dopamine spikes of this step: n jumps by A_vt m / tau_n at its end.
       trace_update<T>(n, info.signal, P.decay_n, param("A_vt") / param("tau_n"), false);
       if (lazy_mode && dopamine_arrived(*info.signal)) {
-        hist_time_[hist_len_].fill_(info.step + 1);
-        hist_n_[hist_len_].copy_(n);
+        // Through kernels on the raw arrays: indexing a tensor would allocate a view at every event.
+        const int64_t B = n.numel();
+        backend::for_each(w.device(), 1, kernels::Fill<int64_t>{hist_time_.data_ptr<int64_t>() + hist_len_, info.step + 1});
+        backend::for_each(w.device(), B, kernels::Copy<T>{hist_n_.data_ptr<T>() + hist_len_ * B, n.data_ptr<T>()});
         if (++hist_len_ == kHistory) flush(proj, info.step + 1);
       }
     });

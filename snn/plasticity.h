@@ -99,7 +99,7 @@ class Plasticity {
 
   const std::string& rule() const { return rule_; }
   const ParamTable& params() const { return params_; }
-  double param(const std::string& name) const { return params_.get(name); }
+  double param(std::string_view name) const { return params_.get(name); }
   // Validated alone and together; nothing changes on error. Takes effect from the next step.
   void set_param(const std::string& name, double value) { set_params({{name, value}}); }
   void set_params(const ParamMap& values);
@@ -109,7 +109,7 @@ class Plasticity {
   virtual SignalKind signal_kind() const { return SignalKind::None; }
 
   std::vector<std::string> state_names() const;
-  const at::Tensor& state(const std::string& name) const;
+  const at::Tensor& state(std::string_view name) const;
   const std::vector<StateVar>& state_vars() const { return state_; }
 
  protected:
@@ -128,7 +128,7 @@ class Plasticity {
   Visit visit() const { return params_.get("event_driven") != 0.0 ? Visit::Events : Visit::All; }
 
   void declare_state(const std::string& name, StateShape shape);
-  at::Tensor& mutable_state(const std::string& name);
+  at::Tensor& mutable_state(std::string_view name);
   // The common checks: time constants > 0 and bounds in order are ParamTable constraints and
   // check_bounds(); a rule with a delay line checks its delay here.
   static void check_bounds(const ParamTable& p, const char* lo, const char* hi, const std::string& rule);

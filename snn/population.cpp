@@ -14,14 +14,14 @@ namespace snn {
 
 // ---- ParamTable -------------------------------------------------------------------------------
 
-const ParamSpec* ParamTable::find(const std::string& name) const {
+const ParamSpec* ParamTable::find(std::string_view name) const {
   for (const auto& s : specs_) {
     if (s.name == name) return &s;
   }
   return nullptr;
 }
 
-bool ParamTable::has(const std::string& name) const { return find(name) != nullptr; }
+bool ParamTable::has(std::string_view name) const { return find(name) != nullptr; }
 
 std::vector<std::string> ParamTable::names() const {
   std::vector<std::string> out;
@@ -35,7 +35,7 @@ static std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
-double ParamTable::get(const std::string& name) const {
+double ParamTable::get(std::string_view name) const {
   const ParamSpec* s = find(name);
   if (!s) throw_value_error("unknown parameter '", name, "'; parameters: ", joined(names()));
   return s->value;
@@ -161,14 +161,14 @@ std::vector<std::string> Population::state_names() const {
   return out;
 }
 
-const at::Tensor& Population::state(const std::string& name) const {
+const at::Tensor& Population::state(std::string_view name) const {
   for (const auto& v : state_) {
     if (v.name == name) return v.tensor;
   }
   throw_value_error(model_, " '", name_, "' has no state variable '", name, "'; state variables: ", joined(state_names()));
 }
 
-at::Tensor& Population::mutable_state(const std::string& name) { return const_cast<at::Tensor&>(state(name)); }
+at::Tensor& Population::mutable_state(std::string_view name) { return const_cast<at::Tensor&>(state(name)); }
 
 void Population::set_state(const std::string& name, const at::Tensor& value) {
   at::Tensor& dst = mutable_state(name);

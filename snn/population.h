@@ -92,7 +92,7 @@ class Population {
 
   // Parameters.
   const ParamTable& params() const { return params_; }
-  double param(const std::string& name) const { return params_.get(name); }
+  double param(std::string_view name) const { return params_.get(name); }
   // Validate each value alone and all of them together (V_reset < V_th, ...), then commit.
   // On error nothing changes.
   void set_param(const std::string& name, double value);
@@ -101,7 +101,7 @@ class Population {
   // State. state() returns the tensor itself (shared, no copy); set_state() checks shape, dtype and
   // device and copies the values in place, so tensors handed out earlier stay valid.
   std::vector<std::string> state_names() const;
-  const at::Tensor& state(const std::string& name) const;
+  const at::Tensor& state(std::string_view name) const;
   void set_state(const std::string& name, const at::Tensor& value);
   const std::vector<StateVar>& state_vars() const { return state_; }
   const at::Tensor& spikes() const { return spikes_; }
@@ -127,7 +127,7 @@ class Population {
   // network. Integer variables (refractory counters) use kInt.
   void declare_state(const std::string& name, const std::string& unit, bool learned = false,
                      at::ScalarType dtype = at::ScalarType::Undefined);
-  at::Tensor& mutable_state(const std::string& name);
+  at::Tensor& mutable_state(std::string_view name);
 
   virtual void check_params(const ParamTable&) const {}
   virtual void reset_dynamic_state() = 0;

@@ -68,6 +68,7 @@
 #define SNN_CUDA_FUNCTORS(X)            \
   SNN_CUDA_FUNCTORS_FOR_TYPE(X, float)  \
   SNN_CUDA_FUNCTORS_FOR_TYPE(X, double) \
+  X(snn::kernels::Fill<int64_t>)        \
   X(snn::kernels::ZeroCount)
 
 namespace snn {
