@@ -433,13 +433,44 @@ class Dopamine : public Plasticity {
   // A pre neuron about to transmit: its synapses up to the start of this step (NEST updates the weight
   // before sending the spike).
   void before_delivery(Projection& proj, const StepInfo& info) override {
-    if (visit() != Visit::Events) return;
+    if (constants(info.dt).visit != Visit::Events) return;
     resume(proj, info.step);
     lazy(proj, info.step, false, const_cast<SpikeSet*>(&proj.pre().fired()), nullptr);
   }
 
+  // Constants of a step, derived from the parameters when they (or dt) change.
+  struct Constants {
+    double A_plus, A_minus, b, w_min, w_max, tau_c, tau_n, tau_s;
+    double decay_plus, decay_minus;  // K+ and K- per step
+    double jump;                     // n per unit of neuromodulator spike: A_vt / tau_n
+    kernels::DopaminePropagators P;
+    Visit visit;
+  };
+  const Constants& constants(double dt) {
+    if (key_.stale(params(), dt, true)) {
+      Constants& c = constants_;
+      c.A_plus = param("A_plus");
+      c.A_minus = param("A_minus");
+      c.b = param("b");
+      c.w_min = param("Wmin");
+      c.w_max = param("Wmax");
+      c.tau_c = param("tau_c");
+      c.tau_n = param("tau_n");
+      c.tau_s = 1.0 / c.tau_c + 1.0 / c.tau_n;
+      c.decay_plus = std::exp(-dt / param("tau_plus"));
+      c.decay_minus = std::exp(-dt / param("tau_minus"));
+      c.jump = param("A_vt") / c.tau_n;
+      c.P = kernels::dopamine_propagators(dt, c.tau_c, c.tau_n);
+      c.visit = visit();
+    }
+    return constants_;
+  }
+  ConstantsKey key_;
+  Constants constants_{};
+
   void step(Projection& proj, const StepInfo& info) override {
-    const bool lazy_mode = visit() == Visit::Events;
+    const Constants& C = constants(info.dt);
+    const bool lazy_mode = C.visit == Visit::Events;
     if (lazy_mode) resume(proj, info.step);
     at::Tensor& w = RuleAccess::weights(proj);
     const at::Tensor& pre = proj.pre().spikes();
@@ -447,11 +478,11 @@ class Dopamine : public Plasticity {
     at::Tensor& k_plus = mutable_state("K_plus");
     at::Tensor& k_minus = mutable_state("K_minus");
     at::Tensor& n = mutable_state("n");
-    const kernels::DopaminePropagators P = kernels::dopamine_propagators(info.dt, param("tau_c"), param("tau_n"));
+    const kernels::DopaminePropagators& P = C.P;
     dispatch_floating(w.scalar_type(), [&](auto tag) {
       using T = decltype(tag);
-      trace_update<T>(k_plus, nullptr, std::exp(-info.dt / param("tau_plus")), 1.0, false);
-      trace_update<T>(k_minus, nullptr, std::exp(-info.dt / param("tau_minus")), 1.0, false);
+      trace_update<T>(k_plus, nullptr, C.decay_plus, 1.0, false);
+      trace_update<T>(k_minus, nullptr, C.decay_minus, 1.0, false);
       if (lazy_mode) {
         seen_set_.build(seen);
         lazy(proj, info.step + 1, true, const_cast<SpikeSet*>(&proj.pre().fired()), &seen_set_);
@@ -465,7 +496,7 @@ class Dopamine : public Plasticity {
       trace_update<T>(k_plus, &pre, 1.0, 1.0, false);
       trace_update<T>(k_minus, &seen, 1.0, 1.0, false);
       // Dopamine spikes of this step: n jumps by A_vt m / tau_n at its end.
-      trace_update<T>(n, info.signal, P.decay_n, param("A_vt") / param("tau_n"), false);
+      trace_update<T>(n, info.signal, P.decay_n, C.jump, false);
       if (lazy_mode && dopamine_arrived(*info.signal)) {
         // Through kernels on the raw arrays: indexing a tensor would allocate a view at every event.
         const int64_t B = n.numel();
@@ -488,11 +519,12 @@ class Dopamine : public Plasticity {
     r.post_seen = seen.data_ptr<T>();
     r.k_plus = state("K_plus").data_ptr<T>();
     r.k_minus = state("K_minus").data_ptr<T>();
-    r.b = static_cast<T>(param("b"));
-    r.A_plus = static_cast<T>(param("A_plus"));
-    r.A_minus = static_cast<T>(param("A_minus"));
-    r.w_min = static_cast<T>(param("Wmin"));
-    r.w_max = static_cast<T>(param("Wmax"));
+    const Constants& C = constants_;  // refreshed by the caller
+    r.b = static_cast<T>(C.b);
+    r.A_plus = static_cast<T>(C.A_plus);
+    r.A_minus = static_cast<T>(C.A_minus);
+    r.w_min = static_cast<T>(C.w_min);
+    r.w_max = static_cast<T>(C.w_max);
     fill_rule_shape(r, proj);
     r.n_syn = proj.sparse() ? proj.num_synapses() : r.n_pre * r.n_post;
     return r;
@@ -501,6 +533,7 @@ class Dopamine : public Plasticity {
   // Brings the synapses in the rows of `rows` and the columns of `cols` (all when both are null) to time
   // `target`, then applies this step's pairings when `events`.
   void lazy(Projection& proj, int64_t target, bool events, SpikeSet* rows, SpikeSet* cols) {
+    const Constants& C = constants(dt_);
     dispatch_floating(RuleAccess::weights(proj).scalar_type(), [&](auto tag) {
       using T = decltype(tag);
       kernels::DopamineLazyRule<T> r;
@@ -508,11 +541,11 @@ class Dopamine : public Plasticity {
       r.step = step_rule<T>(proj, events ? post_seen_.current() : proj.post().spikes());
       r.t_last = t_last_.data_ptr<int64_t>();
       r.history = {hist_time_.data_ptr<int64_t>(), hist_n_.data_ptr<T>(), hist_len_, base_time_,
-                   base_n_.data_ptr<T>(), proj.post().batch_size(), dt_, param("tau_n"), tables(proj)};
+                   base_n_.data_ptr<T>(), proj.post().batch_size(), dt_, C.tau_n, tables(proj)};
       r.target = target;
       r.events = events;
-      r.tau_c = param("tau_c");
-      r.tau_s = 1.0 / r.tau_c + 1.0 / param("tau_n");
+      r.tau_c = C.tau_c;
+      r.tau_s = C.tau_s;
       apply_rule(proj, r, (rows || cols) ? Visit::Events : Visit::All, rows, cols);
     });
   }
@@ -520,7 +553,7 @@ class Dopamine : public Plasticity {
   // Propagators for 0 .. kTable - 1 steps, rebuilt when tau_c or tau_n change.
   static constexpr int64_t kTable = 4096;
   kernels::DopamineTables tables(Projection& proj) {
-    const double tau_c = param("tau_c"), tau_n = param("tau_n");
+    const double tau_c = constants_.tau_c, tau_n = constants_.tau_n;
     if (!table_.defined() || table_tau_c_ != tau_c || table_tau_n_ != tau_n) {
       std::vector<double> t(static_cast<size_t>(4 * kTable));
       const double tau_s = 1.0 / tau_c + 1.0 / tau_n;
@@ -639,10 +672,37 @@ class IzhikevichDa : public Plasticity {
     }
   }
 
+  // Constants of a step, derived from the parameters when they (or dt) change.
+  struct Constants {
+    int64_t every;                // steps between applications
+    double decay, da_decay;       // trace and dopamine factors per step (the published ones are per ms)
+    double trace, ltd_factor, baseline, eligibility_decay, w_min, w_max;
+    Visit visit;
+  };
+  const Constants& constants(double dt) {
+    if (key_.stale(params(), dt, true)) {
+      Constants& c = constants_;
+      c.every = grid_steps(param("interval"), dt, "IzhikevichDASTDP: interval");
+      c.decay = std::pow(param("trace_decay"), dt);
+      c.da_decay = std::pow(param("da_decay"), dt);
+      c.trace = param("trace");
+      c.ltd_factor = param("ltd_factor");
+      c.baseline = param("baseline");
+      c.eligibility_decay = param("eligibility_decay");
+      c.w_min = param("w_min");
+      c.w_max = param("w_max");
+      c.visit = visit();
+    }
+    return constants_;
+  }
+  ConstantsKey key_;
+  Constants constants_{};
+
   void step(Projection& proj, const StepInfo& info) override {
     at::Tensor& w = RuleAccess::weights(proj);
     const at::Tensor& post = proj.post().spikes();
-    const int64_t every = grid_steps(param("interval"), info.dt, "IzhikevichDASTDP: interval");
+    const Constants& C = constants(info.dt);
+    const int64_t every = C.every;
     at::Tensor& x_pre = mutable_state("x_pre");
     at::Tensor& x_post = mutable_state("x_post");
     at::Tensor& da = mutable_state("DA");
@@ -653,7 +713,7 @@ class IzhikevichDa : public Plasticity {
       // counts in full), LTD at a > m subtracts 1.5 trace 0.95^(a - 1 - m) (the post trace as it was
       // at the end of the previous step). So x_pre takes this step's decay and arrivals before the
       // pairing, x_post only after it.
-      const double decay = std::pow(param("trace_decay"), info.dt);  // the published factors are per ms
+      const double decay = C.decay;
       kernels::IzhikevichEligibilityRule<T> e{};
       if (per_synapse_) {
         // x_pre is the trace of the pre spikes as emitted; synapse s reads it, and the spikes, from
@@ -664,7 +724,7 @@ class IzhikevichDa : public Plasticity {
                                             spike_history_.data_ptr<T>() + now * stride,
                                             trace_history_.data_ptr<T>() + now * stride, x_pre.data_ptr<T>(),
                                             in_flight_.data_ptr<T>(), static_cast<T>(decay),
-                                            static_cast<T>(param("trace"))};
+                                            static_cast<T>(C.trace)};
         backend::for_each(w.device(), stride, h);
         e.arrivals = spike_history_.data_ptr<T>();
         e.x_pre = trace_history_.data_ptr<T>();
@@ -675,20 +735,20 @@ class IzhikevichDa : public Plasticity {
         arrival_set_.build(in_flight_);
       } else {
         const at::Tensor& arriving = arrivals_.push(proj.pre().spikes(), info.step);
-        trace_update<T>(x_pre, &arriving, decay, param("trace"), true);  // decay, then set at arrivals
+        trace_update<T>(x_pre, &arriving, decay, C.trace, true);  // decay, then set at arrivals
         e.arrivals = arriving.data_ptr<T>();
         e.x_pre = x_pre.data_ptr<T>();
         arrival_set_.build(arriving);
       }
-      trace_update<T>(da, info.signal, std::pow(param("da_decay"), info.dt), 1.0, false);
+      trace_update<T>(da, info.signal, C.da_decay, 1.0, false);
       const int64_t n_syn = proj.sparse() ? proj.num_synapses() : proj.pre().size() * proj.post().size();
       e.sd = mutable_state("sd").data_ptr<T>();
       e.post_spikes = post.data_ptr<T>();
       e.x_post = x_post.data_ptr<T>();
-      e.ltd_factor = static_cast<T>(param("ltd_factor"));
+      e.ltd_factor = static_cast<T>(C.ltd_factor);
       fill_rule_shape(e, proj);
       e.n_syn = n_syn;
-      if (per_synapse_ && e.batch == 1 && visit() == Visit::Events) {
+      if (per_synapse_ && e.batch == 1 && C.visit == Visit::Events) {
         // Only the synapses with an arrival this step (by-delay index) and those onto post neurons
         // that spiked; LTP first, then LTD, as update() orders them.
         SpikeSet& posts = const_cast<SpikeSet&>(proj.post().fired());
@@ -699,18 +759,18 @@ class IzhikevichDa : public Plasticity {
                                              by_delay_post_.data_ptr<int32_t>(), arrival_set_.view(), spike_history_.size(0) - 1};
         backend::for_each(w.device(), arrival_set_.bound(), ltd, 1);
       } else {
-        apply_rule(proj, e, visit(), &arrival_set_, const_cast<SpikeSet*>(&proj.post().fired()));
+        apply_rule(proj, e, C.visit, &arrival_set_, const_cast<SpikeSet*>(&proj.post().fired()));
       }
       if ((info.step + 1) % every == 0) {
         // Every synapse, as one elementwise pass over the synapse arrays (vectorised).
         kernels::IzhikevichApply<T> a{w.data_ptr<T>(), e.sd, da.data_ptr<T>(),
                                       proj.sparse() ? nullptr : proj.layout<T>().count,
-                                      static_cast<T>(param("baseline")), static_cast<T>(param("eligibility_decay")),
-                                      static_cast<T>(param("w_min")), static_cast<T>(param("w_max")), e.batch, n_syn};
+                                      static_cast<T>(C.baseline), static_cast<T>(C.eligibility_decay),
+                                      static_cast<T>(C.w_min), static_cast<T>(C.w_max), e.batch, n_syn};
         const int64_t blocks = (n_syn + kernels::kApplyBlock - 1) / kernels::kApplyBlock;
         backend::for_each(w.device(), blocks, a, std::max<int64_t>(1, backend::kCpuGrain / kernels::kApplyBlock));
       }
-      trace_update<T>(x_post, &post, decay, param("trace"), true);  // decay, then set at post spikes
+      trace_update<T>(x_post, &post, decay, C.trace, true);  // decay, then set at post spikes
     });
   }
 
