@@ -99,15 +99,16 @@ void SpikeSet::build(const at::Tensor& spikes) {
   dispatch_floating(spikes.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     const T* s = spikes.data_ptr<T>();
-    // Spikes are sparse: test blocks of 32 neurons with a branch-free (vectorised) reduction and
-    // look inside only the blocks that hold a spike.
+    // Spikes are sparse: mark the blocks of 64 neurons that hold a spike in one vectorised pass per
+    // batch entry, and look inside those only.
     constexpr int64_t kBlock = 64;
+    const int64_t blocks = (n + kBlock - 1) / kBlock;
+    block_flags_.assign(static_cast<size_t>(blocks), 0);
+    for (int64_t b = 0; b < B; ++b) kernels::mark_nonzero_blocks(s + b * n, n, kBlock, block_flags_.data());
     std::memset(flag, 0, static_cast<size_t>(n));
-    for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
-      const int64_t i1 = std::min(n, i0 + kBlock);
-      bool nonzero = false;
-      for (int64_t b = 0; b < B && !nonzero; ++b) nonzero = kernels::any_nonzero(s + b * n + i0, i1 - i0);
-      if (!nonzero) continue;
+    for (int64_t k = 0; k < blocks; ++k) {
+      if (!block_flags_[k]) continue;
+      const int64_t i0 = k * kBlock, i1 = std::min(n, i0 + kBlock);
       for (int64_t i = i0; i < i1; ++i) {
         int64_t entries = 0;
         for (int64_t b = 0; b < B; ++b) entries += s[b * n + i] != T(0);

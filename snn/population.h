@@ -65,6 +65,7 @@ class SpikeSet {
 
  private:
   at::Tensor list_, count_, flag_;  // int32 [N], int32 [1], uint8 [N]
+  std::vector<uint8_t> block_flags_;  // CPU: blocks holding a spike (kept: no allocation per step)
   int64_t bound_ = 0;
   int64_t events_ = 0;
 };

@@ -151,12 +151,16 @@ struct InputRing {
   }
 };
 
-// Whether any of x[0 .. m) is nonzero (a branch-free reduction: vectorised).
+// flags[k] |= whether x[k block .. min((k + 1) block, n)) holds a nonzero: one call, each block a
+// branch-free (vectorised) reduction.
 template <typename T>
-SNN_VECTOR_CLONES inline bool any_nonzero(const T* SNN_RESTRICT x, int64_t m) {
-  int nonzero = 0;
-  for (int64_t i = 0; i < m; ++i) nonzero |= x[i] != T(0);
-  return nonzero != 0;
+SNN_VECTOR_CLONES inline void mark_nonzero_blocks(const T* SNN_RESTRICT x, int64_t n, int64_t block, uint8_t* SNN_RESTRICT flags) {
+  for (int64_t k = 0; k * block < n; ++k) {
+    const int64_t i1 = (k + 1) * block < n ? (k + 1) * block : n;
+    int nonzero = 0;
+    for (int64_t i = k * block; i < i1; ++i) nonzero |= x[i] != T(0);
+    flags[k] |= static_cast<uint8_t>(nonzero);
+  }
 }
 
 // x[k] = value: clears buffers without a tensor operation (no dispatch cost per step).
