@@ -275,9 +275,8 @@ class Stdp : public Plasticity {
       r.ltd_trace = x_post.data_ptr<T>();
       r.ltp_trace = x_pre.data_ptr<T>();
       r.ltp_factor = dc ? x_post2.data_ptr<T>() : nullptr;
-      const kernels::ActiveSet post_fired = proj.post().fired().view();
-      r.post_list = post_fired.list;
-      r.post_count = post_fired.count;
+      r.pre_fired = proj.pre().fired().view();
+      r.post_fired = proj.post().fired().view();
       r.nu_pre = static_cast<T>(c.nu_pre);
       r.nu_post = static_cast<T>(c.nu_post);
       r.w_min = static_cast<T>(c.w_min);

@@ -89,6 +89,7 @@ void SpikeSet::build(const at::Tensor& spikes) {
     });
     bound_ = n;
     events_ = B * n;
+    has_entries_ = false;
     return;
   }
   // CPU: one pass, ascending order (the delivery kernels rely on it for deterministic sums).
@@ -106,17 +107,30 @@ void SpikeSet::build(const at::Tensor& spikes) {
     block_flags_.assign(static_cast<size_t>(blocks), 0);
     for (int64_t b = 0; b < B; ++b) kernels::mark_nonzero_blocks(s + b * n, n, kBlock, block_flags_.data());
     std::memset(flag, 0, static_cast<size_t>(n));
+    has_entries_ = B > 1;
+    if (has_entries_ && (static_cast<int64_t>(entry_first_.size()) != n || static_cast<int64_t>(entries_.size()) < B * n)) {
+      entry_first_.resize(static_cast<size_t>(n));
+      entry_size_.resize(static_cast<size_t>(n));
+      entries_.resize(static_cast<size_t>(B * n));
+    }
     for (int64_t k = 0; k < blocks; ++k) {
       if (!block_flags_[k]) continue;
       const int64_t i0 = k * kBlock, i1 = std::min(n, i0 + kBlock);
       for (int64_t i = i0; i < i1; ++i) {
-        int64_t entries = 0;
-        for (int64_t b = 0; b < B; ++b) entries += s[b * n + i] != T(0);
-        events += entries;
-        if (entries) {
-          flag[i] = 1;
-          list[m++] = static_cast<int32_t>(i);
+        if (!has_entries_) {
+          if (s[i] == T(0)) continue;
+          ++events;
+        } else {
+          const int64_t first = events;
+          for (int64_t b = 0; b < B; ++b) {
+            if (s[b * n + i] != T(0)) entries_[events++] = static_cast<int32_t>(b);
+          }
+          if (events == first) continue;
+          entry_first_[i] = static_cast<int32_t>(first);
+          entry_size_[i] = static_cast<int32_t>(events - first);
         }
+        flag[i] = 1;
+        list[m++] = static_cast<int32_t>(i);
       }
     }
   });
@@ -126,7 +140,13 @@ void SpikeSet::build(const at::Tensor& spikes) {
 }
 
 kernels::ActiveSet SpikeSet::view() const {
-  return {list_.data_ptr<int32_t>(), count_.data_ptr<int32_t>(), flag_.data_ptr<uint8_t>()};
+  kernels::ActiveSet v{list_.data_ptr<int32_t>(), count_.data_ptr<int32_t>(), flag_.data_ptr<uint8_t>()};
+  if (has_entries_) {
+    v.first = entry_first_.data();
+    v.size = entry_size_.data();
+    v.entries = entries_.data();
+  }
+  return v;
 }
 
 // ---- Population -------------------------------------------------------------------------------

@@ -66,6 +66,8 @@ class SpikeSet {
  private:
   at::Tensor list_, count_, flag_;  // int32 [N], int32 [1], uint8 [N]
   std::vector<uint8_t> block_flags_;  // CPU: blocks holding a spike (kept: no allocation per step)
+  std::vector<int32_t> entry_first_, entry_size_, entries_;  // CPU, B > 1: ActiveSet::entries
+  bool has_entries_ = false;
   int64_t bound_ = 0;
   int64_t events_ = 0;
 };

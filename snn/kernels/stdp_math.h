@@ -96,6 +96,20 @@ SNN_VECTOR_CLONES SNN_HOST_DEVICE void pair_stdp_dense_row_impl(T* SNN_RESTRICT 
   }
 }
 
+// The weights of a dense row chunk from summed depression and potentiation (batch rows): the change of
+// PairStdpRule::change, branch-free so that it vectorises.
+template <typename T, bool kMultiplicative>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void pair_stdp_apply_chunk(T* SNN_RESTRICT w, const T* SNN_RESTRICT count,
+                                                             const T* SNN_RESTRICT ltd, const T* SNN_RESTRICT ltp, T w_min,
+                                                             T w_max, int64_t m) {
+  for (int64_t j = 0; j < m; ++j) {
+    const T w0 = w[j];
+    const T dw = ltp[j] * (kMultiplicative ? w_max - w0 : T(1)) - ltd[j] * (kMultiplicative ? w0 - w_min : T(1));
+    const T moved = clamp_(w0 + dw, w_min, w_max);
+    w[j] = ((dw != T(0)) & (count[j] != T(0))) ? moved : w0;
+  }
+}
+
 template <typename T>
 SNN_HOST_DEVICE inline void pair_stdp_dense_row(T* w, const T* count, const T* post, const T* ltd, const T* factor, T sp,
                                                 T ltp_i, T nu_pre, T nu_post, T w_min, T w_max, bool multiplicative, int64_t n) {
@@ -121,21 +135,33 @@ struct PairStdpRule {
   const T* ltd_trace;    // [B, n_post], read at pre spikes
   const T* ltp_trace;    // [B, n_pre], read at post spikes
   const T* ltp_factor;   // [B, n_post] or null: second post trace of the Diehl & Cook variant
-  const int32_t* post_list;   // post neurons with a spike in any batch entry (batch rows use it)
-  const int32_t* post_count;
+  ActiveSet pre_fired;   // pre neurons with a spike in some batch entry (and in which, on the CPU)
+  ActiveSet post_fired;  // the same for post neurons (batch rows use the list)
   T nu_pre, nu_post, w_min, w_max;
   bool multiplicative;
   int64_t n_pre, n_post, batch;
+  // Batch entries b in which neuron k of `set` spiked, ascending, to f(b): from the set's entry lists
+  // where it has them (CPU), else by testing every entry (the same entries in the same order).
+  template <class F>
+  SNN_HOST_DEVICE void for_entries(const ActiveSet& set, const T* spikes, int64_t n, int64_t k, F f) const {
+    if (set.entries) {
+      if (!set.flag[k]) return;
+      for (int32_t e = set.first[k]; e < set.first[k] + set.size[k]; ++e) f(static_cast<int64_t>(set.entries[e]));
+      return;
+    }
+    for (int64_t b = 0; b < batch; ++b) {
+      if (spikes[b * n + k] != T(0)) f(b);
+    }
+  }
   // Summed over the batch: ltd = sum_b nu_pre s_pre x_post, ltp = sum_b nu_post s_post x_pre [x_post2].
   SNN_HOST_DEVICE T ltp_of(int64_t i, int64_t j) const {
     T ltp = T(0);
-    for (int64_t b = 0; b < batch; ++b) {
+    for_entries(post_fired, post_spikes, n_post, j, [&](int64_t b) {
       const T so = post_spikes[b * n_post + j];
-      if (so == T(0)) continue;
       T f = ltp_trace[b * n_pre + i];
       if (ltp_factor) f *= ltp_factor[b * n_post + j];
       ltp += nu_post * so * f;
-    }
+    });
     return ltp;
   }
   SNN_HOST_DEVICE T change(T w0, T ltd, T ltp) const {
@@ -144,10 +170,7 @@ struct PairStdpRule {
   SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
     const T w0 = w[s];
     T ltd = T(0);
-    for (int64_t b = 0; b < batch; ++b) {
-      const T sp = pre_spikes[b * n_pre + i];
-      if (sp != T(0)) ltd += nu_pre * sp * ltd_trace[b * n_post + j];
-    }
+    for_entries(pre_fired, pre_spikes, n_pre, i, [&](int64_t b) { ltd += nu_pre * pre_spikes[b * n_pre + i] * ltd_trace[b * n_post + j]; });
     const T dw = change(w0, ltd, ltp_of(i, j));
     if (dw != T(0)) w[s] = clamp_(w0 + dw, w_min, w_max);
   }
@@ -163,26 +186,23 @@ struct PairStdpRule {
     constexpr int64_t kChunk = 128;
     T ltd[kChunk], ltp[kChunk];
     T* wi = w + i * n_post;
-    const int64_t n_active = *post_count;
+    const int64_t n_active = *post_fired.count;
     for (int64_t j0 = 0; j0 < n_post; j0 += kChunk) {
       const int64_t m = n_post - j0 < kChunk ? n_post - j0 : kChunk;
       for (int64_t j = 0; j < m; ++j) ltd[j] = ltp[j] = T(0);
-      for (int64_t b = 0; b < batch; ++b) {
-        const T sp = pre_spikes[b * n_pre + i];
-        if (sp == T(0)) continue;
-        const T a = nu_pre * sp;
+      for_entries(pre_fired, pre_spikes, n_pre, i, [&](int64_t b) {
+        const T a = nu_pre * pre_spikes[b * n_pre + i];
         const T* x = ltd_trace + b * n_post + j0;
         for (int64_t j = 0; j < m; ++j) ltd[j] += a * x[j];
-      }
+      });
       for (int64_t q = 0; q < n_active; ++q) {
-        const int64_t j = post_list[q];
+        const int64_t j = post_fired.list[q];
         if (j >= j0 && j < j0 + m) ltp[j - j0] = ltp_of(i, j);
       }
-      const T* c = count + j0;
-      for (int64_t j = 0; j < m; ++j) {
-        const T w0 = wi[j0 + j];
-        const T dw = change(w0, ltd[j], ltp[j]);
-        wi[j0 + j] = ((dw != T(0)) & (c[j] != T(0))) ? clamp_(w0 + dw, w_min, w_max) : w0;
+      if (multiplicative) {
+        pair_stdp_apply_chunk<T, true>(wi + j0, count + j0, ltd, ltp, w_min, w_max, m);
+      } else {
+        pair_stdp_apply_chunk<T, false>(wi + j0, count + j0, ltd, ltp, w_min, w_max, m);
       }
     }
   }
@@ -194,17 +214,15 @@ struct PairStdpRule {
     for (int64_t i0 = 0; i0 < n_pre; i0 += kChunk) {
       const int64_t m = n_pre - i0 < kChunk ? n_pre - i0 : kChunk;
       for (int64_t i = 0; i < m; ++i) ltp[i] = T(0);
-      for (int64_t b = 0; b < batch; ++b) {
-        const T so = post_spikes[b * n_post + j];
-        if (so == T(0)) continue;
-        const T a = nu_post * so, f = ltp_factor ? ltp_factor[b * n_post + j] : T(1);
+      for_entries(post_fired, post_spikes, n_post, j, [&](int64_t b) {
+        const T a = nu_post * post_spikes[b * n_post + j], f = ltp_factor ? ltp_factor[b * n_post + j] : T(1);
         const T* x = ltp_trace + b * n_pre + i0;
         if (ltp_factor) {
           for (int64_t i = 0; i < m; ++i) ltp[i] += a * (x[i] * f);
         } else {
           for (int64_t i = 0; i < m; ++i) ltp[i] += a * x[i];
         }
-      }
+      });
       for (int64_t i = 0; i < m; ++i) {
         const int64_t s = (i0 + i) * n_post + j;
         if (skip_pre[i0 + i] || count[s] == T(0)) continue;

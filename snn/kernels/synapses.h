@@ -45,6 +45,11 @@ struct ActiveSet {
   const int32_t* list;
   const int32_t* count;
   const uint8_t* flag;
+  // CPU, batches of more than one: the entries in which listed neuron i spiked, ascending, are
+  // entries[first[i] .. first[i] + size[i]) (so a rule need not scan every entry); null otherwise.
+  const int32_t* first = nullptr;
+  const int32_t* size = nullptr;
+  const int32_t* entries = nullptr;
 };
 
 // Rules may offer `update_dense_row(i, count_row)`: a whole dense row at once (vectorised), with the
