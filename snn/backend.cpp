@@ -2,6 +2,10 @@
 // snn/cuda_glue.cpp, which is compiled only when LibTorch has CUDA.
 #include "snn/backend.h"
 
+#include <algorithm>
+#include <atomic>
+#include <vector>
+
 namespace snn {
 namespace backend {
 
@@ -17,6 +21,14 @@ bool cuda_built() {
 void* cuda_stream() { throw ValueError("snn was built without CUDA support"); }
 int cuda_exchange_device(int) { throw ValueError("snn was built without CUDA support"); }
 #endif
+
+int64_t cpu_threads_used(int64_t tasks) {
+  std::vector<std::atomic<int>> seen(static_cast<size_t>(std::max(1, at::get_num_threads())));
+  for_each_cpu(tasks, [&seen](int64_t) { seen[static_cast<size_t>(at::get_thread_num()) % seen.size()] = 1; }, 1);
+  int64_t used = 0;
+  for (const auto& s : seen) used += s.load();
+  return used;
+}
 
 DeviceScope::DeviceScope(const c10::Device& device) {
   if (device.is_cuda()) previous_ = cuda_exchange_device(device.has_index() ? device.index() : 0);

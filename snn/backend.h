@@ -16,6 +16,9 @@ namespace backend {
 
 // True when this build can run kernels on CUDA (nvcc found and LibTorch built with CUDA).
 bool cuda_built();
+// How many threads libsnn's CPU kernels use for `tasks` independent elements (at most
+// at::get_num_threads(); 1 when the library was built without OpenMP).
+int64_t cpu_threads_used(int64_t tasks);
 // The current CUDA stream as void* (throws when CUDA is not built).
 void* cuda_stream();
 // Throws ValueError, with the reason, when `device` cannot be used.
@@ -39,6 +42,9 @@ class DeviceScope {
 // Elements per CPU task: the functors cost a few ns per element, so small populations run inline
 // and large ones split across threads.
 constexpr int64_t kCpuGrain = 65536;
+// Neurons per CPU task for the kernels that draw a random word per neuron (a Philox block costs ~1-2 ns
+// a word): fewer than kCpuGrain, so that a batch of Poisson inputs spreads over the threads.
+constexpr int64_t kCpuGrainDraws = 8192;
 
 // CPU only (functors that exist only for the CPU, e.g. sorted-order delivery).
 template <class F>

@@ -37,7 +37,7 @@ void launch_blocks(const at::Tensor& x, int64_t steps, const F& f) {
   const int64_t n = x.numel();
   const int64_t block = x.is_cuda() ? 4 : kernels::kRandomBlock;
   backend::DeviceScope on(x.device());
-  backend::for_each(x.device(), steps * ((n + block - 1) / block), f, std::max<int64_t>(1, backend::kCpuGrain / 256));
+  backend::for_each(x.device(), steps * ((n + block - 1) / block), f, std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
 }
 
 }  // namespace

@@ -285,7 +285,7 @@ void Izhikevich::integrate(const StepContext& ctx) {
     f.stream = rng_stream();
     f.step = static_cast<uint64_t>(ctx.step);
     f.n = batch_size() * size();
-    backend::for_each(options().device(), (f.n + random_block() - 1) / random_block(), f, std::max<int64_t>(1, backend::kCpuGrain / 256));
+    backend::for_each(options().device(), (f.n + random_block() - 1) / random_block(), f, std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
   });
 }
 
@@ -495,7 +495,7 @@ void PoissonSource::integrate(const StepContext& ctx) {
     f.step = static_cast<uint64_t>(ctx.step);
     f.run_step = ctx.run_step;
     f.n = batch_size() * size();
-    backend::for_each(options().device(), (f.n + random_block() - 1) / random_block(), f, std::max<int64_t>(1, backend::kCpuGrain / 256));
+    backend::for_each(options().device(), (f.n + random_block() - 1) / random_block(), f, std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
   });
 }
 

@@ -254,6 +254,8 @@ TEST(Determinism, ThreadCountDoesNotChangeResults) {
   const int before = at::get_num_threads();
   const auto one = run(1);
   const auto two = run(2);
+  // The kernels really ran on two threads (libsnn is built with OpenMP, which at::parallel_for needs).
+  EXPECT_EQ(backend::cpu_threads_used(64), 2);
   at::set_num_threads(before);
   ASSERT_GT(one[1].sum().item<int64_t>(), 0);
   for (size_t k = 0; k < one.size(); ++k) EXPECT_TRUE(at::equal(one[k], two[k])) << k;
