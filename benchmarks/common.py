@@ -46,6 +46,18 @@ def best_of(repeats: int, fn):
     return best
 
 
+def add_threads_option(ap) -> None:
+    """--threads: torch's (and so snn's) CPU threads; the peers get the same number."""
+    ap.add_argument("--threads", type=int, default=2,
+                    help="CPU threads for snn (torch.set_num_threads) and for the peers (default 2: the targets' 2 cores)")
+
+
+def use_threads(n: int) -> None:
+    if n < 1:
+        raise SystemExit(f"--threads must be >= 1, got {n}")
+    torch.set_num_threads(n)
+
+
 def invocation() -> str:
     """The command line that is running, as RESULTS.md records it."""
     script = os.path.join("benchmarks", os.path.basename(sys.argv[0]))

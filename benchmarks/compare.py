@@ -28,7 +28,9 @@ import time
 import torch
 
 import snn
-from common import invocation, machine, record
+from common import add_threads_option, invocation, machine, record, use_threads
+
+THREADS = 2  # CPU threads of snn and of every peer (--threads)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -105,7 +107,7 @@ def p1_brian2(n, standalone):
     workdir = tempfile.mkdtemp(prefix="snn_b2_p1_")
     if standalone:
         b2.set_device("cpp_standalone", directory=workdir, build_on_run=False)
-        b2.prefs.devices.cpp_standalone.openmp_threads = 2
+        b2.prefs.devices.cpp_standalone.openmp_threads = THREADS
     else:
         b2.set_device("runtime")
     b2.defaultclock.dt = 1 * b2.ms
@@ -143,7 +145,7 @@ def brian2_standalone_result(b2, workdir, summary):
 def p1_nest(n):
     import nest
     nest.ResetKernel()
-    nest.SetKernelStatus({"resolution": 1.0, "local_num_threads": 2, "print_time": False})
+    nest.SetKernelStatus({"resolution": 1.0, "local_num_threads": THREADS, "print_time": False})
     pg = nest.Create("poisson_generator", n, params=[{"rate": float(r)} for r in p1_rates(n)])
     parrots = nest.Create("parrot_neuron", n)
     nest.Connect(pg, parrots, "one_to_one")
@@ -207,7 +209,7 @@ def p2_brian2(delays, seconds):
     b2.start_scope()
     workdir = tempfile.mkdtemp(prefix="snn_b2_p2_")
     b2.set_device("cpp_standalone", directory=workdir, build_on_run=False)
-    b2.prefs.devices.cpp_standalone.openmp_threads = 2
+    b2.prefs.devices.cpp_standalone.openmp_threads = THREADS
     b2.defaultclock.dt = 1 * b2.ms
     Ne, Ni = 800, 200
     G = b2.NeuronGroup(Ne + Ni, """v : 1
@@ -268,7 +270,7 @@ def p3_brian2(scale):
     b2.start_scope()
     workdir = tempfile.mkdtemp(prefix="snn_b2_p3_")
     b2.set_device("cpp_standalone", directory=workdir, build_on_run=False)
-    b2.prefs.devices.cpp_standalone.openmp_threads = 2
+    b2.prefs.devices.cpp_standalone.openmp_threads = THREADS
     b2.defaultclock.dt = 0.1 * b2.ms
     NE, NI, CE, CI = brunel_sizes(scale)
     G = b2.NeuronGroup(NE + NI, "dv/dt = -v / (20*ms) : volt (unless refractory)", threshold="v >= 20*mV",
@@ -303,7 +305,11 @@ def main():
     ap.add_argument("--only", nargs="+", default=["P1", "P2", "P3"])
     ap.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
     ap.add_argument("--record", action="store_true", help="append the tables to benchmarks/RESULTS.md")
+    add_threads_option(ap)
     args = ap.parse_args()
+    global THREADS
+    THREADS = args.threads
+    use_threads(args.threads)
 
     found = peers()
     skipped = [p for p in ("brian2", "nest", "bindsnet") if p not in found]
