@@ -8,7 +8,7 @@ n^2; if delivery is event-driven the wall time per synaptic event stays flat.
 import argparse
 
 import snn
-from common import best_of, invocation, machine, record
+from common import add_threads_option, best_of, invocation, machine, record, use_threads
 
 
 def run(n, repeats):
@@ -35,7 +35,9 @@ def main():
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000, 30000, 100000])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--record", action="store_true")
+    add_threads_option(ap)
     args = ap.parse_args()
+    use_threads(args.threads)
     rows = ["| n | N^2 | input spikes | LIF spikes | synaptic events | wall [s] | ns per synaptic event |",
             "|---|---|---|---|---|---|---|"]
     for n in args.sizes:
