@@ -18,9 +18,20 @@ def add_common_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--dt", type=float, default=None, help="step [ms] (default: 0.5 conductance, 1.0 current)")
     ap.add_argument("--batch-size", type=int, default=1)
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="CPU threads (torch.set_num_threads; default: torch's). Batches use them; one image "
+                         "at a time is too little work per step to share")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--plot", action="store_true", help="write PNG figures to --out")
     ap.add_argument("--out", default="examples/out/mnist", help="folder for checkpoint and figures")
+
+
+def use_threads(threads) -> None:
+    if threads is None:
+        return
+    if threads < 1:
+        raise SystemExit(f"--threads must be >= 1, got {threads}")
+    torch.set_num_threads(threads)
 
 
 def load_dataset(args, train: bool):

@@ -10,7 +10,7 @@ import snn
 from snn.evaluation import Assignment
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import add_common_arguments, evaluate, label_pass, load_dataset, plot_all  # noqa: E402
+from common import add_common_arguments, evaluate, label_pass, load_dataset, plot_all, use_threads  # noqa: E402
 
 
 def main(argv=None):
@@ -21,6 +21,7 @@ def main(argv=None):
                     help="assign the labels afresh from this many training images (learning off) instead of "
                          "using the checkpoint's")
     args = ap.parse_args(argv)
+    use_threads(args.threads)
     model, state = snn.models.DiehlAndCook2015.load(args.checkpoint, batch_size=args.batch_size, device=args.device)
     if "assignments" not in state:
         raise SystemExit(f"{args.checkpoint} holds no label assignments (save it with train.py)")

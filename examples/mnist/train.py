@@ -22,7 +22,7 @@ import snn
 from snn.evaluation import accuracy, assign_labels, predict_all_activity
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import add_common_arguments, evaluate, load_dataset, plot_all, progress_bar  # noqa: E402
+from common import add_common_arguments, evaluate, load_dataset, plot_all, progress_bar, use_threads  # noqa: E402
 
 
 def main(argv=None):
@@ -41,6 +41,7 @@ def main(argv=None):
                     help="the last N training responses assign the labels (the paper uses 10000)")
     ap.add_argument("--checkpoint", default=None, help="where to save the model (default: <out>/checkpoint.pt)")
     args = ap.parse_args(argv)
+    use_threads(args.threads)
     torch.manual_seed(args.seed)
     out = args.out
     os.makedirs(out, exist_ok=True)
