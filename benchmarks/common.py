@@ -46,16 +46,16 @@ def best_of(repeats: int, fn):
     return best
 
 
-def add_threads_option(ap) -> None:
-    """--threads: torch's (and so snn's) CPU threads; the peers get the same number."""
+def parse_args(ap):
+    """Adds --threads (torch's, and so snn's, CPU threads; the peers get the same number), parses the
+    command line and sets the thread count."""
     ap.add_argument("--threads", type=int, default=2,
                     help="CPU threads for snn (torch.set_num_threads) and for the peers (default 2: the targets' 2 cores)")
-
-
-def use_threads(n: int) -> None:
-    if n < 1:
-        raise SystemExit(f"--threads must be >= 1, got {n}")
-    torch.set_num_threads(n)
+    args = ap.parse_args()
+    if args.threads < 1:
+        raise SystemExit(f"--threads must be >= 1, got {args.threads}")
+    torch.set_num_threads(args.threads)
+    return args
 
 
 def invocation() -> str:
@@ -74,3 +74,11 @@ def record(title: str, command: str, table: str, notes: str = "") -> None:
     with open(RESULTS, "a") as f:
         f.write(section)
     print(f"recorded in {RESULTS}")
+
+
+def report(title: str, rows, notes: str, record_it: bool) -> None:
+    """Prints a table (a list of markdown rows) and, when asked, records it with this command line."""
+    table = "\n".join(rows)
+    print(table)
+    if record_it:
+        record(title, invocation(), table, notes)

@@ -28,7 +28,7 @@ import time
 import torch
 
 import snn
-from common import add_threads_option, invocation, machine, record, use_threads
+from common import invocation, machine, parse_args, record
 
 THREADS = 2  # CPU threads of snn and of every peer (--threads)
 
@@ -305,11 +305,9 @@ def main():
     ap.add_argument("--only", nargs="+", default=["P1", "P2", "P3"])
     ap.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
     ap.add_argument("--record", action="store_true", help="append the tables to benchmarks/RESULTS.md")
-    add_threads_option(ap)
-    args = ap.parse_args()
+    args = parse_args(ap)
     global THREADS
     THREADS = args.threads
-    use_threads(args.threads)
 
     found = peers()
     skipped = [p for p in ("brian2", "nest", "bindsnet") if p not in found]

@@ -10,7 +10,7 @@ import resource
 import torch
 
 import snn
-from common import invocation, machine, record
+from common import machine, report
 
 
 def resident() -> int:
@@ -39,12 +39,9 @@ def main():
             "|---|---|---|---|---|---|",
             f"| {proj.num_synapses:,} | {arrays / 1e6:.1f} | {grown / 1e6:.1f} | {grown / arrays:.2f} | {peak / 1e6:.1f} | "
             f"{peak / arrays:.2f} |"]
-    print("\n".join(rows))
-    if args.record:
-        record("Memory of a sparse network with 1e7 synapses",
-               invocation(),
-               "\n".join(rows), f"{machine()}. Building draws targets and delays in two passes over the rows "
-               "(counts, then fill), whose temporaries make the peak.")
+    report("Memory of a sparse network with 1e7 synapses", rows,
+           f"{machine()}. Building draws targets and delays in two passes over the rows (counts, then fill), "
+           "whose temporaries make the peak.", args.record)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import time
 import torch
 
 import snn
-from common import add_threads_option, invocation, machine, record, use_threads
+from common import invocation, machine, parse_args, record
 
 
 def main():
@@ -27,9 +27,7 @@ def main():
     ap.add_argument("--images", type=int, default=500)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--record", action="store_true")
-    add_threads_option(ap)
-    args = ap.parse_args()
-    use_threads(args.threads)
+    args = parse_args(ap)
     data = snn.datasets.FashionMNIST(train=True)
     delays = "one step" if args.no_input_delays else "0-10 ms per synapse"
     rows = ["| N | batch | dt [ms] | rest [ms] | input delays | ms per image | epoch of 60000 [min] |",

@@ -13,7 +13,7 @@ import time
 import torch
 
 import snn
-from common import add_threads_option, best_of, invocation, record, use_threads
+from common import best_of, invocation, parse_args, record
 
 
 def build_snn(n, device, seed):
@@ -64,9 +64,7 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--repeats", type=int, default=3, help="runs per size; the fastest counts")
     ap.add_argument("--record", action="store_true", help="append the results to benchmarks/RESULTS.md")
-    add_threads_option(ap)
-    args = ap.parse_args()
-    use_threads(args.threads)
+    args = parse_args(ap)
 
     rows = ["| n | snn build [s] | snn run 1000 ms [s] | output spikes | BindsNET run [s] | BindsNET / snn |",
             "|---|---|---|---|---|---|"]

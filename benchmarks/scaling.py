@@ -8,7 +8,7 @@ n^2; if delivery is event-driven the wall time per synaptic event stays flat.
 import argparse
 
 import snn
-from common import add_threads_option, best_of, invocation, machine, record, use_threads
+from common import best_of, machine, parse_args, report
 
 
 def run(n, repeats):
@@ -35,21 +35,16 @@ def main():
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000, 30000, 100000])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--record", action="store_true")
-    add_threads_option(ap)
-    args = ap.parse_args()
-    use_threads(args.threads)
+    args = parse_args(ap)
     rows = ["| n | N^2 | input spikes | LIF spikes | synaptic events | wall [s] | ns per synaptic event |",
             "|---|---|---|---|---|---|---|"]
     for n in args.sizes:
         wall, sx, sy, events = run(n, args.repeats)
         print(f"n={n}: {wall:.3f} s, {events:,} synaptic events, {wall / events * 1e9:.1f} ns per event", flush=True)
         rows.append(f"| {n} | {n * n:.1e} | {sx} | {sy} | {events} | {wall:.3f} | {wall / events * 1e9:.1f} |")
-    print("\n".join(rows))
-    if args.record:
-        record("Scaling with spikes x fanout (sparse, event-driven)",
-               invocation(),
-               "\n".join(rows), f"Best of {args.repeats}; {machine()}. The wall time includes the neurons' and the "
-               "Poisson sources' per-step updates, which grow as n too.")
+    report("Scaling with spikes x fanout (sparse, event-driven)", rows,
+           f"Best of {args.repeats}; {machine()}. The wall time includes the neurons' and the Poisson sources' "
+           "per-step updates, which grow as n too.", args.record)
 
 
 if __name__ == "__main__":
