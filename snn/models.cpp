@@ -325,31 +325,32 @@ void ConductanceLif::reset_dynamic_state() {
 
 void ConductanceLif::reset_learned_state() { mutable_state("theta").zero_(); }
 
-void ConductanceLif::refresh_constants() {
-  if (!constants_key_.stale(params(), dt(), learning())) return;
-  const double h = dt();
-  kernels::CondLifParams<double>& p = constants_;
-  p.E_L = param("E_L");
-  p.E_ex = param("E_ex");
-  p.E_in = param("E_in");
-  p.V_th = param("V_th");
-  p.V_reset = param("V_reset");
-  p.h_over_tau_m = h / param("tau_m");
-  p.decay_ex = std::exp(-h / param("tau_syn_ex"));
-  p.decay_in = std::exp(-h / param("tau_syn_in"));
-  // Learning off (eval): theta is frozen, neither growing nor decaying (Diehl & Cook's test mode).
-  p.theta_decay = learning() ? std::exp(-h / param("tau_theta")) : 1.0;
-  p.theta_plus = learning() ? param("theta_plus") : 0.0;
-  p.refractory_steps = steps_of(param("t_ref"), h);
-  one_spike_ = param("one_spike") != 0.0;
+const ConductanceLif::Constants& ConductanceLif::constants() {
+  return constants_.get(params(), dt(), learning(), [this](Constants& c) {
+    const double h = dt();
+    kernels::CondLifParams<double>& p = c.p;
+    p.E_L = param("E_L");
+    p.E_ex = param("E_ex");
+    p.E_in = param("E_in");
+    p.V_th = param("V_th");
+    p.V_reset = param("V_reset");
+    p.h_over_tau_m = h / param("tau_m");
+    p.decay_ex = std::exp(-h / param("tau_syn_ex"));
+    p.decay_in = std::exp(-h / param("tau_syn_in"));
+    // Learning off (eval): theta is frozen, neither growing nor decaying (Diehl & Cook's test mode).
+    p.theta_decay = learning() ? std::exp(-h / param("tau_theta")) : 1.0;
+    p.theta_plus = learning() ? param("theta_plus") : 0.0;
+    p.refractory_steps = steps_of(param("t_ref"), h);
+    c.one_spike = param("one_spike") != 0.0;
+  });
 }
 
 void ConductanceLif::integrate(const StepContext& ctx) {
-  refresh_constants();
+  const Constants& C = constants();
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
-    const kernels::CondLifParams<T> p = constants_.as<T>();
-    const bool one_spike = one_spike_;
+    const kernels::CondLifParams<T> p = C.p.as<T>();
+    const bool one_spike = C.one_spike;
     kernels::CondLifStep<T> f{mutable_state("V_m").data_ptr<T>(), mutable_state("g_ex").data_ptr<T>(),
                               mutable_state("g_in").data_ptr<T>(), mutable_state("theta").data_ptr<T>(),
                               mutable_state("refractory_steps").data_ptr<int32_t>(), mutable_spikes().data_ptr<T>(),
@@ -485,8 +486,9 @@ void PoissonSource::integrate(const StepContext& ctx) {
       f.table.size = table_size_;
       f.table.guide = guide_.data_ptr<int32_t>();
     }
-    f.live_groups = draw_live_only_ && !per_step ? live_groups_.data() : nullptr;
-    f.live_start = draw_live_only_ && !per_step ? live_start_.data() : nullptr;
+    const bool draw_live = draw_live_only_ && !per_step;
+    f.live_groups = draw_live ? live_groups_.data() : nullptr;
+    f.live_start = draw_live ? live_start_.data() : nullptr;
     f.silent_below = silent_below_.data();
     f.constant_rate = param("rate");
     f.h_seconds = dt() * 1e-3;

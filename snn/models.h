@@ -144,10 +144,12 @@ class ConductanceLif : public Population {
   void integrate(const StepContext& ctx) override;
 
  private:
-  void refresh_constants();
-  ConstantsKey constants_key_;
-  kernels::CondLifParams<double> constants_{};
-  bool one_spike_ = false;
+  struct Constants {
+    kernels::CondLifParams<double> p;
+    bool one_spike;
+  };
+  const Constants& constants();
+  Derived<Constants> constants_;
 };
 
 // Emits the spike counts given to run(..., inputs={name: spikes}) ([steps, B, N] or [B, N] every step).

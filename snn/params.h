@@ -52,22 +52,29 @@ class ParamTable {
   uint64_t version_ = 0;
 };
 
-// What a model's or a rule's kernel constants were computed from: parameter values (their version),
-// dt and the learning mode. Models that derive many constants keep them and rebuild them when stale(),
-// instead of looking every parameter up by name each step (a fixed cost that dominates small
-// populations).
-struct ConstantsKey {
-  uint64_t version = ~uint64_t{0};
-  double dt = -1.0;
-  bool learning = false;
-  // True (remembering the new values) when any of them changed since the last call.
-  bool stale(const ParamTable& params, double step_dt, bool learning_on) {
-    if (version == params.version() && dt == step_dt && learning == learning_on) return false;
-    version = params.version();
-    dt = step_dt;
-    learning = learning_on;
-    return true;
+// Constants a model or a rule derives from its parameters, dt and the learning mode (propagators,
+// decays, bounds): `fill` rebuilds them when one of those changed since the last call; otherwise they
+// are kept, so a step does not look parameters up by name (a fixed cost that dominates small
+// populations). If `fill` throws, nothing is marked fresh.
+template <class C>
+class Derived {
+ public:
+  template <class Fill>
+  const C& get(const ParamTable& params, double dt, bool learning, Fill fill) {
+    if (version_ != params.version() || dt_ != dt || learning_ != learning) {
+      fill(value_);
+      version_ = params.version();
+      dt_ = dt;
+      learning_ = learning;
+    }
+    return value_;
   }
+
+ private:
+  C value_{};
+  uint64_t version_ = ~uint64_t{0};
+  double dt_ = -1.0;
+  bool learning_ = false;
 };
 
 }  // namespace snn

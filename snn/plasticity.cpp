@@ -232,8 +232,7 @@ class Stdp : public Plasticity {
     Visit visit;
   };
   const Constants& constants(double dt) {
-    if (key_.stale(params(), dt, true)) {
-      Constants& c = constants_;
+    return constants_.get(params(), dt, true, [&](Constants& c) {
       c.d_pre = std::exp(-dt / param("tau_pre"));
       c.d_post = std::exp(-dt / param("tau_post"));
       c.d_post2 = std::exp(-dt / param("tau_post2"));
@@ -245,11 +244,9 @@ class Stdp : public Plasticity {
       c.nearest = c.dc || param("nearest") != 0.0;
       c.multiplicative = param("multiplicative") != 0.0;
       c.visit = visit();
-    }
-    return constants_;
+    });
   }
-  ConstantsKey key_;
-  Constants constants_{};
+  Derived<Constants> constants_;
 
   void step(Projection& proj, const StepInfo& info) override {
     at::Tensor& w = RuleAccess::weights(proj);
@@ -414,6 +411,7 @@ class Dopamine : public Plasticity {
     base_n_ = at::zeros({B}, opts);
     base_time_ = now_ = step;
     dt_ = dt;
+    device_ = proj.weight().device();
   }
 
   void reset_state() override {
@@ -443,11 +441,11 @@ class Dopamine : public Plasticity {
     double decay_plus, decay_minus;  // K+ and K- per step
     double jump;                     // n per unit of neuromodulator spike: A_vt / tau_n
     kernels::DopaminePropagators P;
+    at::Tensor table;  // float64 [4 kTable] on the weights' device: propagators for 0 .. kTable - 1 steps
     Visit visit;
   };
   const Constants& constants(double dt) {
-    if (key_.stale(params(), dt, true)) {
-      Constants& c = constants_;
+    return constants_.get(params(), dt, true, [&](Constants& c) {
       c.A_plus = param("A_plus");
       c.A_minus = param("A_minus");
       c.b = param("b");
@@ -460,12 +458,11 @@ class Dopamine : public Plasticity {
       c.decay_minus = std::exp(-dt / param("tau_minus"));
       c.jump = param("A_vt") / c.tau_n;
       c.P = kernels::dopamine_propagators(dt, c.tau_c, c.tau_n);
+      c.table = propagator_table(dt, c.tau_c, c.tau_n, device_);
       c.visit = visit();
-    }
-    return constants_;
+    });
   }
-  ConstantsKey key_;
-  Constants constants_{};
+  Derived<Constants> constants_;
 
   void step(Projection& proj, const StepInfo& info) override {
     const Constants& C = constants(info.dt);
@@ -518,7 +515,7 @@ class Dopamine : public Plasticity {
     r.post_seen = seen.data_ptr<T>();
     r.k_plus = state("K_plus").data_ptr<T>();
     r.k_minus = state("K_minus").data_ptr<T>();
-    const Constants& C = constants_;  // refreshed by the caller
+    const Constants& C = constants(dt_);
     r.b = static_cast<T>(C.b);
     r.A_plus = static_cast<T>(C.A_plus);
     r.A_minus = static_cast<T>(C.A_minus);
@@ -540,7 +537,7 @@ class Dopamine : public Plasticity {
       r.step = step_rule<T>(proj, events ? post_seen_.current() : proj.post().spikes());
       r.t_last = t_last_.data_ptr<int64_t>();
       r.history = {hist_time_.data_ptr<int64_t>(), hist_n_.data_ptr<T>(), hist_len_, base_time_,
-                   base_n_.data_ptr<T>(), proj.post().batch_size(), dt_, C.tau_n, tables(proj)};
+                   base_n_.data_ptr<T>(), proj.post().batch_size(), dt_, C.tau_n, tables(C)};
       r.target = target;
       r.events = events;
       r.tau_c = C.tau_c;
@@ -549,25 +546,22 @@ class Dopamine : public Plasticity {
     });
   }
 
-  // Propagators for 0 .. kTable - 1 steps, rebuilt when tau_c or tau_n change.
+  // Propagators for 0 .. kTable - 1 steps (part of the constants: rebuilt when tau_c, tau_n or dt change).
   static constexpr int64_t kTable = 4096;
-  kernels::DopamineTables tables(Projection& proj) {
-    const double tau_c = constants_.tau_c, tau_n = constants_.tau_n;
-    if (!table_.defined() || table_tau_c_ != tau_c || table_tau_n_ != tau_n) {
-      std::vector<double> t(static_cast<size_t>(4 * kTable));
-      const double tau_s = 1.0 / tau_c + 1.0 / tau_n;
-      for (int64_t k = 0; k < kTable; ++k) {
-        const double D = static_cast<double>(k) * dt_;
-        t[k] = std::exp(-D / tau_c);
-        t[kTable + k] = std::exp(-D / tau_n);
-        t[2 * kTable + k] = -std::expm1(-tau_s * D) / tau_s;
-        t[3 * kTable + k] = -tau_c * std::expm1(-D / tau_c);
-      }
-      table_ = at::tensor(t, at::kDouble).to(RuleAccess::weights(proj).device());
-      table_tau_c_ = tau_c;
-      table_tau_n_ = tau_n;
+  static at::Tensor propagator_table(double dt, double tau_c, double tau_n, const c10::Device& device) {
+    std::vector<double> t(static_cast<size_t>(4 * kTable));
+    const double tau_s = 1.0 / tau_c + 1.0 / tau_n;
+    for (int64_t k = 0; k < kTable; ++k) {
+      const double D = static_cast<double>(k) * dt;
+      t[k] = std::exp(-D / tau_c);
+      t[kTable + k] = std::exp(-D / tau_n);
+      t[2 * kTable + k] = -std::expm1(-tau_s * D) / tau_s;
+      t[3 * kTable + k] = -tau_c * std::expm1(-D / tau_c);
     }
-    const double* p = table_.data_ptr<double>();
+    return at::tensor(t, at::kDouble).to(device);
+  }
+  static kernels::DopamineTables tables(const Constants& C) {
+    const double* p = C.table.data_ptr<double>();
     return {p, p + kTable, p + 2 * kTable, p + 3 * kTable, kTable};
   }
 
@@ -610,8 +604,7 @@ class Dopamine : public Plasticity {
   at::Tensor base_n_;               // n at base_time_
   int64_t hist_len_ = 0, base_time_ = 0, now_ = 0;
   double dt_ = 0.1;
-  at::Tensor table_;  // float64 [4 kTable]: decay_c, decay_n, w_cn, w_c
-  double table_tau_c_ = 0, table_tau_n_ = 0;
+  c10::Device device_ = c10::Device(c10::kCPU);  // the weights'
 };
 
 // ---- IzhikevichDASTDP ---------------------------------------------------------------------------
@@ -679,8 +672,7 @@ class IzhikevichDa : public Plasticity {
     Visit visit;
   };
   const Constants& constants(double dt) {
-    if (key_.stale(params(), dt, true)) {
-      Constants& c = constants_;
+    return constants_.get(params(), dt, true, [&](Constants& c) {
       c.every = grid_steps(param("interval"), dt, "IzhikevichDASTDP: interval");
       c.decay = std::pow(param("trace_decay"), dt);
       c.da_decay = std::pow(param("da_decay"), dt);
@@ -691,11 +683,9 @@ class IzhikevichDa : public Plasticity {
       c.w_min = param("w_min");
       c.w_max = param("w_max");
       c.visit = visit();
-    }
-    return constants_;
+    });
   }
-  ConstantsKey key_;
-  Constants constants_{};
+  Derived<Constants> constants_;
 
   void step(Projection& proj, const StepInfo& info) override {
     at::Tensor& w = RuleAccess::weights(proj);

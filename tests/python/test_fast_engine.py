@@ -93,7 +93,8 @@ def test_connection_degrees_at_a_million_synapses(storage):
     assert abs(q.num_synapses - 1e6) < 3 * math.sqrt(8e6 * 0.125 * 0.875)
 
 
-def plastic_run(rule, event_driven, storage="sparse", T=400.0, seed=4):
+def plastic_run(rule, event_driven, storage="sparse", T=400.0, seed=4, change=None):
+    """`change`: rule parameters set halfway (the run is then two runs of T / 2)."""
     net = snn.Network(dt=0.1, dtype=torch.float64, seed=seed)
     x = net.add(snn.PoissonInput(100, rate=30.0), name="x")
     y = net.add(snn.LIF(60, I_e=300.0), name="y")
@@ -104,7 +105,13 @@ def plastic_run(rule, event_driven, storage="sparse", T=400.0, seed=4):
                        storage=storage, plasticity=rule, delay=1.0)
     spikes = net.monitor(y)
     net.set_signal("reward", 1.0) if "reward" in net.signals else None
-    net.run(T)
+    if change:
+        net.run(T / 2)
+        for name, value in change.items():
+            setattr(proj.plasticity, name, value)
+        net.run(T / 2)
+    else:
+        net.run(T)
     return proj.weight.clone(), {k: v.clone() for k, v in proj.state.items()}, spikes.dense()
 
 
@@ -137,6 +144,19 @@ def test_lazy_dopamine_stdp_equals_the_per_step_integration(storage):
     assert torch.allclose(w_lazy, w_step, rtol=1e-11, atol=1e-12)
     assert torch.allclose(s_lazy["c"], s_step["c"], rtol=1e-11, atol=1e-12)
     assert torch.allclose(s_lazy["n"], s_step["n"], rtol=1e-12, atol=1e-15)
+
+
+def test_lazy_dopamine_stdp_follows_parameter_changes_between_runs():
+    """The lazy rule keeps its propagators (and their tables) until a parameter changes: after new
+    tau_c, tau_n and A_minus halfway it still equals the per-step integration."""
+    change = dict(tau_c=300.0, tau_n=100.0, A_minus=1.0)
+    rule = lambda: snn.DopamineSTDP(A_plus=0.5, Wmax=1e3)  # noqa: E731
+    w_step, s_step, _ = plastic_run(rule(), False, T=1000.0, change=change)
+    w_lazy, s_lazy, _ = plastic_run(rule(), True, T=1000.0, change=change)
+    w_kept, _, _ = plastic_run(rule(), True, T=1000.0)
+    assert (w_lazy - w_kept).abs().max() > 1e-3  # the change mattered
+    assert torch.allclose(w_lazy, w_step, rtol=1e-11, atol=1e-12)
+    assert torch.allclose(s_lazy["c"], s_step["c"], rtol=1e-11, atol=1e-12)
 
 
 def test_threads_do_not_change_results():
