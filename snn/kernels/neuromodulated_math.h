@@ -195,12 +195,13 @@ struct IzhikevichEligibilityRule {
   int64_t n_pre, n_post, batch, n_syn;
   const int32_t* delay = nullptr;  // per-synapse delays [steps], or null
   int64_t slots = 1, step_slot = 0, history_stride = 0;
+  // Where in the histories the spikes and trace emitted `d` steps ago lie.
+  SNN_HOST_DEVICE int64_t history_offset(int64_t d) const {
+    const int64_t slot = step_slot - d;
+    return (slot < 0 ? slot + slots : slot) * history_stride;
+  }
   SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
-    int64_t offset = 0;
-    if (delay) {
-      const int64_t slot = step_slot - delay[s];
-      offset = (slot < 0 ? slot + slots : slot) * history_stride;
-    }
+    const int64_t offset = delay ? history_offset(delay[s]) : 0;
     for (int64_t b = 0; b < batch; ++b) {
       const T so = post_spikes[b * n_post + j];
       const T sp = arrivals[offset + b * n_pre + i];
@@ -240,10 +241,7 @@ struct IzhikevichDelayedLtp {
   IzhikevichEligibilityRule<T> e;  // sd, post_spikes, x_pre = trace history, delay, slots, step_slot
   SynapseLayout<T> L;              // with the transposed index when sparse
   ActiveSet posts;
-  SNN_HOST_DEVICE void add(int64_t s, int64_t i, T so) const {
-    const int64_t slot = e.step_slot - e.delay[s];
-    e.sd[s] += so * e.x_pre[(slot < 0 ? slot + e.slots : slot) * e.history_stride + i];
-  }
+  SNN_HOST_DEVICE void add(int64_t s, int64_t i, T so) const { e.sd[s] += so * e.x_pre[e.history_offset(e.delay[s]) + i]; }
   SNN_HOST_DEVICE void operator()(int64_t q) const {
     if (q >= *posts.count) return;
     const int64_t j = posts.list[q];
@@ -271,8 +269,7 @@ struct IzhikevichDelayedLtd {
     if (q >= *in_flight.count) return;
     const int64_t i = in_flight.list[q];
     for (int64_t d = 1; d <= max_delay; ++d) {
-      const int64_t slot = e.step_slot - d;
-      const T sp = e.arrivals[(slot < 0 ? slot + e.slots : slot) * e.history_stride + i];
+      const T sp = e.arrivals[e.history_offset(d) + i];
       if (sp == T(0)) continue;
       const T a = e.ltd_factor * sp;
       for (int64_t k = by_delay_ptr[i * max_delay + d - 1]; k < by_delay_ptr[i * max_delay + d]; ++k)
