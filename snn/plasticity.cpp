@@ -154,6 +154,15 @@ namespace {
 
 // Elements per CPU task for row- or column-wise functors (each element walks `length` synapses).
 int64_t grain_for(int64_t length) { return std::max<int64_t>(1, backend::kCpuGrain / std::max<int64_t>(1, length)); }
+// Synapses a row (pre neuron) or column (post neuron) walk on average.
+template <typename T>
+int64_t row_length(const kernels::SynapseLayout<T>& L) {
+  return L.sparse() ? std::max<int64_t>(1, L.n_syn / std::max<int64_t>(1, L.n_pre)) : L.n_post;
+}
+template <typename T>
+int64_t col_length(const kernels::SynapseLayout<T>& L) {
+  return L.sparse() ? std::max<int64_t>(1, L.n_syn / std::max<int64_t>(1, L.n_post)) : L.n_pre;
+}
 
 // Applies `rule` to the synapses of a step: all of them, or those in the rows of `rows` and the columns
 // of `cols` (each synapse once). `cols` needs the transposed index on sparse projections.
@@ -162,8 +171,7 @@ void apply_rule(Projection& proj, const Rule& rule, Visit visit, SpikeSet* rows,
   using T = typename Rule::value_type;
   const c10::Device device = RuleAccess::weights(proj).device();
   const kernels::SynapseLayout<T> L = proj.layout<T>(visit == Visit::Events && cols != nullptr);
-  const int64_t row_len = L.sparse() ? std::max<int64_t>(1, L.n_syn / std::max<int64_t>(1, L.n_pre)) : L.n_post;
-  const int64_t col_len = L.sparse() ? std::max<int64_t>(1, L.n_syn / std::max<int64_t>(1, L.n_post)) : L.n_pre;
+  const int64_t row_len = row_length(L), col_len = col_length(L);
   if (visit == Visit::All) {
     backend::for_each(device, L.n_pre, kernels::EveryRow<Rule>{rule, L}, grain_for(row_len));
     return;
@@ -650,6 +658,9 @@ class IzhikevichDa : public Plasticity {
       trace_history_ = at::zeros_like(spike_history_);
       in_flight_ = at::zeros_like(pre);
       build_by_delay(proj);
+      lists_ = !pre.is_cuda() && pre.size(0) == 1;
+      slot_list_.assign(lists_ ? static_cast<size_t>(slots * pre.size(1)) : 0, 0);
+      slot_count_.assign(lists_ ? static_cast<size_t>(slots) : 0, 0);
     } else {
       arrivals_.init(rule_delay_steps(*this, proj, dt), proj.pre().spikes());
     }
@@ -662,6 +673,7 @@ class IzhikevichDa : public Plasticity {
     for (at::Tensor* t : {&spike_history_, &trace_history_, &in_flight_}) {
       if (t->defined()) t->zero_();
     }
+    std::fill(slot_count_.begin(), slot_count_.end(), 0);
   }
 
   // Constants of a step, derived from the parameters when they (or dt) change.
@@ -713,15 +725,23 @@ class IzhikevichDa : public Plasticity {
                                             spike_history_.data_ptr<T>() + now * stride,
                                             trace_history_.data_ptr<T>() + now * stride, x_pre.data_ptr<T>(),
                                             in_flight_.data_ptr<T>(), static_cast<T>(decay),
-                                            static_cast<T>(C.trace)};
-        backend::for_each(w.device(), stride, h);
+                                            static_cast<T>(C.trace), stride, 1};
+        if (!w.is_cuda()) h.block = 1024;  // CPU: vectorised blocks; CUDA: one element per thread
+        backend::for_each(w.device(), (stride + h.block - 1) / h.block, h, std::max<int64_t>(1, backend::kCpuGrain / h.block));
         e.arrivals = spike_history_.data_ptr<T>();
         e.x_pre = trace_history_.data_ptr<T>();
         e.delay = RuleAccess::delay_steps(proj).data_ptr<int32_t>();
         e.slots = slots;
         e.step_slot = now;
         e.history_stride = stride;
-        arrival_set_.build(in_flight_);
+        if (lists_) {
+          // This step's spikes become the list of the slot they were written to.
+          const SpikeSet& fired = proj.pre().fired();
+          const kernels::ActiveSet f = fired.view();
+          slot_count_[static_cast<size_t>(now)] = static_cast<int32_t>(fired.bound());
+          std::copy(f.list, f.list + fired.bound(), slot_list_.begin() + now * stride);
+        }
+        if (!(lists_ && C.visit == Visit::Events)) arrival_set_.build(in_flight_);
       } else {
         const at::Tensor& arriving = arrivals_.push(proj.pre().spikes(), info.step);
         trace_update<T>(x_pre, &arriving, decay, C.trace, true);  // decay, then set at arrivals
@@ -743,10 +763,22 @@ class IzhikevichDa : public Plasticity {
         SpikeSet& posts = const_cast<SpikeSet&>(proj.post().fired());
         const kernels::SynapseLayout<T> L = proj.layout<T>(true);
         kernels::IzhikevichDelayedLtp<T> ltp{e, L, posts.view()};
-        backend::for_each(w.device(), posts.bound(), ltp, 1);
+        backend::for_each(w.device(), posts.bound(), ltp, grain_for(col_length(L)));
+        const int64_t max_delay = spike_history_.size(0) - 1;
         kernels::IzhikevichDelayedLtd<T> ltd{e, by_delay_ptr_.data_ptr<int64_t>(), by_delay_syn_.data_ptr<int32_t>(),
-                                             by_delay_post_.data_ptr<int32_t>(), arrival_set_.view(), spike_history_.size(0) - 1};
-        backend::for_each(w.device(), arrival_set_.bound(), ltd, 1);
+                                             by_delay_post_.data_ptr<int32_t>(), {}, max_delay};
+        if (lists_) {  // (Visit::Events, one batch entry, CPU)
+          // Element: a delay, visiting the spikes of that many steps ago and their synapses of that delay.
+          int64_t arriving = 0;
+          for (int32_t c : slot_count_) arriving += c;
+          const int64_t work = arriving * std::max<int64_t>(1, row_length(L) / max_delay);
+          backend::for_each_cpu(max_delay, kernels::IzhikevichDelayedLtdLists<T>{ltd, slot_list_.data(), slot_count_.data()},
+                                work < backend::kCpuGrain ? max_delay : 1);
+        } else {
+          // An in-flight neuron looks at max-delay history slots and its synapses with a matching delay.
+          ltd.in_flight = arrival_set_.view();
+          backend::for_each(w.device(), arrival_set_.bound(), ltd, grain_for(max_delay + row_length(L)));
+        }
       } else {
         apply_rule(proj, e, C.visit, &arrival_set_, const_cast<SpikeSet*>(&proj.post().fired()));
       }
@@ -770,6 +802,10 @@ class IzhikevichDa : public Plasticity {
   bool per_synapse_ = false;
   at::Tensor spike_history_, trace_history_;  // [max delay + 1, B, N_pre], slot = step % (max delay + 1)
   at::Tensor in_flight_;                      // [B, N_pre] spikes of the last max-delay steps
+  // CPU, one batch entry: the neurons that spiked in each history slot's step (list [slots, N_pre],
+  // count [slots]), so that LTD visits only arriving spikes.
+  bool lists_ = false;
+  std::vector<int32_t> slot_list_, slot_count_;
   // The synapses of pre neuron i with delay d (1 .. max delay): by_delay_syn_/post_[k] for k in
   // [by_delay_ptr_[i D + d - 1], by_delay_ptr_[i D + d]).
   at::Tensor by_delay_ptr_, by_delay_syn_, by_delay_post_;

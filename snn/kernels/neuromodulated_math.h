@@ -195,11 +195,12 @@ struct IzhikevichEligibilityRule {
   int64_t n_pre, n_post, batch, n_syn;
   const int32_t* delay = nullptr;  // per-synapse delays [steps], or null
   int64_t slots = 1, step_slot = 0, history_stride = 0;
-  // Where in the histories the spikes and trace emitted `d` steps ago lie.
-  SNN_HOST_DEVICE int64_t history_offset(int64_t d) const {
+  // The history slot of the spikes and trace emitted `d` steps ago, and where it starts.
+  SNN_HOST_DEVICE int64_t history_slot(int64_t d) const {
     const int64_t slot = step_slot - d;
-    return (slot < 0 ? slot + slots : slot) * history_stride;
+    return slot < 0 ? slot + slots : slot;
   }
+  SNN_HOST_DEVICE int64_t history_offset(int64_t d) const { return history_slot(d) * history_stride; }
   SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
     const int64_t offset = delay ? history_offset(delay[s]) : 0;
     for (int64_t b = 0; b < batch; ++b) {
@@ -213,9 +214,26 @@ struct IzhikevichEligibilityRule {
   }
 };
 
-// Per-synapse delays: one step of the pre histories, element k of [B, n_pre]. in_flight counts the
-// spikes of the last max-delay steps (those that can arrive now): it gains the previous step's and
-// loses the oldest, whose slot this step's spikes and trace then overwrite.
+// Per-synapse delays: one step of the pre histories, elements [k0, k1) of [B, n_pre]. in_flight counts
+// the spikes of the last max-delay steps (those that can arrive now): it gains the previous step's
+// and loses the oldest, whose slot this step's spikes and trace then overwrite. Branch-free (a select)
+// so that the loop vectorises.
+template <typename T>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void izhikevich_history_block(const T* SNN_RESTRICT spikes, const T* SNN_RESTRICT previous,
+                                                                T* SNN_RESTRICT now, T* SNN_RESTRICT trace_now,
+                                                                T* SNN_RESTRICT x_pre, T* SNN_RESTRICT in_flight, T decay,
+                                                                T trace, int64_t k0, int64_t k1) {
+  for (int64_t k = k0; k < k1; ++k) {
+    const T s = spikes[k];
+    in_flight[k] += previous[k] - now[k];
+    now[k] = s;
+    const T x = s != T(0) ? trace : x_pre[k] * decay;
+    x_pre[k] = x;
+    trace_now[k] = x;
+  }
+}
+
+// Element e: elements [e block, (e + 1) block) (the CPU: blocks; CUDA: block 1).
 template <typename T>
 struct IzhikevichHistoryStep {
   const T* spikes;     // this step's pre spikes
@@ -225,12 +243,10 @@ struct IzhikevichHistoryStep {
   T* x_pre;            // the trace: decays, set to `trace` at a spike
   T* in_flight;
   T decay, trace;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    in_flight[k] += previous[k] - now[k];
-    now[k] = spikes[k];
-    const T x = spikes[k] != T(0) ? trace : x_pre[k] * decay;
-    x_pre[k] = x;
-    trace_now[k] = x;
+  int64_t n, block;
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const int64_t k0 = e * block, k1 = k0 + block < n ? k0 + block : n;
+    izhikevich_history_block(spikes, previous, now, trace_now, x_pre, in_flight, decay, trace, k0, k1);
   }
 };
 
@@ -265,15 +281,39 @@ struct IzhikevichDelayedLtd {
   const int32_t* by_delay_post;
   ActiveSet in_flight;
   int64_t max_delay;
+  // The synapses of pre neuron i with delay d, for a spike of size sp emitted d steps ago.
+  SNN_HOST_DEVICE void depress(int64_t i, int64_t d, T sp) const {
+    const T a = e.ltd_factor * sp;
+    for (int64_t k = by_delay_ptr[i * max_delay + d - 1]; k < by_delay_ptr[i * max_delay + d]; ++k)
+      e.sd[by_delay_syn[k]] -= a * e.x_post[by_delay_post[k]];
+  }
   SNN_HOST_DEVICE void operator()(int64_t q) const {
     if (q >= *in_flight.count) return;
     const int64_t i = in_flight.list[q];
     for (int64_t d = 1; d <= max_delay; ++d) {
       const T sp = e.arrivals[e.history_offset(d) + i];
-      if (sp == T(0)) continue;
-      const T a = e.ltd_factor * sp;
-      for (int64_t k = by_delay_ptr[i * max_delay + d - 1]; k < by_delay_ptr[i * max_delay + d]; ++k)
-        e.sd[by_delay_syn[k]] -= a * e.x_post[by_delay_post[k]];
+      if (sp != T(0)) depress(i, d, sp);
+    }
+  }
+};
+
+// The same on the CPU from the lists of neurons that spiked in each history slot (element: the delay
+// d - 1), so that a step reads only the spikes that arrive somewhere instead of max_delay slots of
+// every neuron in flight. Synapses with different delays are distinct: the elements write disjoint
+// eligibilities.
+template <typename T>
+struct IzhikevichDelayedLtdLists {
+  IzhikevichDelayedLtd<T> ltd;
+  const int32_t* slot_list;   // [slots, n_pre]: the neurons that spiked in each slot's step
+  const int32_t* slot_count;  // [slots]
+  void operator()(int64_t e) const {
+    const int64_t d = e + 1;
+    const IzhikevichEligibilityRule<T>& r = ltd.e;
+    const int64_t slot = r.history_slot(d);
+    const T* sp = r.arrivals + slot * r.history_stride;
+    for (int64_t q = 0; q < slot_count[slot]; ++q) {
+      const int64_t i = slot_list[slot * r.n_pre + q];
+      ltd.depress(i, d, sp[i]);
     }
   }
 };

@@ -327,9 +327,14 @@ def _izhikevich_delay_network(delays, storage, seed=3, event_driven=True):
     net.connect(gp, pre, "one_to_one", delay=1.0)
     net.connect(go, post, "one_to_one", weight=1e4, delay=1.0)
     syn = net.connect(pre, post, "all_to_all", weight=0.0, delay=delays, storage=storage,
-                      plasticity=snn.IzhikevichDASTDP(interval=1000.0, event_driven=event_driven))  # sd only
+                      plasticity=snn.IzhikevichDASTDP(interval=1000.0, event_driven=event_driven is True))  # sd only
     sp, so = net.monitor(pre), net.monitor(post)
-    net.run(float(T))
+    if event_driven == "switch":  # every synapse every step for the first half, event-driven after it
+        net.run(T / 2)
+        syn.plasticity.event_driven = 1.0
+        net.run(T / 2)
+    else:
+        net.run(float(T))
     sd = syn.state["sd"].reshape(-1)
     if storage == "sparse":  # all_to_all in CSR: row-major, the same order as dense
         sd = sd.reshape(n_pre, n_post)
@@ -337,13 +342,14 @@ def _izhikevich_delay_network(delays, storage, seed=3, event_driven=True):
 
 
 @pytest.mark.parametrize("storage", ["dense", "sparse"])
-@pytest.mark.parametrize("event_driven", [True, False])
+@pytest.mark.parametrize("event_driven", [True, False, "switch"])
 def test_izhikevich_dastdp_per_synapse_delays(storage, event_driven):
     """Per-synapse delays (1-6 ms): each synapse pairs the pre spikes as they arrive at it, checked against
     an independent per-synapse simulation of daspnet.m's pairing (trace of arrivals set to 0.1 and x 0.95
     per ms; LTP at post spikes, LTD 1.5 x the previous step's post trace at arrivals). Equal per-synapse
     delays give bitwise the one-delay result. Event-driven: only the synapses with an arrival (by-delay
-    index) or a post spike are visited; otherwise every synapse every step."""
+    index) or a post spike are visited; otherwise every synapse every step ("switch": the first half
+    one way, the second the other, with spikes in flight across the switch)."""
     n_pre, n_post = 6, 5
     d = torch.randint(1, 7, (n_pre, n_post), generator=torch.Generator().manual_seed(9)).double()
     sd, pre, post = _izhikevich_delay_network(d, storage, event_driven=event_driven)
