@@ -49,12 +49,13 @@ void BM_Delivery(benchmark::State& state, bool per_synapse_delays) {
 }
 
 // The Diehl & Cook input: 784 Poisson sources at 20 Hz onto 400 LIF neurons, dense, every synapse with
-// its own delay of 0.5-10 ms, dt 0.5 ms. Items: expected synaptic events (784 x 20 Hz x dt x 400 per
-// step); the time includes the 784 + 400 neuron updates.
+// its own delay of 0.5-10 ms, dt 0.5 ms, batches of range(0) images. Items: expected synaptic events
+// (784 x 20 Hz x dt x 400 x batch per step); the time includes the 784 + 400 neuron updates.
 void BM_DenseDelayedDelivery(benchmark::State& state) {
   snn::NetworkOptions o;
   o.dt = 0.5;
   o.seed = 1;
+  o.batch_size = state.range(0);
   snn::Network net(o);
   auto& x = net.add(snn::PoissonInput(784, {{"rate", 20.0}}));
   auto& y = net.add(snn::LIF(400));
@@ -63,7 +64,7 @@ void BM_DenseDelayedDelivery(benchmark::State& state) {
   c.delay = snn::Init::uniform(0.5, 10.0);
   c.storage = "dense";
   net.connect(x, y, c);
-  run_steps(state, net, static_cast<int64_t>(784 * 20.0 * 0.5e-3 * 400));
+  run_steps(state, net, static_cast<int64_t>(784 * 20.0 * 0.5e-3 * 400) * state.range(0));
 }
 
 // Learning: n_pre Poisson sources at 20 Hz onto n_post LIF neurons (all-to-all, dense), one rule.
@@ -89,7 +90,7 @@ BENCHMARK_CAPTURE(BM_NeuronStep, LIFExp, "LIFExp")->RangeMultiplier(10)->Range(1
 BENCHMARK_CAPTURE(BM_NeuronStep, Izhikevich, "Izhikevich")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_PoissonStep)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Delivery, one_delay, false)->Arg(1000)->Arg(4000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_DenseDelayedDelivery)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_DenseDelayedDelivery)->Arg(1)->Arg(64)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Delivery, per_synapse_delays, true)->Arg(1000)->Arg(4000)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();
