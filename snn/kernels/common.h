@@ -37,6 +37,18 @@
 #define SNN_VECTOR_CLONES_WIDE
 #endif
 
+// A common case kept inline in the loop that calls it, and the rare case kept out of it.
+#if defined(__CUDACC__)
+#define SNN_INLINE __forceinline__
+#define SNN_NOINLINE __noinline__
+#elif defined(__GNUC__)
+#define SNN_INLINE inline __attribute__((always_inline))
+#define SNN_NOINLINE __attribute__((noinline))
+#else
+#define SNN_INLINE inline
+#define SNN_NOINLINE
+#endif
+
 namespace snn {
 namespace kernels {
 

@@ -142,14 +142,20 @@ struct DopamineLazyRule {
   bool events;
   double tau_c;
   double tau_s;  // 1/tau_c + 1/tau_n [1/ms]
-  SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
+  SNN_HOST_DEVICE SNN_INLINE void update(int64_t s, int64_t i, int64_t j) const {
+    const int64_t t = t_last[s];
+    if (step.batch == 1 && t < target && target - t < history.tables.length) {
+      const int64_t k = history.jumps_until(t);
+      if (k == history.length || history.time[k] >= target) {
+        update_one_piece(s, i, j, t, k);
+        return;
+      }
+    }
+    update_pieces(s, i, j);
+  }
+  SNN_HOST_DEVICE SNN_NOINLINE void update_pieces(int64_t s, int64_t i, int64_t j) const {
     int64_t t = t_last[s];
     int64_t k = history.jumps_until(t);  // jumps at or before t; history.time[k] is the next one
-    if (step.batch == 1 && t < target && target - t < history.tables.length &&
-        (k == history.length || history.time[k] >= target)) {
-      update_one_piece(s, i, j, t, k);
-      return;
-    }
     while (t < target) {
       while (k < history.length && history.time[k] <= t) ++k;
       const int64_t next = (k < history.length && history.time[k] < target) ? history.time[k] : target;
@@ -183,14 +189,14 @@ struct DopamineLazyRule {
     }
   }
   // The common case of update(), with the same arithmetic: one batch entry and one piece (no dopamine
-  // jump between t and target) shorter than the tables, so that the compiler keeps it in registers.
-  SNN_HOST_DEVICE void update_one_piece(int64_t s, int64_t i, int64_t j, int64_t t, int64_t k) const {
+  // jump between t and target) shorter than the tables, kept inline in the loop over synapses.
+  SNN_HOST_DEVICE SNN_INLINE void update_one_piece(int64_t s, int64_t i, int64_t j, int64_t t, int64_t k) const {
     const DopamineTables& tab = history.tables;
     const int64_t steps = target - t;
     double dw = 0.0;
     const double c0 = static_cast<double>(step.c[s]);
     dw += c0 * (history.at(t, k, 0) * tab.w_cn[steps] - static_cast<double>(step.b) * tab.w_c[steps]);
-    T c = static_cast<T>(c0 * tab.decay_c[steps]);
+    const T c = static_cast<T>(c0 * tab.decay_c[steps]);
     step.w[s] = clamp_(static_cast<T>(static_cast<double>(step.w[s]) + dw), step.w_min, step.w_max);
     t_last[s] = target;
     step.c[s] = events ? step.dopamine_events(c, 0, i, j) : c;
