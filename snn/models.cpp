@@ -73,14 +73,14 @@ void Lif::reset_dynamic_state() {
 }
 
 template <typename T>
-kernels::LifParams<T> Lif::kernel_params() const {
-  const double h = dt(), tau = param("tau_m");
-  const double P33 = std::exp(-h / tau);
-  kernels::LifParams<T> p;
-  fill_iaf_params<T>(p, *this, h);
-  p.P33 = static_cast<T>(P33);
-  p.P30 = static_cast<T>(-tau / param("C_m") * std::expm1(-h / tau));
-  return p;
+const kernels::LifParams<T>& Lif::kernel_params() {
+  return kernel_params_.get<T>(params(), dt(), learning(), [this](auto& p) {
+    using U = std::remove_reference_t<decltype(p.P33)>;
+    const double h = dt(), tau = param("tau_m");
+    fill_iaf_params<U>(p, *this, h);
+    p.P33 = static_cast<U>(std::exp(-h / tau));
+    p.P30 = static_cast<U>(-tau / param("C_m") * std::expm1(-h / tau));
+  });
 }
 
 void Lif::integrate(const StepContext& ctx) {
@@ -119,11 +119,13 @@ void AdaptiveLif::reset_learned_state() { mutable_state("theta").zero_(); }
 void AdaptiveLif::integrate(const StepContext& ctx) {
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
-    kernels::AdaptiveParams<T> a;
-    // Learning off (eval): theta is frozen, neither growing nor decaying (Diehl & Cook's test mode).
-    a.theta_decay = static_cast<T>(learning() ? std::exp(-dt() / param("tau_theta")) : 1.0);
-    a.theta_plus = static_cast<T>(learning() ? param("theta_plus") : 0.0);
-    const bool one_spike = param("one_spike") != 0.0;
+    const kernels::AdaptiveParams<T>& a = adaptive_params_.get<T>(params(), dt(), learning(), [this](auto& c) {
+      using U = std::remove_reference_t<decltype(c.theta_plus)>;
+      // Learning off (eval): theta is frozen, neither growing nor decaying (Diehl & Cook's test mode).
+      c.theta_decay = static_cast<U>(learning() ? std::exp(-dt() / param("tau_theta")) : 1.0);
+      c.theta_plus = static_cast<U>(learning() ? param("theta_plus") : 0.0);
+    });
+    const bool one_spike = one_spike_.get(params(), dt(), learning(), [this](bool& b) { b = param("one_spike") != 0.0; });
     kernels::AdaptiveLifStep<T> f;
     f.V = mutable_state("V_m").data_ptr<T>();
     f.refractory = mutable_state("refractory_steps").data_ptr<int32_t>();
@@ -169,19 +171,21 @@ void LifExp::reset_dynamic_state() {
 }
 
 void LifExp::integrate(const StepContext& ctx) {
-  const double h = dt();
-  const kernels::LifExpPropagators ex = kernels::lif_exp_propagators(h, param("tau_m"), param("tau_syn_ex"), param("C_m"));
-  const kernels::LifExpPropagators in = kernels::lif_exp_propagators(h, param("tau_m"), param("tau_syn_in"), param("C_m"));
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
-    kernels::LifExpParams<T> p;
-    fill_iaf_params<T>(p, *this, h);
-    p.P22 = static_cast<T>(ex.P22);
-    p.P20 = static_cast<T>(ex.P20);
-    p.P11_ex = static_cast<T>(ex.P11);
-    p.P11_in = static_cast<T>(in.P11);
-    p.P21_ex = static_cast<T>(ex.P21);
-    p.P21_in = static_cast<T>(in.P21);
+    const kernels::LifExpParams<T>& p = kernel_params_.get<T>(params(), dt(), learning(), [this](auto& c) {
+      using U = std::remove_reference_t<decltype(c.P22)>;
+      const double h = dt();
+      const kernels::LifExpPropagators ex = kernels::lif_exp_propagators(h, param("tau_m"), param("tau_syn_ex"), param("C_m"));
+      const kernels::LifExpPropagators in = kernels::lif_exp_propagators(h, param("tau_m"), param("tau_syn_in"), param("C_m"));
+      fill_iaf_params<U>(c, *this, h);
+      c.P22 = static_cast<U>(ex.P22);
+      c.P20 = static_cast<U>(ex.P20);
+      c.P11_ex = static_cast<U>(ex.P11);
+      c.P11_in = static_cast<U>(in.P11);
+      c.P21_ex = static_cast<U>(ex.P21);
+      c.P21_in = static_cast<U>(in.P21);
+    });
     kernels::LifExpStep<T> f;
     f.V = mutable_state("V_m").data_ptr<T>();
     f.I_ex = mutable_state("I_syn_ex").data_ptr<T>();
@@ -215,25 +219,27 @@ void LifAlpha::reset_dynamic_state() {
 }
 
 void LifAlpha::integrate(const StepContext& ctx) {
-  const double h = dt(), e = std::exp(1.0);
-  const kernels::LifAlphaPropagators ex = kernels::lif_alpha_propagators(h, param("tau_m"), param("tau_syn_ex"), param("C_m"));
-  const kernels::LifAlphaPropagators in = kernels::lif_alpha_propagators(h, param("tau_m"), param("tau_syn_in"), param("C_m"));
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
-    kernels::LifAlphaParams<T> p;
-    fill_iaf_params<T>(p, *this, h);
-    p.P33 = static_cast<T>(ex.P33);
-    p.P30 = static_cast<T>(ex.P30);
-    p.P11_ex = static_cast<T>(ex.P11);
-    p.P21_ex = static_cast<T>(ex.P21);
-    p.P31_ex = static_cast<T>(ex.P31);
-    p.P32_ex = static_cast<T>(ex.P32);
-    p.psc_ex = static_cast<T>(e / param("tau_syn_ex"));
-    p.P11_in = static_cast<T>(in.P11);
-    p.P21_in = static_cast<T>(in.P21);
-    p.P31_in = static_cast<T>(in.P31);
-    p.P32_in = static_cast<T>(in.P32);
-    p.psc_in = static_cast<T>(e / param("tau_syn_in"));
+    const kernels::LifAlphaParams<T>& p = kernel_params_.get<T>(params(), dt(), learning(), [this](auto& c) {
+      using U = std::remove_reference_t<decltype(c.P33)>;
+      const double h = dt(), e = std::exp(1.0);
+      const kernels::LifAlphaPropagators ex = kernels::lif_alpha_propagators(h, param("tau_m"), param("tau_syn_ex"), param("C_m"));
+      const kernels::LifAlphaPropagators in = kernels::lif_alpha_propagators(h, param("tau_m"), param("tau_syn_in"), param("C_m"));
+      fill_iaf_params<U>(c, *this, h);
+      c.P33 = static_cast<U>(ex.P33);
+      c.P30 = static_cast<U>(ex.P30);
+      c.P11_ex = static_cast<U>(ex.P11);
+      c.P21_ex = static_cast<U>(ex.P21);
+      c.P31_ex = static_cast<U>(ex.P31);
+      c.P32_ex = static_cast<U>(ex.P32);
+      c.psc_ex = static_cast<U>(e / param("tau_syn_ex"));
+      c.P11_in = static_cast<U>(in.P11);
+      c.P21_in = static_cast<U>(in.P21);
+      c.P31_in = static_cast<U>(in.P31);
+      c.P32_in = static_cast<U>(in.P32);
+      c.psc_in = static_cast<U>(e / param("tau_syn_in"));
+    });
     kernels::LifAlphaStep<T> f{mutable_state("V_m").data_ptr<T>(),      mutable_state("I_syn_ex").data_ptr<T>(),
                                mutable_state("I_syn_in").data_ptr<T>(), mutable_state("dI_syn_ex").data_ptr<T>(),
                                mutable_state("dI_syn_in").data_ptr<T>(), mutable_state("refractory_steps").data_ptr<int32_t>(),
@@ -277,10 +283,15 @@ void Izhikevich::integrate(const StepContext& ctx) {
     f.ring = ring_view<T>(ctx.step);
     f.current = run_input_view<T>();
     f.run_step = ctx.run_step;
-    f.p = {static_cast<T>(param("a")), static_cast<T>(param("b")), static_cast<T>(param("c")),
-           static_cast<T>(param("d")), static_cast<T>(param("V_th")), static_cast<T>(param("I_e")),
-           static_cast<T>(0.5 * dt()), static_cast<T>(dt())};
-    f.noise = static_cast<T>(param("I_noise"));
+    const Constants<T>& C = constants_.get<T>(params(), dt(), learning(), [this](auto& c) {
+      using U = std::remove_reference_t<decltype(c.noise)>;
+      c.p = {static_cast<U>(param("a")), static_cast<U>(param("b")), static_cast<U>(param("c")),
+             static_cast<U>(param("d")), static_cast<U>(param("V_th")), static_cast<U>(param("I_e")),
+             static_cast<U>(0.5 * dt()), static_cast<U>(dt())};
+      c.noise = static_cast<U>(param("I_noise"));
+    });
+    f.p = C.p;
+    f.noise = C.noise;
     f.seed = ctx.seed;
     f.stream = rng_stream();
     f.step = static_cast<uint64_t>(ctx.step);

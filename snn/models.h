@@ -23,7 +23,11 @@
 #include <vector>
 
 #include "snn/kernels/cond_lif_math.h"
+#include "snn/kernels/izhikevich_math.h"
+#include "snn/kernels/lif_alpha_math.h"
+#include "snn/kernels/lif_exp_math.h"
 #include "snn/kernels/lif_math.h"
+#include "snn/params.h"
 #include "snn/population.h"
 
 namespace snn {
@@ -60,7 +64,10 @@ class Lif : public Population {
   void reset_dynamic_state() override;
   void integrate(const StepContext& ctx) override;
   template <typename T>
-  kernels::LifParams<T> kernel_params() const;
+  const kernels::LifParams<T>& kernel_params();
+
+ private:
+  DerivedParams<kernels::LifParams> kernel_params_;
 };
 
 // Diehl & Cook (2015) adaptive threshold on an iaf_psc_delta membrane.
@@ -71,6 +78,10 @@ class AdaptiveLif : public Lif {
  protected:
   void reset_learned_state() override;
   void integrate(const StepContext& ctx) override;
+
+ private:
+  DerivedParams<kernels::AdaptiveParams> adaptive_params_;
+  Derived<bool> one_spike_;
 };
 
 // NEST iaf_psc_exp.
@@ -83,6 +94,9 @@ class LifExp : public Population {
   void check_params(const ParamTable& p) const override;
   void reset_dynamic_state() override;
   void integrate(const StepContext& ctx) override;
+
+ private:
+  DerivedParams<kernels::LifExpParams> kernel_params_;
 };
 
 // NEST iaf_psc_alpha.
@@ -95,6 +109,9 @@ class LifAlpha : public Population {
   void check_params(const ParamTable& p) const override;
   void reset_dynamic_state() override;
   void integrate(const StepContext& ctx) override;
+
+ private:
+  DerivedParams<kernels::LifAlphaParams> kernel_params_;
 };
 
 // Izhikevich (2003), integrated as in the published code.
@@ -105,6 +122,14 @@ class Izhikevich : public Population {
  protected:
   void reset_dynamic_state() override;
   void integrate(const StepContext& ctx) override;
+
+ private:
+  template <typename T>
+  struct Constants {
+    kernels::IzhikevichParams<T> p;
+    T noise;  // I_noise
+  };
+  DerivedParams<Constants> constants_;
 };
 
 // NEST poisson_generator, one independent generator per neuron and batch entry.

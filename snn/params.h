@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace snn {
@@ -75,6 +76,32 @@ class Derived {
   uint64_t version_ = ~uint64_t{0};
   double dt_ = -1.0;
   bool learning_ = false;
+};
+
+// The same for a kernel's parameter struct P<T> in both precisions: `fill(P<T>&)` (a generic lambda)
+// fills P<float> and P<double>; get<T>() returns the one a step runs with.
+template <template <typename> class P>
+class DerivedParams {
+ public:
+  template <typename T, class Fill>
+  const P<T>& get(const ParamTable& params, double dt, bool learning, Fill fill) {
+    const Both& both = cache_.get(params, dt, learning, [&](Both& b) {
+      fill(b.f);
+      fill(b.d);
+    });
+    if constexpr (std::is_same<T, float>::value) {
+      return both.f;
+    } else {
+      return both.d;
+    }
+  }
+
+ private:
+  struct Both {
+    P<float> f;
+    P<double> d;
+  };
+  Derived<Both> cache_;
 };
 
 }  // namespace snn

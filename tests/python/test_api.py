@@ -132,3 +132,21 @@ def test_nest_aliases_and_docstrings():
     assert snn.iaf_psc_exp is snn.LIFExp and snn.poisson_generator is snn.PoissonInput
     assert "tau_syn_ex" in snn.LIFExp.__doc__ and "[pA]" not in snn.LIF.__doc__.split("Parameters")[0]
     assert repr(snn.LIF(3, tau_m=5.0)) == "snn.LIF(3, tau_m=5.0)"
+
+
+@pytest.mark.parametrize("model", ["LIF", "LIFExp", "LIFAlpha", "AdaptiveLIF", "Izhikevich"])
+def test_parameter_set_between_runs_applies_at_the_next_run(model):
+    """Models keep the constants they derive from their parameters instead of looking them up every
+    step: a parameter set between runs must still take effect (here I_e, which makes silent neurons
+    fire). ConductanceLIF's equivalent is in test_mnist.py."""
+    def spikes_after_change(change):
+        net = snn.Network(dt=0.5, dtype=torch.float64)
+        pop = net.add(getattr(snn, model)(3), name="pop")
+        spikes = net.monitor(pop)
+        net.run(20.0)
+        if change:
+            pop.I_e = 50.0 if model == "Izhikevich" else 2000.0
+        net.run(60.0)
+        return spikes.dense()[40:].sum().item()
+    assert spikes_after_change(False) == 0
+    assert spikes_after_change(True) > 0
