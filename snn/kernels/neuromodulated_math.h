@@ -156,6 +156,10 @@ struct DopamineLazyRule {
   SNN_HOST_DEVICE SNN_NOINLINE void update_pieces(int64_t s, int64_t i, int64_t j) const {
     int64_t t = t_last[s];
     int64_t k = history.jumps_until(t);  // jumps at or before t; history.time[k] is the next one
+    if (step.batch == 1 && target - t < history.tables.length) {
+      update_one_entry(s, i, j, t, k);
+      return;
+    }
     while (t < target) {
       while (k < history.length && history.time[k] <= t) ++k;
       const int64_t next = (k < history.length && history.time[k] < target) ? history.time[k] : target;
@@ -187,6 +191,24 @@ struct DopamineLazyRule {
       T& c = step.c[bt * step.n_syn + s];
       c = step.dopamine_events(c, bt, i, j);
     }
+  }
+  // update_pieces() for one batch entry over fewer steps than the tables hold: the same arithmetic.
+  SNN_HOST_DEVICE void update_one_entry(int64_t s, int64_t i, int64_t j, int64_t t, int64_t k) const {
+    const DopamineTables& tab = history.tables;
+    T c = step.c[s], w = step.w[s];
+    while (t < target) {
+      while (k < history.length && history.time[k] <= t) ++k;
+      const int64_t next = (k < history.length && history.time[k] < target) ? history.time[k] : target;
+      const int64_t steps = next - t;
+      double dw = 0.0;
+      dw += static_cast<double>(c) * (history.at(t, k, 0) * tab.w_cn[steps] - static_cast<double>(step.b) * tab.w_c[steps]);
+      c = static_cast<T>(static_cast<double>(c) * tab.decay_c[steps]);
+      w = clamp_(static_cast<T>(static_cast<double>(w) + dw), step.w_min, step.w_max);
+      t = next;
+    }
+    step.w[s] = w;
+    t_last[s] = target;
+    step.c[s] = events ? step.dopamine_events(c, 0, i, j) : c;
   }
   // The common case of update(), with the same arithmetic: one batch entry and one piece (no dopamine
   // jump between t and target) shorter than the tables, kept inline in the loop over synapses.
