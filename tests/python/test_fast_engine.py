@@ -176,3 +176,30 @@ def test_threads_do_not_change_results():
     assert out[0][0].sum() > 0
     for a, b in zip(*out):
         assert torch.equal(a, b)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_lazy_dopamine_stdp_over_long_silences(batch_size):
+    """Pre and post neurons at about 1 Hz (dt 0.1 ms), so that many synapses go untouched for more
+    than the 4096 steps the lazy rule tabulates (it then evaluates the closed form directly) and
+    across dopamine spikes (2 Hz); with one and with two batch entries. Equal to the per-step
+    integration to floating-point tolerance."""
+    def run(event_driven):
+        net = snn.Network(dt=0.1, dtype=torch.float64, seed=11, batch_size=batch_size)
+        x = net.add(snn.PoissonInput(40, rate=1.0), name="x")
+        drive = net.add(snn.PoissonInput(10, rate=1.0), name="drive")
+        y = net.add(snn.LIF(10), name="y")
+        da = net.add(snn.PoissonInput(1, rate=2.0), name="da")
+        net.neuromodulator("dopamine", da, delay=1.0)
+        net.connect(drive, y, "one_to_one", weight=100.0)  # every drive spike makes its neuron fire
+        proj = net.connect(x, y, weight=snn.init.uniform(1.0, 3.0), delay=1.0,
+                           plasticity=snn.DopamineSTDP(A_plus=0.5, Wmax=1e3, event_driven=event_driven))
+        spikes = net.monitor(y)
+        net.run(3000.0)
+        return proj.weight.clone(), proj.state["c"].clone(), spikes.dense()
+    w_step, c_step, s_step = run(False)
+    w_lazy, c_lazy, s_lazy = run(True)
+    assert torch.equal(s_step, s_lazy) and s_step.sum() >= 15 * batch_size  # ~1 Hz x 10 neurons x 3 s
+    assert (w_step - run(False)[0]).abs().max() == 0  # deterministic
+    assert torch.allclose(w_lazy, w_step, rtol=1e-11, atol=1e-12)
+    assert torch.allclose(c_lazy, c_step, rtol=1e-11, atol=1e-12)
