@@ -92,45 +92,75 @@ void SpikeSet::build(const at::Tensor& spikes) {
     has_entries_ = false;
     return;
   }
-  // CPU: one pass, ascending order (the delivery kernels rely on it for deterministic sums).
+  // CPU: ascending order (the delivery kernels rely on it for deterministic sums).
   int32_t* list = list_.data_ptr<int32_t>();
   uint8_t* flag = flag_.data_ptr<uint8_t>();
   int32_t m = 0;
   int64_t events = 0;
+  std::memset(flag, 0, static_cast<size_t>(n));
+  has_entries_ = B > 1;
   dispatch_floating(spikes.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     const T* s = spikes.data_ptr<T>();
-    // Spikes are sparse: mark the blocks of 64 neurons that hold a spike in one vectorised pass per
-    // batch entry, and look inside those only.
+    if (!has_entries_) {
+      // Spikes are sparse: mark the blocks of 64 neurons that hold a spike in one vectorised pass,
+      // and look inside those only.
+      constexpr int64_t kBlock = 64;
+      const int64_t blocks = (n + kBlock - 1) / kBlock;
+      block_flags_.assign(static_cast<size_t>(blocks), 0);
+      kernels::mark_nonzero_blocks<kBlock>(s, n, block_flags_.data());
+      for (int64_t k = 0; k < blocks; ++k) {
+        if (!block_flags_[k]) continue;
+        for (int64_t i = k * kBlock, i1 = std::min(n, i + kBlock); i < i1; ++i) {
+          if (s[i] == T(0)) continue;
+          flag[i] = 1;
+          list[m++] = static_cast<int32_t>(i);
+        }
+      }
+      events = m;
+      return;
+    }
+    // Batches: each entry's row scanned in blocks of 64 (a spike marks a block of its own entry only),
+    // its spikes counted per neuron and noted in entry order; then the neurons listed in order and
+    // each one's entries placed by a counting sort (ascending).
     constexpr int64_t kBlock = 64;
     const int64_t blocks = (n + kBlock - 1) / kBlock;
-    block_flags_.assign(static_cast<size_t>(blocks), 0);
-    for (int64_t b = 0; b < B; ++b) kernels::mark_nonzero_blocks(s + b * n, n, kBlock, block_flags_.data());
-    std::memset(flag, 0, static_cast<size_t>(n));
-    has_entries_ = B > 1;
-    if (has_entries_ && (static_cast<int64_t>(entry_first_.size()) != n || static_cast<int64_t>(entries_.size()) < B * n)) {
+    block_flags_.assign(static_cast<size_t>(B * blocks), 0);
+    if (static_cast<int64_t>(entry_first_.size()) != n || static_cast<int64_t>(entries_.size()) < B * n) {
       entry_first_.resize(static_cast<size_t>(n));
       entry_size_.resize(static_cast<size_t>(n));
       entries_.resize(static_cast<size_t>(B * n));
+      event_neuron_.resize(static_cast<size_t>(B * n));
+      entry_end_.resize(static_cast<size_t>(B));
     }
-    for (int64_t k = 0; k < blocks; ++k) {
-      if (!block_flags_[k]) continue;
-      const int64_t i0 = k * kBlock, i1 = std::min(n, i0 + kBlock);
-      for (int64_t i = i0; i < i1; ++i) {
-        if (!has_entries_) {
-          if (s[i] == T(0)) continue;
-          ++events;
-        } else {
-          const int64_t first = events;
-          for (int64_t b = 0; b < B; ++b) {
-            if (s[b * n + i] != T(0)) entries_[events++] = static_cast<int32_t>(b);
-          }
-          if (events == first) continue;
-          entry_first_[i] = static_cast<int32_t>(first);
-          entry_size_[i] = static_cast<int32_t>(events - first);
+    std::fill(entry_size_.begin(), entry_size_.end(), 0);
+    for (int64_t b = 0; b < B; ++b) {
+      const T* sb = s + b * n;
+      uint8_t* fb = block_flags_.data() + b * blocks;
+      kernels::mark_nonzero_blocks<kBlock>(sb, n, fb);
+      for (int64_t k = 0; k < blocks; ++k) {
+        if (!fb[k]) continue;
+        for (int64_t i = k * kBlock, i1 = std::min(n, i + kBlock); i < i1; ++i) {
+          if (sb[i] == T(0)) continue;
+          ++entry_size_[i];
+          event_neuron_[events++] = static_cast<int32_t>(i);
         }
-        flag[i] = 1;
-        list[m++] = static_cast<int32_t>(i);
+      }
+      entry_end_[b] = static_cast<int32_t>(events);
+    }
+    int32_t first = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      if (entry_size_[i] == 0) continue;
+      flag[i] = 1;
+      list[m++] = static_cast<int32_t>(i);
+      entry_first_[i] = first;
+      first += entry_size_[i];
+      entry_size_[i] = 0;  // refilled below
+    }
+    for (int64_t b = 0, e = 0; b < B; ++b) {
+      for (; e < entry_end_[b]; ++e) {
+        const int32_t i = event_neuron_[e];
+        entries_[entry_first_[i] + entry_size_[i]++] = static_cast<int32_t>(b);
       }
     }
   });

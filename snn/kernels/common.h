@@ -163,16 +163,19 @@ struct InputRing {
   }
 };
 
-// flags[k] |= whether x[k block .. min((k + 1) block, n)) holds a nonzero: one call, each block a
-// branch-free (vectorised) reduction.
-template <typename T>
-SNN_VECTOR_CLONES inline void mark_nonzero_blocks(const T* SNN_RESTRICT x, int64_t n, int64_t block, uint8_t* SNN_RESTRICT flags) {
-  for (int64_t k = 0; k * block < n; ++k) {
-    const int64_t i1 = (k + 1) * block < n ? (k + 1) * block : n;
+// flags[k] |= whether x[k kBlock .. min((k + 1) kBlock, n)) holds a nonzero: one call, each full block
+// a branch-free reduction of a fixed length (vectorised).
+template <int64_t kBlock, typename T>
+SNN_VECTOR_CLONES inline void mark_nonzero_blocks(const T* SNN_RESTRICT x, int64_t n, uint8_t* SNN_RESTRICT flags) {
+  const int64_t full = n / kBlock;
+  for (int64_t k = 0; k < full; ++k) {
     int nonzero = 0;
-    for (int64_t i = k * block; i < i1; ++i) nonzero |= x[i] != T(0);
+    for (int64_t i = 0; i < kBlock; ++i) nonzero |= x[k * kBlock + i] != T(0);
     flags[k] |= static_cast<uint8_t>(nonzero);
   }
+  int nonzero = 0;
+  for (int64_t i = full * kBlock; i < n; ++i) nonzero |= x[i] != T(0);
+  if (full * kBlock < n) flags[full] |= static_cast<uint8_t>(nonzero);
 }
 
 // x[k] = value: clears buffers without a tensor operation (no dispatch cost per step).
