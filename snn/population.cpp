@@ -175,6 +175,8 @@ kernels::ActiveSet SpikeSet::view() const {
     v.first = entry_first_.data();
     v.size = entry_size_.data();
     v.entries = entries_.data();
+    v.by_entry = event_neuron_.data();
+    v.entry_end = entry_end_.data();
   }
   return v;
 }

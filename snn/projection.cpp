@@ -250,6 +250,8 @@ void Projection::propagate(int64_t step) {
                                        step,
                                        chunk,
                                        by_sign};
+      f.by_entry = act.by_entry;  // null on CUDA
+      f.entry_end = act.entry_end;
       const int64_t n = B * ((n_post + chunk - 1) / chunk);
       backend::for_each(weight_.device(), n, f, inline_work ? n : 1);
       return;
@@ -266,6 +268,8 @@ void Projection::propagate(int64_t step) {
     const int64_t chunk = cpu_chunk(n_post, inline_work);
     kernels::SparseChunkDelivery<T> f{spikes, w, row_ptr, post, delay, uniform_delay_, act.list, act.count,
                                       target, n_pre, n_post, step, chunk, by_sign};
+    f.by_entry = act.by_entry;
+    f.entry_end = act.entry_end;
     const int64_t n = B * ((n_post + chunk - 1) / chunk);
     backend::for_each_cpu(n, f, inline_work ? n : 1);
   });

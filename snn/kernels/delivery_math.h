@@ -124,17 +124,19 @@ struct DenseEventDelivery {
   RingTarget<T> ring;
   int64_t n_pre, n_post, step, chunk;
   bool by_sign;
+  const int32_t* by_entry = nullptr;  // CPU batches: ActiveSet::by_entry / entry_end, or null
+  const int32_t* entry_end = nullptr;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
     const TargetChunk tc = target_chunk(e, n_post, chunk);
     const int64_t b = tc.b, j0 = tc.j0, j1 = tc.j1;
-    const int64_t m = list ? *count : n_pre;
+    const EntryRows er = entry_rows(list, count, by_entry, entry_end, b, n_pre);
     // One delay, one receptor: rows that spiked in this entry, four at a time (add_scaled4).
     const T* rows[4];
     T counts[4];
     int n_rows = 0;
     T* target = (!delay && !by_sign) ? ring.at(0, ring.slot_after(uniform_delay), b) : nullptr;
-    for (int64_t q = 0; q < m; ++q) {
-      const int64_t i = list ? list[q] : q;
+    for (int64_t q = er.begin; q < er.end; ++q) {
+      const int64_t i = er.rows ? er.rows[q] : q;
       const T c = spikes[b * n_pre + i];
       if (c == T(0)) continue;
       const T* w = weight + i * n_post;
@@ -178,12 +180,15 @@ struct SparseChunkDelivery {
   RingTarget<T> ring;
   int64_t n_pre, n_post, step, chunk;
   bool by_sign;
+  const int32_t* by_entry = nullptr;  // ActiveSet::by_entry / entry_end, or null
+  const int32_t* entry_end = nullptr;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
     const TargetChunk tc = target_chunk(e, n_post, chunk);
     const int64_t b = tc.b;
     const int32_t j0 = static_cast<int32_t>(tc.j0), j1 = static_cast<int32_t>(tc.j1);
-    for (int64_t q = 0; q < *count; ++q) {
-      const int64_t i = list[q];
+    const EntryRows er = entry_rows(list, count, by_entry, entry_end, b, n_pre);
+    for (int64_t q = er.begin; q < er.end; ++q) {
+      const int64_t i = er.rows[q];
       const T c = spikes[b * n_pre + i];
       if (c == T(0)) continue;
       // First synapse of the row with post >= j0.

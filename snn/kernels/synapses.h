@@ -50,7 +50,24 @@ struct ActiveSet {
   const int32_t* first = nullptr;
   const int32_t* size = nullptr;
   const int32_t* entries = nullptr;
+  // The same, entry by entry: the neurons that spiked in entry b, ascending, are
+  // by_entry[entry_end[b - 1] .. entry_end[b]) (entry_end[-1] = 0).
+  const int32_t* by_entry = nullptr;
+  const int32_t* entry_end = nullptr;
 };
+
+// The pre neurons to visit for batch entry b: its own spikes when the set lists them by entry,
+// otherwise every listed neuron (or every neuron, without a list); rows[q] for q in [begin, end)
+// (rows null: q itself).
+struct EntryRows {
+  const int32_t* rows;
+  int64_t begin, end;
+};
+SNN_HOST_DEVICE inline EntryRows entry_rows(const int32_t* list, const int32_t* count, const int32_t* by_entry,
+                                            const int32_t* entry_end, int64_t b, int64_t n) {
+  if (by_entry) return {by_entry, b == 0 ? 0 : entry_end[b - 1], entry_end[b]};
+  return {list, 0, list ? *count : n};
+}
 
 // Rules may offer `update_dense_row(i, count_row)`: a whole dense row at once (vectorised), with the
 // same arithmetic as update() on each synapse.

@@ -96,31 +96,36 @@ TEST(Delays, ParrotCountsSpikesAndIgnoresWeights) {
 
 TEST(Batch, EntriesAreIndependent) {
   // A recurrent network driven by different currents per batch entry: each entry of a B = 3 run
-  // equals the B = 1 run with that entry's current, bitwise.
-  auto build = [](int64_t B, const at::Tensor& current, at::Tensor* spikes_out) {
-    Network net(options(0.1, "float64", B, 5));
-    auto& e = net.add(LIF(50));
-    ConnectSpec c;
-    c.rule = "fixed_indegree";
-    c.indegree = 10;
-    c.multapses = false;  // one delay per dense entry
-    c.weight = Init::normal(0.5, 2.0);
-    c.delay = Init::uniform(0.1, 3.0);
-    net.connect(e, e, c);
-    auto& sp = net.monitor_spikes(e);
-    net.run(300.0, {{e.name(), current}});
-    *spikes_out = sp.dense();
-    return e.state("V_m").clone();
-  };
-  const at::Tensor currents = at::linspace(380.0, 600.0, 3 * 50, at::kDouble).reshape({3, 50});
-  at::Tensor batched_spikes;
-  const at::Tensor batched = build(3, currents, &batched_spikes);
-  ASSERT_GT(batched_spikes.sum().item<int64_t>(), 100);
-  for (int64_t b = 0; b < 3; ++b) {
-    at::Tensor single_spikes;
-    const at::Tensor single = build(1, currents.narrow(0, b, 1), &single_spikes);
-    EXPECT_TRUE(at::equal(single[0], batched[b])) << "batch entry " << b;
-    EXPECT_TRUE(at::equal(single_spikes.select(1, 0), batched_spikes.select(1, b))) << "batch entry " << b;
+  // equals the B = 1 run with that entry's current, bitwise; with dense and with sparse storage (the
+  // CPU delivery walks each entry's own spikes).
+  for (const char* storage : {"dense", "sparse"}) {
+    SCOPED_TRACE(storage);
+    auto build = [storage](int64_t B, const at::Tensor& current, at::Tensor* spikes_out) {
+      Network net(options(0.1, "float64", B, 5));
+      auto& e = net.add(LIF(50));
+      ConnectSpec c;
+      c.storage = storage;
+      c.rule = "fixed_indegree";
+      c.indegree = 10;
+      c.multapses = false;  // one delay per dense entry
+      c.weight = Init::normal(0.5, 2.0);
+      c.delay = Init::uniform(0.1, 3.0);
+      net.connect(e, e, c);
+      auto& sp = net.monitor_spikes(e);
+      net.run(300.0, {{e.name(), current}});
+      *spikes_out = sp.dense();
+      return e.state("V_m").clone();
+    };
+    const at::Tensor currents = at::linspace(380.0, 600.0, 3 * 50, at::kDouble).reshape({3, 50});
+    at::Tensor batched_spikes;
+    const at::Tensor batched = build(3, currents, &batched_spikes);
+    ASSERT_GT(batched_spikes.sum().item<int64_t>(), 100);
+    for (int64_t b = 0; b < 3; ++b) {
+      at::Tensor single_spikes;
+      const at::Tensor single = build(1, currents.narrow(0, b, 1), &single_spikes);
+      EXPECT_TRUE(at::equal(single[0], batched[b])) << "batch entry " << b;
+      EXPECT_TRUE(at::equal(single_spikes.select(1, 0), batched_spikes.select(1, b))) << "batch entry " << b;
+    }
   }
 }
 
