@@ -1,7 +1,7 @@
 """Side-by-side benchmarks: snn against every peer simulator that is importable, on the same network,
 in the same run, on this machine.
 
-    PYTHONPATH=build/python /usr/bin/python3 benchmarks/compare.py [--only P1 P2 P3] [--quick] [--record]
+    PYTHONPATH=build/python /usr/bin/python3 benchmarks/compare.py [--only P1 P2 P3] [--quick] [--record] [--no-peers]
 
 P1  BindsNET's benchmark network: n Poisson inputs at U(0, 100) Hz, all-to-all onto n LIF neurons
     (BindsNET's LIFNodes: rest/reset -65 mV, threshold -52 mV, tau 100 ms, refractory 5 ms), weights
@@ -305,15 +305,17 @@ def main():
     ap.add_argument("--only", nargs="+", default=["P1", "P2", "P3"])
     ap.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
     ap.add_argument("--record", action="store_true", help="append the tables to benchmarks/RESULTS.md")
+    ap.add_argument("--no-peers", action="store_true", help="time snn only (e.g. to compare two builds of snn)")
     args = parse_args(ap)
     global THREADS
     THREADS = args.threads
 
-    found = peers()
+    found = {} if args.no_peers else peers()
+    why = "not run: --no-peers" if args.no_peers else "not importable"
     skipped = [p for p in ("brian2", "nest", "bindsnet") if p not in found]
     bw = copy_bandwidth()
     print(f"machine: {machine()}")
-    print(f"copy bandwidth: {bw / 1e9:.1f} GB/s; peers: {found or 'none'}; skipped (not importable): {', '.join(skipped) or 'none'}")
+    print(f"copy bandwidth: {bw / 1e9:.1f} GB/s; peers: {found or 'none'}; skipped ({why}): {', '.join(skipped) or 'none'}")
     tables = []
 
     def run_peer(label, fn, *a):
@@ -380,7 +382,7 @@ def main():
 
     if args.record:
         command = invocation()
-        notes = (f"Copy bandwidth {bw / 1e9:.1f} GB/s. Peers skipped (not importable): {', '.join(skipped) or 'none'}. "
+        notes = (f"Copy bandwidth {bw / 1e9:.1f} GB/s. Peers skipped ({why}): {', '.join(skipped) or 'none'}. "
                  "Peer times are their simulation times without network construction (Brian2 standalone: its "
                  "reported run time, with 2 OpenMP threads).")
         for title, rows in tables:
