@@ -234,7 +234,8 @@ void Projection::propagate(int64_t step) {
       const int64_t chunk = cuda ? 1 : cpu_chunk(n_post, inline_work);
       const bool by_delay_row = !cuda && delay && target.offsets_fit_int32();
       if (by_delay_row) {
-        delay_row_.resize(static_cast<size_t>(max_delay_ + 1));
+        // At least 32 entries (the AVX-512 path keeps them in two registers when every delay is < 32).
+        delay_row_.assign(static_cast<size_t>(std::max<int64_t>(32, max_delay_ + 1)), 0);
         target.row_offsets(delay_row_.data(), max_delay_);
       }
       kernels::DenseEventDelivery<T> f{spikes,
@@ -252,6 +253,7 @@ void Projection::propagate(int64_t step) {
                                        by_sign};
       f.by_entry = act.by_entry;  // null on CUDA
       f.entry_end = act.entry_end;
+      f.delay_row_in_registers = by_delay_row && max_delay_ < 32;
       const int64_t n = B * ((n_post + chunk - 1) / chunk);
       backend::for_each(weight_.device(), n, f, inline_work ? n : 1);
       return;
