@@ -194,32 +194,34 @@ struct DopamineLazyRule {
   }
   // update_pieces() for one batch entry over fewer steps than the tables hold: the same arithmetic.
   SNN_HOST_DEVICE void update_one_entry(int64_t s, int64_t i, int64_t j, int64_t t, int64_t k) const {
-    const DopamineTables& tab = history.tables;
     T c = step.c[s], w = step.w[s];
     while (t < target) {
       while (k < history.length && history.time[k] <= t) ++k;
       const int64_t next = (k < history.length && history.time[k] < target) ? history.time[k] : target;
-      const int64_t steps = next - t;
-      double dw = 0.0;
-      dw += static_cast<double>(c) * (history.at(t, k, 0) * tab.w_cn[steps] - static_cast<double>(step.b) * tab.w_c[steps]);
-      c = static_cast<T>(static_cast<double>(c) * tab.decay_c[steps]);
-      w = clamp_(static_cast<T>(static_cast<double>(w) + dw), step.w_min, step.w_max);
+      advance_one_entry(c, w, t, next, k);
       t = next;
     }
-    step.w[s] = w;
-    t_last[s] = target;
-    step.c[s] = events ? step.dopamine_events(c, 0, i, j) : c;
+    finish_one_entry(s, i, j, c, w);
   }
-  // The common case of update(), with the same arithmetic: one batch entry and one piece (no dopamine
-  // jump between t and target) shorter than the tables, kept inline in the loop over synapses.
+  // The common case of update(): one batch entry and one piece (no dopamine jump between t and
+  // target), kept inline in the loop over synapses.
   SNN_HOST_DEVICE SNN_INLINE void update_one_piece(int64_t s, int64_t i, int64_t j, int64_t t, int64_t k) const {
+    T c = step.c[s], w = step.w[s];
+    advance_one_entry(c, w, t, target, k);
+    finish_one_entry(s, i, j, c, w);
+  }
+  // One piece for one batch entry, from t to next with no dopamine jump in between (k jumps at or
+  // before t), with the tables: the arithmetic of update_pieces().
+  SNN_HOST_DEVICE SNN_INLINE void advance_one_entry(T& c, T& w, int64_t t, int64_t next, int64_t k) const {
     const DopamineTables& tab = history.tables;
-    const int64_t steps = target - t;
+    const int64_t steps = next - t;
     double dw = 0.0;
-    const double c0 = static_cast<double>(step.c[s]);
-    dw += c0 * (history.at(t, k, 0) * tab.w_cn[steps] - static_cast<double>(step.b) * tab.w_c[steps]);
-    const T c = static_cast<T>(c0 * tab.decay_c[steps]);
-    step.w[s] = clamp_(static_cast<T>(static_cast<double>(step.w[s]) + dw), step.w_min, step.w_max);
+    dw += static_cast<double>(c) * (history.at(t, k, 0) * tab.w_cn[steps] - static_cast<double>(step.b) * tab.w_c[steps]);
+    c = static_cast<T>(static_cast<double>(c) * tab.decay_c[steps]);
+    w = clamp_(static_cast<T>(static_cast<double>(w) + dw), step.w_min, step.w_max);
+  }
+  SNN_HOST_DEVICE SNN_INLINE void finish_one_entry(int64_t s, int64_t i, int64_t j, T c, T w) const {
+    step.w[s] = w;
     t_last[s] = target;
     step.c[s] = events ? step.dopamine_events(c, 0, i, j) : c;
   }
