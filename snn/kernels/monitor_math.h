@@ -6,14 +6,26 @@
 namespace snn {
 namespace kernels {
 
-// A step's spike counts into a monitor's int16 staging row (counts above 32767 saturate).
+// A step's spike counts into a monitor's int16 staging row (counts above 32767 saturate), elements
+// [k0, k1) (a loop the compiler vectorises).
+template <typename T>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void spike_record_block(const T* SNN_RESTRICT spikes, int16_t* SNN_RESTRICT out, int64_t k0,
+                                                          int64_t k1) {
+  for (int64_t k = k0; k < k1; ++k) {
+    const T c = spikes[k];
+    out[k] = static_cast<int16_t>(c > T(32767) ? T(32767) : c);
+  }
+}
+
+// Element e: elements [e block, (e + 1) block) of the n (the CPU: blocks; CUDA: block 1).
 template <typename T>
 struct SpikeRecord {
   const T* spikes;
   int16_t* out;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    const T c = spikes[k];
-    out[k] = static_cast<int16_t>(c > T(32767) ? T(32767) : c);
+  int64_t n, block;
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const int64_t k0 = e * block, k1 = k0 + block < n ? k0 + block : n;
+    spike_record_block(spikes, out, k0, k1);
   }
 };
 
