@@ -6,6 +6,8 @@
 #pragma once
 
 #include <ATen/Parallel.h>
+
+#include <algorithm>
 #include <c10/core/Device.h>
 
 #include "snn/errors.h"
@@ -72,6 +74,14 @@ void for_each(const c10::Device& device, int64_t n, const F& f, int64_t grain = 
     return;
   }
   for_each_cpu(n, f, grain);
+}
+
+// Runs a functor whose element is a block of items (fields n and block; kernels::block_items): on
+// the CPU blocks of `cpu_block` items, about `grain_items` items per task; on CUDA one item per thread.
+template <class F>
+void for_each_block(const c10::Device& device, F f, int64_t cpu_block, int64_t grain_items = kCpuGrain) {
+  f.block = device.is_cuda() ? 1 : cpu_block;
+  for_each(device, (f.n + f.block - 1) / f.block, f, std::max<int64_t>(1, grain_items / f.block));
 }
 
 }  // namespace backend

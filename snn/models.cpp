@@ -366,9 +366,8 @@ void ConductanceLif::integrate(const StepContext& ctx) {
                               mutable_state("g_in").data_ptr<T>(), mutable_state("theta").data_ptr<T>(),
                               mutable_state("refractory_steps").data_ptr<int32_t>(), mutable_spikes().data_ptr<T>(),
                               ring_view<T>(ctx.step), p, one_spike, batch_size() * size(), 1};
-    // CPU: blocks of neurons (a vectorised loop each); CUDA: one neuron per thread.
-    if (!options().device().is_cuda()) f.block = 1024;
-    backend::for_each(options().device(), (f.n + f.block - 1) / f.block, f, 4);
+    // CPU: blocks of neurons (a vectorised loop each), tasks of 4 blocks; CUDA: one neuron per thread.
+    backend::for_each_block(options().device(), f, 1024, 4 * 1024);
     if (one_spike) {
       kernels::LifParams<T> lp{};
       lp.V_th = p.V_th;

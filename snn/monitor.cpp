@@ -91,10 +91,9 @@ void SpikeMonitor::record(int64_t step) {
   const at::Tensor& spikes = pop_->spikes();
   dispatch_floating(spikes.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
-    const int64_t n = spikes.numel(), block = spikes.is_cuda() ? 1 : 4096;
-    backend::for_each(spikes.device(), (n + block - 1) / block,
-                      kernels::SpikeRecord<T>{spikes.data_ptr<T>(), staging_rows_[staged_].data_ptr<int16_t>(), n, block},
-                      std::max<int64_t>(1, backend::kCpuGrain / block));
+    backend::for_each_block(spikes.device(),
+                            kernels::SpikeRecord<T>{spikes.data_ptr<T>(), staging_rows_[staged_].data_ptr<int16_t>(), spikes.numel(), 1},
+                            4096);
   });
   ++staged_;
   ++recorded_steps_;

@@ -40,11 +40,9 @@ namespace {
 // Launches a trace update over every element of `x`.
 template <typename T>
 void trace_update(at::Tensor& x, const at::Tensor* spikes, double decay, double amount, bool set) {
-  // CPU: blocks of 1024 traces (a vectorised loop each); CUDA: one per thread.
-  const int64_t block = x.is_cuda() ? 1 : 1024;
   kernels::TraceUpdate<T> f{x.data_ptr<T>(), spikes ? spikes->data_ptr<T>() : nullptr, static_cast<T>(decay),
-                            static_cast<T>(amount), set, x.numel(), block};
-  backend::for_each(x.device(), (x.numel() + block - 1) / block, f, std::max<int64_t>(1, backend::kCpuGrain / block));
+                            static_cast<T>(amount), set, x.numel(), 1};
+  backend::for_each_block(x.device(), f, 1024);
 }
 
 }  // namespace
@@ -726,8 +724,7 @@ class IzhikevichDa : public Plasticity {
                                             trace_history_.data_ptr<T>() + now * stride, x_pre.data_ptr<T>(),
                                             in_flight_.data_ptr<T>(), static_cast<T>(decay),
                                             static_cast<T>(C.trace), stride, 1};
-        if (!w.is_cuda()) h.block = 1024;  // CPU: vectorised blocks; CUDA: one element per thread
-        backend::for_each(w.device(), (stride + h.block - 1) / h.block, h, std::max<int64_t>(1, backend::kCpuGrain / h.block));
+        backend::for_each_block(w.device(), h, 1024);
         e.arrivals = spike_history_.data_ptr<T>();
         e.x_pre = trace_history_.data_ptr<T>();
         e.delay = RuleAccess::delay_steps(proj).data_ptr<int32_t>();

@@ -163,6 +163,16 @@ struct InputRing {
   }
 };
 
+// Functors whose element e is a block of items (the CPU: a vectorised loop over `block` items; CUDA:
+// block 1, one item per thread): the items [begin, end) of element e, of n.
+struct ItemRange {
+  int64_t begin, end;
+};
+SNN_HOST_DEVICE inline ItemRange block_items(int64_t e, int64_t block, int64_t n) {
+  const int64_t begin = e * block;
+  return {begin, begin + block < n ? begin + block : n};
+}
+
 // flags[k] |= whether x[k kBlock .. min((k + 1) kBlock, n)) holds a nonzero: one call, each full block
 // a branch-free reduction of a fixed length (vectorised).
 template <int64_t kBlock, typename T>

@@ -98,7 +98,8 @@ struct CondLifStep {
   bool defer_threshold;  // at-most-one-spike mode: OneSpikeSelect decides
   int64_t n, block;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const int64_t k0 = e * block, k1 = k0 + block < n ? k0 + block : n;
+    const ItemRange r = block_items(e, block, n);
+    const int64_t k0 = r.begin, k1 = r.end;
     T* slot = ring.data + ring.slot * ring.slot_stride;
     cond_lif_block(V, g_ex, g_in, theta, refractory, spikes, slot, slot + ring.receptor_stride, p, defer_threshold, k0, k1);
   }

@@ -24,8 +24,8 @@ struct SpikeRecord {
   int16_t* out;
   int64_t n, block;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const int64_t k0 = e * block, k1 = k0 + block < n ? k0 + block : n;
-    spike_record_block(spikes, out, k0, k1);
+    const ItemRange r = block_items(e, block, n);
+    spike_record_block(spikes, out, r.begin, r.end);
   }
 };
 

@@ -293,8 +293,8 @@ struct IzhikevichHistoryStep {
   T decay, trace;
   int64_t n, block;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const int64_t k0 = e * block, k1 = k0 + block < n ? k0 + block : n;
-    izhikevich_history_block(spikes, previous, now, trace_now, x_pre, in_flight, decay, trace, k0, k1);
+    const ItemRange r = block_items(e, block, n);
+    izhikevich_history_block(spikes, previous, now, trace_now, x_pre, in_flight, decay, trace, r.begin, r.end);
   }
 };
 

@@ -60,7 +60,8 @@ struct TraceUpdate {
   bool set;  // nearest-neighbour: x <- amount at a spike
   int64_t n, block;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const int64_t k0 = e * block, k1 = k0 + block < n ? k0 + block : n;
+    const ItemRange r = block_items(e, block, n);
+    const int64_t k0 = r.begin, k1 = r.end;
     if (!spikes) {
       trace_block<T, false, false>(x, spikes, decay, amount, k0, k1);
     } else if (set) {
