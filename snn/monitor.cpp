@@ -1,7 +1,6 @@
 // snn/monitor.cpp — spike and state recording (policy in snn/monitor.h).
 #include "snn/monitor.h"
 
-#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -29,23 +28,18 @@ SpikeMonitor::SpikeMonitor(Network& net, Population& pop, const SpikeMonitorOpti
 at::Tensor SpikeMonitor::compact_staged() const {
   if (staged_ == 0) return at::empty({0, 3}, store_.options());
   if (!staging_.is_cuda()) {
-    // One pass over the staged rows, looking inside the 64-neuron blocks that hold a spike only (most
-    // hold none): the events in row-major order, a count of c giving c events, as the tensor path.
-    const int64_t B = staging_.size(1), n = staging_.size(2), blocks = (n + 63) / 64;
+    // One pass over the staged rows reading only the blocks that hold a spike (most hold none): the
+    // events in row-major order, a count of c giving c events, as the tensor path below.
+    const int64_t B = staging_.size(1), n = staging_.size(2);
     const int16_t* p = staging_.data_ptr<int16_t>();
     std::vector<int64_t> out;
-    std::vector<uint8_t> flags(static_cast<size_t>(blocks));
+    std::vector<uint8_t> flags(static_cast<size_t>((n + 63) / 64));
     for (int64_t r = 0; r < staged_; ++r) {
       for (int64_t b = 0; b < B; ++b) {
         const int16_t* row = p + (r * B + b) * n;
-        std::fill(flags.begin(), flags.end(), 0);
-        kernels::mark_nonzero_blocks<64>(row, n, flags.data());
-        for (int64_t k = 0; k < blocks; ++k) {
-          if (!flags[static_cast<size_t>(k)]) continue;
-          for (int64_t i = k * 64, i1 = std::min(n, i + 64); i < i1; ++i) {
-            for (int16_t c = 0; c < row[i]; ++c) out.insert(out.end(), {staged_first_step_ + r, b, i});
-          }
-        }
+        kernels::for_each_nonzero(row, n, flags.data(), [&](int64_t i) {
+          for (int16_t c = 0; c < row[i]; ++c) out.insert(out.end(), {staged_first_step_ + r, b, i});
+        });
       }
     }
     return at::tensor(out, store_.options()).reshape({-1, 3});

@@ -102,30 +102,17 @@ void SpikeSet::build(const at::Tensor& spikes) {
   dispatch_floating(spikes.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     const T* s = spikes.data_ptr<T>();
+    block_flags_.resize(static_cast<size_t>((n + 63) / 64));  // scratch of for_each_nonzero
     if (!has_entries_) {
-      // Spikes are sparse: mark the blocks of 64 neurons that hold a spike in one vectorised pass,
-      // and look inside those only.
-      constexpr int64_t kBlock = 64;
-      const int64_t blocks = (n + kBlock - 1) / kBlock;
-      block_flags_.assign(static_cast<size_t>(blocks), 0);
-      kernels::mark_nonzero_blocks<kBlock>(s, n, block_flags_.data());
-      for (int64_t k = 0; k < blocks; ++k) {
-        if (!block_flags_[k]) continue;
-        for (int64_t i = k * kBlock, i1 = std::min(n, i + kBlock); i < i1; ++i) {
-          if (s[i] == T(0)) continue;
-          flag[i] = 1;
-          list[m++] = static_cast<int32_t>(i);
-        }
-      }
+      kernels::for_each_nonzero(s, n, block_flags_.data(), [&](int64_t i) {
+        flag[i] = 1;
+        list[m++] = static_cast<int32_t>(i);
+      });
       events = m;
       return;
     }
-    // Batches: each entry's row scanned in blocks of 64 (a spike marks a block of its own entry only),
-    // its spikes counted per neuron and noted in entry order; then the neurons listed in order and
-    // each one's entries placed by a counting sort (ascending).
-    constexpr int64_t kBlock = 64;
-    const int64_t blocks = (n + kBlock - 1) / kBlock;
-    block_flags_.assign(static_cast<size_t>(B * blocks), 0);
+    // Batches: each entry's spikes counted per neuron and noted in entry order; then the neurons
+    // listed in order and each one's entries placed by a counting sort (ascending).
     if (static_cast<int64_t>(entry_first_.size()) != n || static_cast<int64_t>(entries_.size()) < B * n) {
       entry_first_.resize(static_cast<size_t>(n));
       entry_size_.resize(static_cast<size_t>(n));
@@ -135,17 +122,10 @@ void SpikeSet::build(const at::Tensor& spikes) {
     }
     std::fill(entry_size_.begin(), entry_size_.end(), 0);
     for (int64_t b = 0; b < B; ++b) {
-      const T* sb = s + b * n;
-      uint8_t* fb = block_flags_.data() + b * blocks;
-      kernels::mark_nonzero_blocks<kBlock>(sb, n, fb);
-      for (int64_t k = 0; k < blocks; ++k) {
-        if (!fb[k]) continue;
-        for (int64_t i = k * kBlock, i1 = std::min(n, i + kBlock); i < i1; ++i) {
-          if (sb[i] == T(0)) continue;
-          ++entry_size_[i];
-          event_neuron_[events++] = static_cast<int32_t>(i);
-        }
-      }
+      kernels::for_each_nonzero(s + b * n, n, block_flags_.data(), [&](int64_t i) {
+        ++entry_size_[i];
+        event_neuron_[events++] = static_cast<int32_t>(i);
+      });
       entry_end_[b] = static_cast<int32_t>(events);
     }
     int32_t first = 0;

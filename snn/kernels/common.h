@@ -188,6 +188,23 @@ SNN_VECTOR_CLONES inline void mark_nonzero_blocks(const T* SNN_RESTRICT x, int64
   if (full * kBlock < n) flags[full] |= static_cast<uint8_t>(nonzero);
 }
 
+// Host: calls fn(i) for every i in [0, n) with x[i] != 0, ascending. Spikes are sparse: one
+// vectorised pass marks the 64-element blocks holding a nonzero, and only those are read element by
+// element. `flags`: scratch of at least (n + 63) / 64 bytes.
+template <typename T, class Fn>
+inline void for_each_nonzero(const T* x, int64_t n, uint8_t* flags, Fn&& fn) {
+  constexpr int64_t kBlock = 64;
+  const int64_t blocks = (n + kBlock - 1) / kBlock;
+  std::memset(flags, 0, static_cast<size_t>(blocks));
+  mark_nonzero_blocks<kBlock>(x, n, flags);
+  for (int64_t k = 0; k < blocks; ++k) {
+    if (!flags[k]) continue;
+    for (int64_t i = k * kBlock, i1 = (k + 1) * kBlock < n ? (k + 1) * kBlock : n; i < i1; ++i) {
+      if (x[i] != T(0)) fn(i);
+    }
+  }
+}
+
 // x[k] = value: clears buffers without a tensor operation (no dispatch cost per step).
 template <typename T>
 struct Fill {
