@@ -500,11 +500,20 @@ class Dopamine : public Plasticity {
       // Dopamine spikes of this step: n jumps by A_vt m / tau_n at its end.
       trace_update<T>(n, info.signal, P.decay_n, C.jump, false);
       if (lazy_mode && dopamine_arrived(*info.signal)) {
-        // Through kernels on the raw arrays: indexing a tensor would allocate a view at every event.
-        const int64_t B = n.numel();
-        backend::for_each(w.device(), 1, kernels::Fill<int64_t>{hist_time_.data_ptr<int64_t>() + hist_len_, info.step + 1});
-        backend::for_each(w.device(), B, kernels::Copy<T>{hist_n_.data_ptr<T>() + hist_len_ * B, n.data_ptr<T>()});
-        if (++hist_len_ == kHistory) flush(proj, info.step + 1);
+        if (!w.is_cuda()) {
+          // The CPU flushes at every jump (to the jump, with the dopamine before it; n after it becomes
+          // the base): each synapse crosses each jump in one vectorised sweep instead of in an extra
+          // piece at its next touch. The same pieces, so the same result, and faster at every dopamine
+          // rate measured (docs/engine.md).
+          flush(proj, info.step + 1);
+        } else {
+          // CUDA records every step (the signal is not read back) and flushes when the history is full.
+          // Through kernels on the raw arrays: indexing a tensor would allocate a view at every event.
+          const int64_t B = n.numel();
+          backend::for_each(w.device(), 1, kernels::Fill<int64_t>{hist_time_.data_ptr<int64_t>() + hist_len_, info.step + 1});
+          backend::for_each(w.device(), B, kernels::Copy<T>{hist_n_.data_ptr<T>() + hist_len_ * B, n.data_ptr<T>()});
+          if (++hist_len_ == kHistory) flush(proj, info.step + 1);
+        }
       }
     });
     now_ = info.step + 1;
@@ -534,22 +543,49 @@ class Dopamine : public Plasticity {
 
   // Brings the synapses in the rows of `rows` and the columns of `cols` (all when both are null) to time
   // `target`, then applies this step's pairings when `events`.
+  // On the CPU with one batch entry, no jump since the base time (the CPU flushes at every jump) and
+  // fewer steps since it than the tables hold, every synapse is one piece read from the tables: the
+  // vectorised loops of DopamineFlush, DopamineRows and DopamineCols (the same arithmetic).
   void lazy(Projection& proj, int64_t target, bool events, SpikeSet* rows, SpikeSet* cols) {
-    const Constants& C = constants(dt_);
-    dispatch_floating(RuleAccess::weights(proj).scalar_type(), [&](auto tag) {
+    const at::Tensor& w = RuleAccess::weights(proj);
+    const bool one_piece = !w.is_cuda() && proj.post().batch_size() == 1 && hist_len_ == 0 && target - base_time_ < kTable;
+    dispatch_floating(w.scalar_type(), [&](auto tag) {
       using T = decltype(tag);
-      kernels::DopamineLazyRule<T> r;
-      // The seen post spikes are read only with `events` (after this step's push).
-      r.step = step_rule<T>(proj, events ? post_seen_.current() : proj.post().spikes());
-      r.t_last = t_last_.data_ptr<int64_t>();
-      r.history = {hist_time_.data_ptr<int64_t>(), hist_n_.data_ptr<T>(), hist_len_, base_time_,
-                   base_n_.data_ptr<T>(), proj.post().batch_size(), dt_, C.tau_n, tables(C)};
-      r.target = target;
-      r.events = events;
-      r.tau_c = C.tau_c;
-      r.tau_s = C.tau_s;
-      apply_rule(proj, r, (rows || cols) ? Visit::Events : Visit::All, rows, cols);
+      const kernels::DopamineLazyRule<T> r = lazy_rule<T>(proj, target, events);
+      if (!one_piece) {
+        apply_rule(proj, r, (rows || cols) ? Visit::Events : Visit::All, rows, cols);
+        return;
+      }
+      const kernels::SynapseLayout<T> L = proj.layout<T>(cols != nullptr);
+      if (!rows && !cols) {
+        backend::for_each_block(w.device(), kernels::DopamineFlush<T>{r, L.sparse() ? nullptr : L.count, L.n_syn, 0}, 1024);
+        return;
+      }
+      // Columns first (every synapse onto a listed post neuron), then the rows, which skip the synapses
+      // already at `target`: each synapse once, as with apply_rule()'s flags.
+      if (cols && L.sparse()) {
+        backend::for_each(w.device(), cols->bound(), kernels::DopamineCols<T>{r, L, cols->view()}, grain_for(col_length(L)));
+      } else if (cols) {
+        backend::for_each(w.device(), cols->bound(), kernels::ActiveCols<kernels::DopamineLazyRule<T>>{r, L, cols->view(), nullptr},
+                          grain_for(col_length(L)));
+      }
+      if (rows) backend::for_each(w.device(), rows->bound(), kernels::DopamineRows<T>{r, L, rows->view()}, grain_for(row_length(L)));
     });
+  }
+  template <typename T>
+  kernels::DopamineLazyRule<T> lazy_rule(Projection& proj, int64_t target, bool events) {
+    const Constants& C = constants(dt_);
+    kernels::DopamineLazyRule<T> r;
+    // The seen post spikes are read only with `events` (after this step's push).
+    r.step = step_rule<T>(proj, events ? post_seen_.current() : proj.post().spikes());
+    r.t_last = t_last_.data_ptr<int64_t>();
+    r.history = {hist_time_.data_ptr<int64_t>(), hist_n_.data_ptr<T>(), hist_len_, base_time_,
+                 base_n_.data_ptr<T>(), proj.post().batch_size(), dt_, C.tau_n, tables(C)};
+    r.target = target;
+    r.events = events;
+    r.tau_c = C.tau_c;
+    r.tau_s = C.tau_s;
+    return r;
   }
 
   // Propagators for 0 .. kTable - 1 steps (part of the constants: rebuilt when tau_c, tau_n or dt change).

@@ -51,6 +51,14 @@ inline double dopamine_weight_change(double c0, double n0, double D, double tau_
   return c0 * n0 / tau_s * -std::expm1(-tau_s * D) - b * c0 * tau_c * -std::expm1(-D / tau_c);
 }
 
+// This step's pairings at one synapse: a seen post spike (so) adds A_plus K+, a pre spike (sp) subtracts
+// A_minus K-. Selects, so that loops over synapses vectorise.
+template <typename T>
+SNN_HOST_DEVICE SNN_INLINE T dopamine_pairings(T c1, T so, T k_plus, T sp, T k_minus, T A_plus, T A_minus) {
+  c1 = so != T(0) ? c1 + A_plus * so * k_plus : c1;
+  return sp != T(0) ? c1 - A_minus * sp * k_minus : c1;
+}
+
 // Per-step form: the synapse is advanced over this step (from the start of the step, with the dopamine
 // n of this step), then this step's events change c.
 template <typename T>
@@ -74,13 +82,9 @@ struct DopamineStepRule {
     }
     w[s] = clamp_(w[s] + dw, w_min, w_max);
   }
-  // This step's pairings: a seen post spike adds A_plus K+, a pre spike subtracts A_minus K-.
   SNN_HOST_DEVICE T dopamine_events(T c1, int64_t bt, int64_t i, int64_t j) const {
-    const T so = post_seen[bt * n_post + j];
-    const T sp = pre_spikes[bt * n_pre + i];
-    if (so != T(0)) c1 += A_plus * so * k_plus[bt * n_pre + i];
-    if (sp != T(0)) c1 -= A_minus * sp * k_minus[bt * n_post + j];
-    return c1;
+    return dopamine_pairings(c1, post_seen[bt * n_post + j], k_plus[bt * n_pre + i], pre_spikes[bt * n_pre + i],
+                             k_minus[bt * n_post + j], A_plus, A_minus);
   }
 };
 
@@ -127,6 +131,17 @@ struct DopamineHistory {
     return n0 * decay_n(t - t0);
   }
 };
+
+// One piece of one batch entry over D steps from (c, w) with dopamine n0 at its start, given the
+// propagators over D: the closed form above, clipped at the end of the piece.
+template <typename T>
+SNN_HOST_DEVICE SNN_INLINE void dopamine_piece(T& c, T& w, double n0, double w_cn, double w_c, double decay_c, double b,
+                                               T w_min, T w_max) {
+  double dw = 0.0;
+  dw += static_cast<double>(c) * (n0 * w_cn - b * w_c);
+  c = static_cast<T>(static_cast<double>(c) * decay_c);
+  w = clamp_(static_cast<T>(static_cast<double>(w) + dw), w_min, w_max);
+}
 
 // Event-driven form (NEST's algorithm): a synapse is brought from its last update time t_last[s] to
 // `target` in closed form, in pieces split at the dopamine jumps, clipped after each piece as NEST does;
@@ -215,15 +230,149 @@ struct DopamineLazyRule {
   SNN_HOST_DEVICE SNN_INLINE void advance_one_entry(T& c, T& w, int64_t t, int64_t next, int64_t k) const {
     const DopamineTables& tab = history.tables;
     const int64_t steps = next - t;
-    double dw = 0.0;
-    dw += static_cast<double>(c) * (history.at(t, k, 0) * tab.w_cn[steps] - static_cast<double>(step.b) * tab.w_c[steps]);
-    c = static_cast<T>(static_cast<double>(c) * tab.decay_c[steps]);
-    w = clamp_(static_cast<T>(static_cast<double>(w) + dw), step.w_min, step.w_max);
+    dopamine_piece(c, w, history.at(t, k, 0), tab.w_cn[steps], tab.w_c[steps], tab.decay_c[steps],
+                   static_cast<double>(step.b), step.w_min, step.w_max);
   }
   SNN_HOST_DEVICE SNN_INLINE void finish_one_entry(int64_t s, int64_t i, int64_t j, T c, T w) const {
     step.w[s] = w;
     t_last[s] = target;
     step.c[s] = events ? step.dopamine_events(c, 0, i, j) : c;
+  }
+};
+
+// The CPU's common case of DopamineLazyRule: one batch entry and no dopamine jump since the base time
+// (the CPU flushes at every jump), with target - base_time < tables.length (t_last >= base_time, so
+// every index below is in the tables): each synapse is one piece read from the tables. Written as
+// plain loops that the compiler vectorises (table reads become gathers), with the arithmetic of
+// update_one_piece(): dopamine_piece() and dopamine_pairings().
+//
+// Synapses [s0, s1) of pre neuron i (a sparse row, or dense row i: post j = s - i n_post, entries
+// without a synapse left alone), or all synapses (a flush: kEvents false, i unused). Synapses already
+// at `target` are left alone: those the column pass of this step updated (it runs first), and those
+// with nothing to advance.
+template <typename T, bool kDense, bool kEvents>
+SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_row(const DopamineLazyRule<T>& r, const int32_t* SNN_RESTRICT post,
+                                                   const T* SNN_RESTRICT count, int64_t i, int64_t s0, int64_t s1) {
+  const DopamineStepRule<T>& p = r.step;
+  const DopamineTables tab = r.history.tables;
+  T* SNN_RESTRICT w = p.w;
+  T* SNN_RESTRICT c = p.c;
+  int64_t* SNN_RESTRICT t_last = r.t_last;
+  const T* SNN_RESTRICT post_seen = p.post_seen;
+  const T* SNN_RESTRICT k_minus = p.k_minus;
+  const double* SNN_RESTRICT decay_n = tab.decay_n;  // index t - base_time
+  const double* SNN_RESTRICT w_cn = tab.w_cn;        // index target - t (the piece's steps)
+  const double* SNN_RESTRICT w_c = tab.w_c;
+  const double* SNN_RESTRICT decay_c = tab.decay_c;
+  const double base_n = static_cast<double>(r.history.base_n[0]), b = static_cast<double>(p.b);
+  const int64_t target = r.target, base_time = r.history.base_time, row0 = i * p.n_post;
+  const T sp = kEvents ? p.pre_spikes[i] : T(0), k_plus = kEvents ? p.k_plus[i] : T(0);
+  const T A_plus = p.A_plus, A_minus = p.A_minus, w_min = p.w_min, w_max = p.w_max;
+  SNN_INDEPENDENT_ITERATIONS
+  for (int64_t s = s0; s < s1; ++s) {
+    const int64_t t_s = t_last[s];
+    const bool update = (!kDense || count[s] != T(0)) && t_s != target;
+    const int64_t t = update ? t_s : target;  // (an absent synapse's t_last is never kept up to date)
+    T cs = c[s], ws = w[s];
+    dopamine_piece(cs, ws, base_n * decay_n[t - base_time], w_cn[target - t], w_c[target - t], decay_c[target - t], b,
+                   w_min, w_max);
+    if (kEvents) {
+      const int64_t j = kDense ? s - row0 : post[s];
+      cs = dopamine_pairings(cs, post_seen[j], k_plus, sp, k_minus[j], A_plus, A_minus);
+    }
+    c[s] = update ? cs : c[s];
+    w[s] = update ? ws : w[s];
+    t_last[s] = target;
+  }
+}
+
+// The same for the synapses onto post neuron j through the transposed index (sparse): all of them (the
+// rows of this step come after, and skip what this pass updated). The synapses are distinct.
+template <typename T, bool kEvents>
+SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_col(const DopamineLazyRule<T>& r, const int32_t* SNN_RESTRICT col_syn,
+                                                   const int32_t* SNN_RESTRICT col_pre, int64_t j, int64_t k0, int64_t k1) {
+  const DopamineStepRule<T>& p = r.step;
+  const DopamineTables tab = r.history.tables;
+  T* SNN_RESTRICT w = p.w;
+  T* SNN_RESTRICT c = p.c;
+  int64_t* SNN_RESTRICT t_last = r.t_last;
+  const T* SNN_RESTRICT pre_spikes = p.pre_spikes;
+  const T* SNN_RESTRICT k_plus = p.k_plus;
+  const double* SNN_RESTRICT decay_n = tab.decay_n;
+  const double* SNN_RESTRICT w_cn = tab.w_cn;
+  const double* SNN_RESTRICT w_c = tab.w_c;
+  const double* SNN_RESTRICT decay_c = tab.decay_c;
+  const double base_n = static_cast<double>(r.history.base_n[0]), b = static_cast<double>(p.b);
+  const int64_t target = r.target, base_time = r.history.base_time;
+  const T so = kEvents ? p.post_seen[j] : T(0), k_minus = kEvents ? p.k_minus[j] : T(0);
+  const T A_plus = p.A_plus, A_minus = p.A_minus, w_min = p.w_min, w_max = p.w_max;
+  SNN_INDEPENDENT_ITERATIONS
+  for (int64_t k = k0; k < k1; ++k) {
+    const int64_t i = col_pre[k], s = col_syn[k];
+    const int64_t t = t_last[s];
+    T cs = c[s], ws = w[s];
+    dopamine_piece(cs, ws, base_n * decay_n[t - base_time], w_cn[target - t], w_c[target - t], decay_c[target - t], b,
+                   w_min, w_max);
+    if (kEvents) cs = dopamine_pairings(cs, so, k_plus[i], pre_spikes[i], k_minus, A_plus, A_minus);
+    c[s] = cs;
+    w[s] = ws;
+    t_last[s] = target;
+  }
+}
+
+// Element functors of the three visits in that case. Flush: element = a block of `block` synapses.
+template <typename T>
+struct DopamineFlush {
+  DopamineLazyRule<T> rule;
+  const T* count;  // dense: synapses per entry; sparse: null
+  int64_t n, block;
+  void operator()(int64_t e) const {
+    const ItemRange q = block_items(e, block, n);
+    if (count) {
+      dopamine_one_piece_row<T, true, false>(rule, nullptr, count, 0, q.begin, q.end);
+    } else {
+      dopamine_one_piece_row<T, false, false>(rule, nullptr, nullptr, 0, q.begin, q.end);
+    }
+  }
+};
+
+// Element q: the q-th listed pre neuron's row.
+template <typename T>
+struct DopamineRows {
+  DopamineLazyRule<T> rule;
+  SynapseLayout<T> L;
+  ActiveSet rows;
+  void operator()(int64_t q) const {
+    if (q >= *rows.count) return;
+    const int64_t i = rows.list[q];
+    if (L.sparse()) {
+      if (rule.events) {
+        dopamine_one_piece_row<T, false, true>(rule, L.post, nullptr, i, L.row_ptr[i], L.row_ptr[i + 1]);
+      } else {
+        dopamine_one_piece_row<T, false, false>(rule, L.post, nullptr, i, L.row_ptr[i], L.row_ptr[i + 1]);
+      }
+    } else if (rule.events) {
+      dopamine_one_piece_row<T, true, true>(rule, nullptr, L.count, i, i * L.n_post, (i + 1) * L.n_post);
+    } else {
+      dopamine_one_piece_row<T, true, false>(rule, nullptr, L.count, i, i * L.n_post, (i + 1) * L.n_post);
+    }
+  }
+};
+
+// Element q: the synapses onto the q-th listed post neuron (sparse, with the transposed index).
+template <typename T>
+struct DopamineCols {
+  DopamineLazyRule<T> rule;
+  SynapseLayout<T> L;
+  ActiveSet cols;
+  void operator()(int64_t q) const {
+    if (q >= *cols.count) return;
+    const int64_t j = cols.list[q], k0 = L.col_ptr[j], k1 = L.col_ptr[j + 1];
+    if (rule.events) {
+      dopamine_one_piece_col<T, true>(rule, L.col_syn, L.col_pre, j, k0, k1);
+    } else {
+      dopamine_one_piece_col<T, false>(rule, L.col_syn, L.col_pre, j, k0, k1);
+    }
   }
 };
 
