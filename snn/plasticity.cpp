@@ -483,8 +483,6 @@ class Dopamine : public Plasticity {
     const kernels::DopaminePropagators& P = C.P;
     dispatch_floating(w.scalar_type(), [&](auto tag) {
       using T = decltype(tag);
-      trace_update<T>(k_plus, nullptr, C.decay_plus, 1.0, false);
-      trace_update<T>(k_minus, nullptr, C.decay_minus, 1.0, false);
       if (lazy_mode) {
         seen_set_.build(seen);
         lazy(proj, info.step + 1, true, const_cast<SpikeSet*>(&proj.pre().fired()), &seen_set_);
@@ -495,8 +493,10 @@ class Dopamine : public Plasticity {
         r.w_c = static_cast<T>(P.w_c);
         apply_rule(proj, r, Visit::All, nullptr, nullptr);
       }
-      trace_update<T>(k_plus, &pre, 1.0, 1.0, false);
-      trace_update<T>(k_minus, &seen, 1.0, 1.0, false);
+      // K+ and K-: decay over this step, then this step's spikes (the pairings above decayed them
+      // as they read them).
+      trace_update<T>(k_plus, &pre, C.decay_plus, 1.0, false);
+      trace_update<T>(k_minus, &seen, C.decay_minus, 1.0, false);
       // Dopamine spikes of this step: n jumps by A_vt m / tau_n at its end.
       trace_update<T>(n, info.signal, P.decay_n, C.jump, false);
       if (lazy_mode && dopamine_arrived(*info.signal)) {
@@ -531,6 +531,8 @@ class Dopamine : public Plasticity {
     r.k_plus = state("K_plus").data_ptr<T>();
     r.k_minus = state("K_minus").data_ptr<T>();
     const Constants& C = constants(dt_);
+    r.decay_plus = static_cast<T>(C.decay_plus);
+    r.decay_minus = static_cast<T>(C.decay_minus);
     r.b = static_cast<T>(C.b);
     r.A_plus = static_cast<T>(C.A_plus);
     r.A_minus = static_cast<T>(C.A_minus);
@@ -547,6 +549,8 @@ class Dopamine : public Plasticity {
   // fewer steps since it than the tables hold, every synapse is one piece read from the tables: the
   // vectorised loops of DopamineFlush, DopamineRows and DopamineCols (the same arithmetic).
   void lazy(Projection& proj, int64_t target, bool events, SpikeSet* rows, SpikeSet* cols) {
+    // A step with no neuron to visit (bound() is the count on the CPU, an upper bound on CUDA).
+    if ((rows || cols) && (!rows || rows->bound() == 0) && (!cols || cols->bound() == 0)) return;
     const at::Tensor& w = RuleAccess::weights(proj);
     const bool one_piece = !w.is_cuda() && proj.post().batch_size() == 1 && hist_len_ == 0 && target - base_time_ < kTable;
     dispatch_floating(w.scalar_type(), [&](auto tag) {

@@ -69,8 +69,9 @@ struct DopamineStepRule {
   const T* n;           // [B] dopamine during this step (before this step's dopamine spikes)
   const T* pre_spikes;  // [B, n_pre]
   const T* post_seen;   // [B, n_post] post spikes d after they happened
-  const T* k_plus;      // [B, n_pre], decayed to the end of this step, before its pre spikes
-  const T* k_minus;     // [B, n_post], the same for seen post spikes
+  const T* k_plus;      // [B, n_pre] as at the end of the previous step: K+ = k_plus decay_plus (before
+  const T* k_minus;     // [B, n_post]   this step's spikes), the trace kernel's arithmetic, so that the
+  T decay_plus, decay_minus;  //         rule updates the traces in one pass after the pairings
   T decay_c, w_cn, w_c, b, A_plus, A_minus, w_min, w_max;
   int64_t n_pre, n_post, batch, n_syn;
   SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
@@ -83,8 +84,8 @@ struct DopamineStepRule {
     w[s] = clamp_(w[s] + dw, w_min, w_max);
   }
   SNN_HOST_DEVICE T dopamine_events(T c1, int64_t bt, int64_t i, int64_t j) const {
-    return dopamine_pairings(c1, post_seen[bt * n_post + j], k_plus[bt * n_pre + i], pre_spikes[bt * n_pre + i],
-                             k_minus[bt * n_post + j], A_plus, A_minus);
+    return dopamine_pairings(c1, post_seen[bt * n_post + j], k_plus[bt * n_pre + i] * decay_plus, pre_spikes[bt * n_pre + i],
+                             k_minus[bt * n_post + j] * decay_minus, A_plus, A_minus);
   }
 };
 
@@ -266,8 +267,8 @@ SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_row(const DopamineLazyRule<T>& r,
   const double* SNN_RESTRICT decay_c = tab.decay_c;
   const double base_n = static_cast<double>(r.history.base_n[0]), b = static_cast<double>(p.b);
   const int64_t target = r.target, base_time = r.history.base_time, row0 = i * p.n_post;
-  const T sp = kEvents ? p.pre_spikes[i] : T(0), k_plus = kEvents ? p.k_plus[i] : T(0);
-  const T A_plus = p.A_plus, A_minus = p.A_minus, w_min = p.w_min, w_max = p.w_max;
+  const T sp = kEvents ? p.pre_spikes[i] : T(0), k_plus = kEvents ? p.k_plus[i] * p.decay_plus : T(0);
+  const T A_plus = p.A_plus, A_minus = p.A_minus, w_min = p.w_min, w_max = p.w_max, decay_minus = p.decay_minus;
   SNN_INDEPENDENT_ITERATIONS
   for (int64_t s = s0; s < s1; ++s) {
     const int64_t t_s = t_last[s];
@@ -278,7 +279,7 @@ SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_row(const DopamineLazyRule<T>& r,
                    w_min, w_max);
     if (kEvents) {
       const int64_t j = kDense ? s - row0 : post[s];
-      cs = dopamine_pairings(cs, post_seen[j], k_plus, sp, k_minus[j], A_plus, A_minus);
+      cs = dopamine_pairings(cs, post_seen[j], k_plus, sp, k_minus[j] * decay_minus, A_plus, A_minus);
     }
     c[s] = update ? cs : c[s];
     w[s] = update ? ws : w[s];
@@ -304,8 +305,8 @@ SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_col(const DopamineLazyRule<T>& r,
   const double* SNN_RESTRICT decay_c = tab.decay_c;
   const double base_n = static_cast<double>(r.history.base_n[0]), b = static_cast<double>(p.b);
   const int64_t target = r.target, base_time = r.history.base_time;
-  const T so = kEvents ? p.post_seen[j] : T(0), k_minus = kEvents ? p.k_minus[j] : T(0);
-  const T A_plus = p.A_plus, A_minus = p.A_minus, w_min = p.w_min, w_max = p.w_max;
+  const T so = kEvents ? p.post_seen[j] : T(0), k_minus = kEvents ? p.k_minus[j] * p.decay_minus : T(0);
+  const T A_plus = p.A_plus, A_minus = p.A_minus, w_min = p.w_min, w_max = p.w_max, decay_plus = p.decay_plus;
   SNN_INDEPENDENT_ITERATIONS
   for (int64_t k = k0; k < k1; ++k) {
     const int64_t i = col_pre[k], s = col_syn[k];
@@ -313,7 +314,7 @@ SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_col(const DopamineLazyRule<T>& r,
     T cs = c[s], ws = w[s];
     dopamine_piece(cs, ws, base_n * decay_n[t - base_time], w_cn[target - t], w_c[target - t], decay_c[target - t], b,
                    w_min, w_max);
-    if (kEvents) cs = dopamine_pairings(cs, so, k_plus[i], pre_spikes[i], k_minus, A_plus, A_minus);
+    if (kEvents) cs = dopamine_pairings(cs, so, k_plus[i] * decay_plus, pre_spikes[i], k_minus, A_plus, A_minus);
     c[s] = cs;
     w[s] = ws;
     t_last[s] = target;

@@ -394,6 +394,8 @@ struct DopamineCase {
     p.post_seen = post_seen.data();
     p.k_plus = k_plus.data();
     p.k_minus = k_minus.data();
+    p.decay_plus = 0.9f;
+    p.decay_minus = 0.8f;
     p.b = 0.01f;
     p.A_plus = 1.0f;
     p.A_minus = 1.5f;
