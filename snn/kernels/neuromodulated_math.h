@@ -245,79 +245,75 @@ struct DopamineLazyRule {
 // (the CPU flushes at every jump), with target - base_time < tables.length (t_last >= base_time, so
 // every index below is in the tables): each synapse is one piece read from the tables. Written as
 // plain loops that the compiler vectorises (table reads become gathers), with the arithmetic of
-// update_one_piece(): dopamine_piece() and dopamine_pairings().
-//
+// update_one_piece(): dopamine_piece() and dopamine_pairings(). OnePiece holds what those loops read
+// besides the synapse arrays.
+template <typename T>
+struct OnePiece {
+  T* w;
+  T* c;
+  int64_t* t_last;
+  const T* pre_spikes;  // the pairings' inputs (DopamineStepRule)
+  const T* post_seen;
+  const T* k_plus;
+  const T* k_minus;
+  DopamineTables tab;
+  double base_n, b;
+  int64_t base_time, target;
+  T A_plus, A_minus, decay_plus, decay_minus, w_min, w_max;
+  explicit OnePiece(const DopamineLazyRule<T>& r)
+      : w(r.step.w), c(r.step.c), t_last(r.t_last), pre_spikes(r.step.pre_spikes), post_seen(r.step.post_seen),
+        k_plus(r.step.k_plus), k_minus(r.step.k_minus), tab(r.history.tables),
+        base_n(static_cast<double>(r.history.base_n[0])), b(static_cast<double>(r.step.b)),
+        base_time(r.history.base_time), target(r.target), A_plus(r.step.A_plus), A_minus(r.step.A_minus),
+        decay_plus(r.step.decay_plus), decay_minus(r.step.decay_minus), w_min(r.step.w_min), w_max(r.step.w_max) {}
+  // Synapse (cs, ws) from t to target.
+  SNN_INLINE void advance(T& cs, T& ws, int64_t t) const {
+    dopamine_piece(cs, ws, base_n * tab.decay_n[t - base_time], tab.w_cn[target - t], tab.w_c[target - t],
+                   tab.decay_c[target - t], b, w_min, w_max);
+  }
+};
+
 // Synapses [s0, s1) of pre neuron i (a sparse row, or dense row i: post j = s - i n_post, entries
 // without a synapse left alone), or all synapses (a flush: kEvents false, i unused). Synapses already
 // at `target` are left alone: those the column pass of this step updated (it runs first), and those
 // with nothing to advance.
 template <typename T, bool kDense, bool kEvents>
-SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_row(const DopamineLazyRule<T>& r, const int32_t* SNN_RESTRICT post,
-                                                   const T* SNN_RESTRICT count, int64_t i, int64_t s0, int64_t s1) {
-  const DopamineStepRule<T>& p = r.step;
-  const DopamineTables tab = r.history.tables;
-  T* SNN_RESTRICT w = p.w;
-  T* SNN_RESTRICT c = p.c;
-  int64_t* SNN_RESTRICT t_last = r.t_last;
-  const T* SNN_RESTRICT post_seen = p.post_seen;
-  const T* SNN_RESTRICT k_minus = p.k_minus;
-  const double* SNN_RESTRICT decay_n = tab.decay_n;  // index t - base_time
-  const double* SNN_RESTRICT w_cn = tab.w_cn;        // index target - t (the piece's steps)
-  const double* SNN_RESTRICT w_c = tab.w_c;
-  const double* SNN_RESTRICT decay_c = tab.decay_c;
-  const double base_n = static_cast<double>(r.history.base_n[0]), b = static_cast<double>(p.b);
-  const int64_t target = r.target, base_time = r.history.base_time, row0 = i * p.n_post;
-  const T sp = kEvents ? p.pre_spikes[i] : T(0), k_plus = kEvents ? p.k_plus[i] * p.decay_plus : T(0);
-  const T A_plus = p.A_plus, A_minus = p.A_minus, w_min = p.w_min, w_max = p.w_max, decay_minus = p.decay_minus;
+SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_row(const OnePiece<T> P, const int32_t* SNN_RESTRICT post,
+                                                   const T* SNN_RESTRICT count, int64_t n_post, int64_t i, int64_t s0,
+                                                   int64_t s1) {
+  const T sp = kEvents ? P.pre_spikes[i] : T(0), k_plus = kEvents ? P.k_plus[i] * P.decay_plus : T(0);
   SNN_INDEPENDENT_ITERATIONS
   for (int64_t s = s0; s < s1; ++s) {
-    const int64_t t_s = t_last[s];
-    const bool update = (!kDense || count[s] != T(0)) && t_s != target;
-    const int64_t t = update ? t_s : target;  // (an absent synapse's t_last is never kept up to date)
-    T cs = c[s], ws = w[s];
-    dopamine_piece(cs, ws, base_n * decay_n[t - base_time], w_cn[target - t], w_c[target - t], decay_c[target - t], b,
-                   w_min, w_max);
+    const int64_t t_s = P.t_last[s];
+    const bool update = (!kDense || count[s] != T(0)) && t_s != P.target;
+    const T c0 = P.c[s], w0 = P.w[s];
+    T cs = c0, ws = w0;
+    P.advance(cs, ws, update ? t_s : P.target);  // (an absent synapse's t_last is never kept up to date)
     if (kEvents) {
-      const int64_t j = kDense ? s - row0 : post[s];
-      cs = dopamine_pairings(cs, post_seen[j], k_plus, sp, k_minus[j] * decay_minus, A_plus, A_minus);
+      const int64_t j = kDense ? s - i * n_post : post[s];
+      cs = dopamine_pairings(cs, P.post_seen[j], k_plus, sp, P.k_minus[j] * P.decay_minus, P.A_plus, P.A_minus);
     }
-    c[s] = update ? cs : c[s];
-    w[s] = update ? ws : w[s];
-    t_last[s] = target;
+    P.c[s] = update ? cs : c0;
+    P.w[s] = update ? ws : w0;
+    P.t_last[s] = P.target;
   }
 }
 
 // The same for the synapses onto post neuron j through the transposed index (sparse): all of them (the
 // rows of this step come after, and skip what this pass updated). The synapses are distinct.
 template <typename T, bool kEvents>
-SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_col(const DopamineLazyRule<T>& r, const int32_t* SNN_RESTRICT col_syn,
+SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_col(const OnePiece<T> P, const int32_t* SNN_RESTRICT col_syn,
                                                    const int32_t* SNN_RESTRICT col_pre, int64_t j, int64_t k0, int64_t k1) {
-  const DopamineStepRule<T>& p = r.step;
-  const DopamineTables tab = r.history.tables;
-  T* SNN_RESTRICT w = p.w;
-  T* SNN_RESTRICT c = p.c;
-  int64_t* SNN_RESTRICT t_last = r.t_last;
-  const T* SNN_RESTRICT pre_spikes = p.pre_spikes;
-  const T* SNN_RESTRICT k_plus = p.k_plus;
-  const double* SNN_RESTRICT decay_n = tab.decay_n;
-  const double* SNN_RESTRICT w_cn = tab.w_cn;
-  const double* SNN_RESTRICT w_c = tab.w_c;
-  const double* SNN_RESTRICT decay_c = tab.decay_c;
-  const double base_n = static_cast<double>(r.history.base_n[0]), b = static_cast<double>(p.b);
-  const int64_t target = r.target, base_time = r.history.base_time;
-  const T so = kEvents ? p.post_seen[j] : T(0), k_minus = kEvents ? p.k_minus[j] * p.decay_minus : T(0);
-  const T A_plus = p.A_plus, A_minus = p.A_minus, w_min = p.w_min, w_max = p.w_max, decay_plus = p.decay_plus;
+  const T so = kEvents ? P.post_seen[j] : T(0), k_minus = kEvents ? P.k_minus[j] * P.decay_minus : T(0);
   SNN_INDEPENDENT_ITERATIONS
   for (int64_t k = k0; k < k1; ++k) {
     const int64_t i = col_pre[k], s = col_syn[k];
-    const int64_t t = t_last[s];
-    T cs = c[s], ws = w[s];
-    dopamine_piece(cs, ws, base_n * decay_n[t - base_time], w_cn[target - t], w_c[target - t], decay_c[target - t], b,
-                   w_min, w_max);
-    if (kEvents) cs = dopamine_pairings(cs, so, k_plus[i] * decay_plus, pre_spikes[i], k_minus, A_plus, A_minus);
-    c[s] = cs;
-    w[s] = ws;
-    t_last[s] = target;
+    T cs = P.c[s], ws = P.w[s];
+    P.advance(cs, ws, P.t_last[s]);
+    if (kEvents) cs = dopamine_pairings(cs, so, P.k_plus[i] * P.decay_plus, P.pre_spikes[i], k_minus, P.A_plus, P.A_minus);
+    P.c[s] = cs;
+    P.w[s] = ws;
+    P.t_last[s] = P.target;
   }
 }
 
@@ -329,10 +325,11 @@ struct DopamineFlush {
   int64_t n, block;
   void operator()(int64_t e) const {
     const ItemRange q = block_items(e, block, n);
+    const OnePiece<T> P(rule);
     if (count) {
-      dopamine_one_piece_row<T, true, false>(rule, nullptr, count, 0, q.begin, q.end);
+      dopamine_one_piece_row<T, true, false>(P, nullptr, count, 0, 0, q.begin, q.end);
     } else {
-      dopamine_one_piece_row<T, false, false>(rule, nullptr, nullptr, 0, q.begin, q.end);
+      dopamine_one_piece_row<T, false, false>(P, nullptr, nullptr, 0, 0, q.begin, q.end);
     }
   }
 };
@@ -346,16 +343,17 @@ struct DopamineRows {
   void operator()(int64_t q) const {
     if (q >= *rows.count) return;
     const int64_t i = rows.list[q];
+    const OnePiece<T> P(rule);
     if (L.sparse()) {
       if (rule.events) {
-        dopamine_one_piece_row<T, false, true>(rule, L.post, nullptr, i, L.row_ptr[i], L.row_ptr[i + 1]);
+        dopamine_one_piece_row<T, false, true>(P, L.post, nullptr, 0, i, L.row_ptr[i], L.row_ptr[i + 1]);
       } else {
-        dopamine_one_piece_row<T, false, false>(rule, L.post, nullptr, i, L.row_ptr[i], L.row_ptr[i + 1]);
+        dopamine_one_piece_row<T, false, false>(P, L.post, nullptr, 0, i, L.row_ptr[i], L.row_ptr[i + 1]);
       }
     } else if (rule.events) {
-      dopamine_one_piece_row<T, true, true>(rule, nullptr, L.count, i, i * L.n_post, (i + 1) * L.n_post);
+      dopamine_one_piece_row<T, true, true>(P, nullptr, L.count, L.n_post, i, i * L.n_post, (i + 1) * L.n_post);
     } else {
-      dopamine_one_piece_row<T, true, false>(rule, nullptr, L.count, i, i * L.n_post, (i + 1) * L.n_post);
+      dopamine_one_piece_row<T, true, false>(P, nullptr, L.count, L.n_post, i, i * L.n_post, (i + 1) * L.n_post);
     }
   }
 };
@@ -369,10 +367,11 @@ struct DopamineCols {
   void operator()(int64_t q) const {
     if (q >= *cols.count) return;
     const int64_t j = cols.list[q], k0 = L.col_ptr[j], k1 = L.col_ptr[j + 1];
+    const OnePiece<T> P(rule);
     if (rule.events) {
-      dopamine_one_piece_col<T, true>(rule, L.col_syn, L.col_pre, j, k0, k1);
+      dopamine_one_piece_col<T, true>(P, L.col_syn, L.col_pre, j, k0, k1);
     } else {
-      dopamine_one_piece_col<T, false>(rule, L.col_syn, L.col_pre, j, k0, k1);
+      dopamine_one_piece_col<T, false>(P, L.col_syn, L.col_pre, j, k0, k1);
     }
   }
 };
