@@ -173,6 +173,12 @@ SNN_HOST_DEVICE inline ItemRange block_items(int64_t e, int64_t block, int64_t n
   return {begin, begin + block < n ? begin + block : n};
 }
 
+// y[j] += c x[j] for j in [j0, j1), vectorised (a weight row into a ring row; STDP's batch sums).
+template <typename T>
+SNN_VECTOR_CLONES_WIDE SNN_HOST_DEVICE void add_scaled(T* SNN_RESTRICT y, const T* SNN_RESTRICT x, T c, int64_t j0, int64_t j1) {
+  for (int64_t j = j0; j < j1; ++j) y[j] += c * x[j];
+}
+
 // flags[k] |= whether x[k kBlock .. min((k + 1) kBlock, n)) holds a nonzero: one call, each full block
 // a branch-free reduction of a fixed length (vectorised).
 template <int64_t kBlock, typename T>

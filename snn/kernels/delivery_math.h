@@ -61,12 +61,6 @@ SNN_HOST_DEVICE inline void deliver_one(const RingTarget<T>& ring, int64_t delay
   add_to(ring.at(r, ring.slot_after(delay), b) + j, value, atomic);
 }
 
-// y[j] += c x[j] for j in [j0, j1) (one weight row into one ring row: vectorised).
-template <typename T>
-SNN_VECTOR_CLONES SNN_HOST_DEVICE void add_scaled(T* SNN_RESTRICT y, const T* SNN_RESTRICT x, T c, int64_t j0, int64_t j1) {
-  for (int64_t j = j0; j < j1; ++j) y[j] += c * x[j];
-}
-
 // y[j] += c0 x0[j], then += c1 x1[j], ... for four rows in one pass over y: the same additions in the
 // same order as four add_scaled calls (bitwise equal), reading and writing y once instead of four times.
 template <typename T>

@@ -100,7 +100,7 @@ SNN_VECTOR_CLONES SNN_HOST_DEVICE void pair_stdp_dense_row_impl(T* SNN_RESTRICT 
 // The weights of a dense row chunk from summed depression and potentiation (batch rows): the change of
 // PairStdpRule::change, branch-free so that it vectorises.
 template <typename T, bool kMultiplicative>
-SNN_VECTOR_CLONES SNN_HOST_DEVICE void pair_stdp_apply_chunk(T* SNN_RESTRICT w, const T* SNN_RESTRICT count,
+SNN_VECTOR_CLONES_WIDE SNN_HOST_DEVICE void pair_stdp_apply_chunk(T* SNN_RESTRICT w, const T* SNN_RESTRICT count,
                                                              const T* SNN_RESTRICT ltd, const T* SNN_RESTRICT ltp, T w_min,
                                                              T w_max, int64_t m) {
   for (int64_t j = 0; j < m; ++j) {
@@ -184,7 +184,7 @@ struct PairStdpRule {
     // A batch: the same sums as update(), in chunks of the row. The LTD sum runs over the entries in
     // which pre i spiked (vectorised over the row); LTP exists only in the columns of post neurons
     // that spiked somewhere, computed for those alone.
-    constexpr int64_t kChunk = 128;
+    constexpr int64_t kChunk = 512;  // a row of up to 512 posts in one chunk (4 KB of sums on the stack)
     T ltd[kChunk], ltp[kChunk];
     T* wi = w + i * n_post;
     const int64_t n_active = *post_fired.count;
@@ -192,9 +192,7 @@ struct PairStdpRule {
       const int64_t m = n_post - j0 < kChunk ? n_post - j0 : kChunk;
       for (int64_t j = 0; j < m; ++j) ltd[j] = ltp[j] = T(0);
       for_entries(pre_fired, pre_spikes, n_pre, i, [&](int64_t b) {
-        const T a = nu_pre * pre_spikes[b * n_pre + i];
-        const T* x = ltd_trace + b * n_post + j0;
-        for (int64_t j = 0; j < m; ++j) ltd[j] += a * x[j];
+        add_scaled(ltd, ltd_trace + b * n_post + j0, nu_pre * pre_spikes[b * n_pre + i], 0, m);
       });
       for (int64_t q = 0; q < n_active; ++q) {
         const int64_t j = post_fired.list[q];
