@@ -65,7 +65,7 @@ SNN_HOST_DEVICE inline bool cond_lif_update_one(T& V, T& g_ex, T& g_in, T& theta
 
 // Neurons [k0, k1) of one step; in_ex / in_in are this step's ring slots (read and cleared).
 template <typename T>
-SNN_VECTOR_CLONES_WIDE SNN_HOST_DEVICE void cond_lif_block(T* SNN_RESTRICT V, T* SNN_RESTRICT g_ex, T* SNN_RESTRICT g_in,
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void cond_lif_block(T* SNN_RESTRICT V, T* SNN_RESTRICT g_ex, T* SNN_RESTRICT g_in,
                                                       T* SNN_RESTRICT theta, int32_t* SNN_RESTRICT refractory,
                                                       T* SNN_RESTRICT spikes, T* SNN_RESTRICT in_ex,
                                                       T* SNN_RESTRICT in_in, const CondLifParams<T> p,

@@ -80,7 +80,7 @@ SNN_VECTOR_CLONES SNN_HOST_DEVICE void add_scaled4(T* SNN_RESTRICT y, const T* S
 // from y. Distinct j write distinct places, so the iterations are independent: gathers and scatters
 // where the CPU has them (AVX-512), the same additions in the same order as one at a time.
 template <typename T>
-SNN_VECTOR_CLONES_WIDE SNN_HOST_DEVICE void add_scaled_delayed(T* SNN_RESTRICT y, const T* SNN_RESTRICT x,
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void add_scaled_delayed(T* SNN_RESTRICT y, const T* SNN_RESTRICT x,
                                                                const int32_t* SNN_RESTRICT d, const int32_t* SNN_RESTRICT row,
                                                                int32_t negative_shift, T c, int64_t j0, int64_t j1) {
   SNN_INDEPENDENT_ITERATIONS

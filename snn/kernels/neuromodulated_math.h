@@ -278,7 +278,7 @@ struct OnePiece {
 // at `target` are left alone: those the column pass of this step updated (it runs first), and those
 // with nothing to advance.
 template <typename T, bool kDense, bool kEvents>
-SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_row(const OnePiece<T> P, const int32_t* SNN_RESTRICT post,
+SNN_VECTOR_CLONES void dopamine_one_piece_row(const OnePiece<T> P, const int32_t* SNN_RESTRICT post,
                                                    const T* SNN_RESTRICT count, int64_t n_post, int64_t i, int64_t s0,
                                                    int64_t s1) {
   const T sp = kEvents ? P.pre_spikes[i] : T(0), k_plus = kEvents ? P.k_plus[i] * P.decay_plus : T(0);
@@ -302,7 +302,7 @@ SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_row(const OnePiece<T> P, const in
 // The same for the synapses onto post neuron j through the transposed index (sparse): all of them (the
 // rows of this step come after, and skip what this pass updated). The synapses are distinct.
 template <typename T, bool kEvents>
-SNN_VECTOR_CLONES_WIDE void dopamine_one_piece_col(const OnePiece<T> P, const int32_t* SNN_RESTRICT col_syn,
+SNN_VECTOR_CLONES void dopamine_one_piece_col(const OnePiece<T> P, const int32_t* SNN_RESTRICT col_syn,
                                                    const int32_t* SNN_RESTRICT col_pre, int64_t j, int64_t k0, int64_t k1) {
   const T so = kEvents ? P.post_seen[j] : T(0), k_minus = kEvents ? P.k_minus[j] * P.decay_minus : T(0);
   SNN_INDEPENDENT_ITERATIONS

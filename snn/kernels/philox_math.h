@@ -65,7 +65,7 @@ constexpr int64_t kRandomBlock = 256;
 #endif
 
 // words[4 q + r] = word r of block g0 + q, for q < count (count <= kRandomBlock / 4).
-SNN_VECTOR_CLONES_WIDE SNN_HOST_DEVICE inline void random_block(uint64_t seed, uint32_t stream, uint64_t step,
+SNN_VECTOR_CLONES SNN_HOST_DEVICE inline void random_block(uint64_t seed, uint32_t stream, uint64_t step,
                                                                 uint64_t g0, int64_t count, uint32_t* SNN_RESTRICT words) {
   for (int64_t q = 0; q < count; ++q) {
     const Philox4 w = random_words(seed, stream, step, g0 + static_cast<uint64_t>(q));
@@ -78,7 +78,7 @@ SNN_VECTOR_CLONES_WIDE SNN_HOST_DEVICE inline void random_block(uint64_t seed, u
 
 // words[4 q + r] = word r of Philox block groups[q], for q < count (count <= kRandomBlock / 4): the
 // same words as random_block for the listed blocks only.
-SNN_VECTOR_CLONES_WIDE SNN_HOST_DEVICE inline void random_groups(uint64_t seed, uint32_t stream, uint64_t step,
+SNN_VECTOR_CLONES SNN_HOST_DEVICE inline void random_groups(uint64_t seed, uint32_t stream, uint64_t step,
                                                                  const int64_t* SNN_RESTRICT groups, int64_t count,
                                                                  uint32_t* SNN_RESTRICT words) {
   for (int64_t q = 0; q < count; ++q) {

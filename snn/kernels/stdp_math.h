@@ -100,7 +100,7 @@ SNN_VECTOR_CLONES SNN_HOST_DEVICE void pair_stdp_dense_row_impl(T* SNN_RESTRICT 
 // The weights of a dense row chunk from summed depression and potentiation (batch rows): the change of
 // PairStdpRule::change, branch-free so that it vectorises.
 template <typename T, bool kMultiplicative>
-SNN_VECTOR_CLONES_WIDE SNN_HOST_DEVICE void pair_stdp_apply_chunk(T* SNN_RESTRICT w, const T* SNN_RESTRICT count,
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void pair_stdp_apply_chunk(T* SNN_RESTRICT w, const T* SNN_RESTRICT count,
                                                              const T* SNN_RESTRICT ltd, const T* SNN_RESTRICT ltp, T w_min,
                                                              T w_max, int64_t m) {
   for (int64_t j = 0; j < m; ++j) {
