@@ -504,7 +504,7 @@ class Dopamine : public Plasticity {
           // The CPU flushes at every jump (to the jump, with the dopamine before it; n after it becomes
           // the base): each synapse crosses each jump in one vectorised sweep instead of in an extra
           // piece at its next touch. The same pieces, so the same result, and faster at every dopamine
-          // rate measured (docs/engine.md).
+          // rate measured (docs/plasticity.md, benchmarks/RESULTS.md).
           flush(proj, info.step + 1);
         } else {
           // CUDA records every step (the signal is not read back) and flushes when the history is full.

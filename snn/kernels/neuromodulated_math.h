@@ -69,9 +69,12 @@ struct DopamineStepRule {
   const T* n;           // [B] dopamine during this step (before this step's dopamine spikes)
   const T* pre_spikes;  // [B, n_pre]
   const T* post_seen;   // [B, n_post] post spikes d after they happened
-  const T* k_plus;      // [B, n_pre] as at the end of the previous step: K+ = k_plus decay_plus (before
-  const T* k_minus;     // [B, n_post]   this step's spikes), the trace kernel's arithmetic, so that the
-  T decay_plus, decay_minus;  //         rule updates the traces in one pass after the pairings
+  // K+ [B, n_pre] and K- [B, n_post] as at the end of the previous step. The pairings use k decay (the
+  // trace kernel's arithmetic: K over this step, before its spikes), so that the rule updates the
+  // traces in one pass after them.
+  const T* k_plus;
+  const T* k_minus;
+  T decay_plus, decay_minus;
   T decay_c, w_cn, w_c, b, A_plus, A_minus, w_min, w_max;
   int64_t n_pre, n_post, batch, n_syn;
   SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
