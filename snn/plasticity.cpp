@@ -430,7 +430,8 @@ class Dopamine : public Plasticity {
   }
 
   void synchronize(Projection& proj) override {
-    if (visit() == Visit::Events) flush(proj, now_);
+    // (After per-step steps the weights are current and t_last is not: nothing to bring forward.)
+    if (visit() == Visit::Events && clocks_valid_) flush(proj, now_);
   }
 
   // A pre neuron about to transmit: its synapses up to the start of this step (NEST updates the weight
@@ -487,6 +488,7 @@ class Dopamine : public Plasticity {
         seen_set_.build(seen);
         lazy(proj, info.step + 1, true, const_cast<SpikeSet*>(&proj.pre().fired()), &seen_set_);
       } else {
+        clocks_valid_ = false;  // the synapses move on every step; t_last stays behind
         kernels::DopamineStepRule<T> r = step_rule<T>(proj, seen);
         r.decay_c = static_cast<T>(P.decay_c);
         r.w_cn = static_cast<T>(P.w_cn);
@@ -623,9 +625,11 @@ class Dopamine : public Plasticity {
     RuleAccess::weights_changed(proj);
   }
 
-  // Steps skipped while learning was off: the rule's state stays frozen; restart the clocks at `step`.
+  // Steps skipped while learning was off (the rule's state stays frozen), or integrated step by step
+  // (event_driven off: t_last was not kept): restart the clocks at `step`.
   void resume(Projection& proj, int64_t step) {
-    if (now_ == step) return;
+    if (now_ == step && clocks_valid_) return;
+    clocks_valid_ = true;
     t_last_.fill_(step);
     base_n_.copy_(state("n"));
     base_time_ = now_ = step;
@@ -652,6 +656,7 @@ class Dopamine : public Plasticity {
   at::Tensor hist_time_, hist_n_;   // dopamine jumps since the last flush: time, n after the jump [B]
   at::Tensor base_n_;               // n at base_time_
   int64_t hist_len_ = 0, base_time_ = 0, now_ = 0;
+  bool clocks_valid_ = true;        // t_last_ and the history describe the synapses (false after per-step steps)
   double dt_ = 0.1;
   c10::Device device_ = c10::Device(c10::kCPU);  // the weights'
 };

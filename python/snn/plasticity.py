@@ -181,7 +181,7 @@ class RuleHandle:
     def __setattr__(self, name, value):
         if name not in self._cpp.param_names():
             raise AttributeError(f"{self._cpp.rule} has no parameter {name!r}; parameters: {', '.join(self._cpp.param_names())}")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if not isinstance(value, (int, float)):  # bools are flags (event_driven = False), as in the constructor
             raise TypeError(f"{name} must be a number, got {type(value).__name__}")
         self._cpp.set_param(name, float(value))
 

@@ -163,6 +163,33 @@ def test_lazy_dopamine_stdp_follows_parameter_changes_between_runs():
     assert torch.allclose(s_lazy["c"], s_step["c"], rtol=1e-11, atol=1e-12)
 
 
+def test_lazy_dopamine_stdp_switched_on_and_off_between_runs():
+    """event_driven changed between runs (a bool, as in the constructor), with the weights read in
+    between: the lazy rule restarts its clocks after per-step steps instead of integrating them again.
+    Equal to the per-step integration throughout, to floating-point tolerance (no weight bound is
+    reached: Wmin -1000)."""
+    def run(modes):
+        net = snn.Network(dt=0.1, dtype=torch.float64, seed=4)
+        x = net.add(snn.PoissonInput(100, rate=30.0), name="x")
+        y = net.add(snn.LIF(60, I_e=300.0), name="y")
+        da = net.add(snn.PoissonInput(1, rate=20.0), name="da")
+        net.neuromodulator("dopamine", da, delay=1.0)
+        proj = net.connect(x, y, "fixed_indegree", indegree=20, multapses=False, weight=snn.init.uniform(1.0, 3.0),
+                           plasticity=snn.DopamineSTDP(A_plus=0.5, Wmin=-1e3, Wmax=1e3), delay=1.0)
+        weights = []
+        for event_driven in modes:
+            proj.plasticity.event_driven = event_driven
+            weights.append(proj.weight.clone())  # a read right after the switch
+            net.run(300.0)
+        return torch.stack(weights + [proj.weight.clone()]), proj.state["c"].clone()
+    per_step, c_step = run([False, False, False])
+    switched, c_switched = run([True, False, True])
+    assert (per_step[-1] - per_step[0]).abs().max() > 1e-3  # it learned
+    assert per_step.min() > -1e3 and per_step.max() < 1e3
+    assert torch.allclose(switched, per_step, rtol=1e-11, atol=1e-12)
+    assert torch.allclose(c_switched, c_step, rtol=1e-11, atol=1e-12)
+
+
 def test_threads_do_not_change_results():
     """Bitwise the same spikes, weights and rule state with 1 and 2 threads (sparse and dense delivery,
     event-driven plasticity)."""
