@@ -139,11 +139,14 @@ def test_event_driven_plasticity_equals_the_full_sweep_bitwise(make, storage):
 @pytest.mark.parametrize("storage", ["dense", "sparse"])
 def test_lazy_dopamine_stdp_equals_the_per_step_integration(storage):
     """NEST's event-driven closed form against step-by-step integration: same spikes, and weights and
-    eligibilities equal to floating-point tolerance (bounds are not reached, so clipping is the same)."""
-    w_step, s_step, spikes_step = plastic_run(snn.DopamineSTDP(A_plus=0.5, Wmax=1e3), False, storage, T=1000.0)
-    w_lazy, s_lazy, spikes_lazy = plastic_run(snn.DopamineSTDP(A_plus=0.5, Wmax=1e3), True, storage, T=1000.0)
+    eligibilities equal to floating-point tolerance (bounds are not reached, so clipping is the same:
+    with Wmin 0 nearly every weight would sit at 0)."""
+    rule = lambda: snn.DopamineSTDP(A_plus=0.5, Wmin=-1e3, Wmax=1e3)  # noqa: E731
+    w_step, s_step, spikes_step = plastic_run(rule(), False, storage, T=1000.0)
+    w_lazy, s_lazy, spikes_lazy = plastic_run(rule(), True, storage, T=1000.0)
     w0 = plastic_run(snn.DopamineSTDP(), False, storage, T=0.1)[0]
     assert (w_step - w0).abs().max() > 1e-3  # it learned
+    assert w_step.min() > -1e3 and w_step.max() < 1e3
     assert torch.equal(spikes_step, spikes_lazy)
     assert torch.allclose(w_lazy, w_step, rtol=1e-11, atol=1e-12)
     assert torch.allclose(s_lazy["c"], s_step["c"], rtol=1e-11, atol=1e-12)
@@ -154,7 +157,7 @@ def test_lazy_dopamine_stdp_follows_parameter_changes_between_runs():
     """The lazy rule keeps its propagators (and their tables) until a parameter changes: after new
     tau_c, tau_n and A_minus halfway it still equals the per-step integration."""
     change = dict(tau_c=300.0, tau_n=100.0, A_minus=1.0)
-    rule = lambda: snn.DopamineSTDP(A_plus=0.5, Wmax=1e3)  # noqa: E731
+    rule = lambda: snn.DopamineSTDP(A_plus=0.5, Wmin=-1e3, Wmax=1e3)  # noqa: E731
     w_step, s_step, _ = plastic_run(rule(), False, T=1000.0, change=change)
     w_lazy, s_lazy, _ = plastic_run(rule(), True, T=1000.0, change=change)
     w_kept, _, _ = plastic_run(rule(), True, T=1000.0)
