@@ -616,10 +616,15 @@ class Dopamine : public Plasticity {
     return {p, p + kTable, p + 2 * kTable, p + 3 * kTable, kTable};
   }
 
-  // Every synapse to `target`; the history restarts there.
+  // Every synapse to `target`; the history restarts there. (On the CPU at every dopamine spike: the
+  // base copied by a kernel, not an ATen operation.)
   void flush(Projection& proj, int64_t target) {
     lazy(proj, target, false, nullptr, nullptr);
-    base_n_.copy_(state("n"));
+    const at::Tensor& n = state("n");
+    dispatch_floating(n.scalar_type(), [&](auto tag) {
+      using T = decltype(tag);
+      backend::for_each(n.device(), n.numel(), kernels::Copy<T>{base_n_.data_ptr<T>(), n.data_ptr<T>()});
+    });
     base_time_ = target;
     hist_len_ = 0;
     RuleAccess::weights_changed(proj);
