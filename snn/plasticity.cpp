@@ -562,23 +562,27 @@ class Dopamine : public Plasticity {
         apply_rule(proj, r, (rows || cols) ? Visit::Events : Visit::All, rows, cols);
         return;
       }
-      // (CPU-only functors: for_each_cpu.)
+      // The CPU only (for_each_cpu: these functors have no CUDA launch).
       const kernels::SynapseLayout<T> L = proj.layout<T>(cols != nullptr);
       if (!rows && !cols) {
         constexpr int64_t kBlock = 1024;
-        const kernels::DopamineFlush<T> f{r, L.sparse() ? nullptr : L.count, L.n_syn, kBlock};
+        const kernels::DopamineFlush<T> f{kernels::OnePiece<T>(r), L.sparse() ? nullptr : L.count, L.n_syn, kBlock};
         backend::for_each_cpu((f.n + kBlock - 1) / kBlock, f, backend::kCpuGrain / kBlock);
         return;
       }
       // Columns first (every synapse onto a listed post neuron), then the rows, which skip the synapses
       // already at `target`: each synapse once, as with apply_rule()'s flags.
       if (cols && L.sparse()) {
-        backend::for_each_cpu(cols->bound(), kernels::DopamineCols<T>{r, L, cols->view()}, grain_for(col_length(L)));
+        backend::for_each_cpu(cols->bound(), kernels::DopamineCols<T>{kernels::OnePiece<T>(r), L, cols->view()},
+                              grain_for(col_length(L)));
       } else if (cols) {
-        backend::for_each(w.device(), cols->bound(), kernels::ActiveCols<kernels::DopamineLazyRule<T>>{r, L, cols->view(), nullptr},
-                          grain_for(col_length(L)));
+        backend::for_each_cpu(cols->bound(), kernels::ActiveCols<kernels::DopamineLazyRule<T>>{r, L, cols->view(), nullptr},
+                              grain_for(col_length(L)));
       }
-      if (rows) backend::for_each_cpu(rows->bound(), kernels::DopamineRows<T>{r, L, rows->view()}, grain_for(row_length(L)));
+      if (rows) {
+        backend::for_each_cpu(rows->bound(), kernels::DopamineRows<T>{kernels::OnePiece<T>(r), L, rows->view()},
+                              grain_for(row_length(L)));
+      }
     });
   }
   template <typename T>

@@ -263,12 +263,14 @@ struct OnePiece {
   double base_n, b;
   int64_t base_time, target;
   T A_plus, A_minus, decay_plus, decay_minus, w_min, w_max;
+  bool events;  // apply this step's pairings after the piece
   explicit OnePiece(const DopamineLazyRule<T>& r)
       : w(r.step.w), c(r.step.c), t_last(r.t_last), pre_spikes(r.step.pre_spikes), post_seen(r.step.post_seen),
         k_plus(r.step.k_plus), k_minus(r.step.k_minus), tab(r.history.tables),
         base_n(static_cast<double>(r.history.base_n[0])), b(static_cast<double>(r.step.b)),
         base_time(r.history.base_time), target(r.target), A_plus(r.step.A_plus), A_minus(r.step.A_minus),
-        decay_plus(r.step.decay_plus), decay_minus(r.step.decay_minus), w_min(r.step.w_min), w_max(r.step.w_max) {}
+        decay_plus(r.step.decay_plus), decay_minus(r.step.decay_minus), w_min(r.step.w_min), w_max(r.step.w_max),
+        events(r.events) {}
   // Synapse (cs, ws) from t to target.
   SNN_INLINE void advance(T& cs, T& ws, int64_t t) const {
     dopamine_piece(cs, ws, base_n * tab.decay_n[t - base_time], tab.w_cn[target - t], tab.w_c[target - t],
@@ -320,43 +322,48 @@ SNN_VECTOR_CLONES void dopamine_one_piece_col(const OnePiece<T> P, const int32_t
   }
 }
 
-// Element functors of the three visits in that case. Flush: element = a block of `block` synapses.
+// dopamine_one_piece_row with its options chosen at run time: dense when `count` is given, pairings
+// when P.events.
+template <typename T>
+inline void dopamine_one_piece_row_any(const OnePiece<T>& P, const int32_t* post, const T* count, int64_t n_post, int64_t i,
+                                       int64_t s0, int64_t s1) {
+  if (count && P.events) {
+    dopamine_one_piece_row<T, true, true>(P, post, count, n_post, i, s0, s1);
+  } else if (count) {
+    dopamine_one_piece_row<T, true, false>(P, post, count, n_post, i, s0, s1);
+  } else if (P.events) {
+    dopamine_one_piece_row<T, false, true>(P, post, count, n_post, i, s0, s1);
+  } else {
+    dopamine_one_piece_row<T, false, false>(P, post, count, n_post, i, s0, s1);
+  }
+}
+
+// Element functors of the three visits in that case (CPU only: backend::for_each_cpu). Flush: element
+// = a block of `block` synapses, no pairings.
 template <typename T>
 struct DopamineFlush {
-  DopamineLazyRule<T> rule;
+  OnePiece<T> P;
   const T* count;  // dense: synapses per entry; sparse: null
   int64_t n, block;
   void operator()(int64_t e) const {
     const ItemRange q = block_items(e, block, n);
-    const OnePiece<T> P(rule);
-    if (count) {
-      dopamine_one_piece_row<T, true, false>(P, nullptr, count, 0, 0, q.begin, q.end);
-    } else {
-      dopamine_one_piece_row<T, false, false>(P, nullptr, nullptr, 0, 0, q.begin, q.end);
-    }
+    dopamine_one_piece_row_any(P, nullptr, count, 0, 0, q.begin, q.end);
   }
 };
 
 // Element q: the q-th listed pre neuron's row.
 template <typename T>
 struct DopamineRows {
-  DopamineLazyRule<T> rule;
+  OnePiece<T> P;
   SynapseLayout<T> L;
   ActiveSet rows;
   void operator()(int64_t q) const {
     if (q >= *rows.count) return;
     const int64_t i = rows.list[q];
-    const OnePiece<T> P(rule);
     if (L.sparse()) {
-      if (rule.events) {
-        dopamine_one_piece_row<T, false, true>(P, L.post, nullptr, 0, i, L.row_ptr[i], L.row_ptr[i + 1]);
-      } else {
-        dopamine_one_piece_row<T, false, false>(P, L.post, nullptr, 0, i, L.row_ptr[i], L.row_ptr[i + 1]);
-      }
-    } else if (rule.events) {
-      dopamine_one_piece_row<T, true, true>(P, nullptr, L.count, L.n_post, i, i * L.n_post, (i + 1) * L.n_post);
+      dopamine_one_piece_row_any(P, L.post, static_cast<const T*>(nullptr), 0, i, L.row_ptr[i], L.row_ptr[i + 1]);
     } else {
-      dopamine_one_piece_row<T, true, false>(P, nullptr, L.count, L.n_post, i, i * L.n_post, (i + 1) * L.n_post);
+      dopamine_one_piece_row_any(P, nullptr, L.count, L.n_post, i, i * L.n_post, (i + 1) * L.n_post);
     }
   }
 };
@@ -364,14 +371,13 @@ struct DopamineRows {
 // Element q: the synapses onto the q-th listed post neuron (sparse, with the transposed index).
 template <typename T>
 struct DopamineCols {
-  DopamineLazyRule<T> rule;
+  OnePiece<T> P;
   SynapseLayout<T> L;
   ActiveSet cols;
   void operator()(int64_t q) const {
     if (q >= *cols.count) return;
     const int64_t j = cols.list[q], k0 = L.col_ptr[j], k1 = L.col_ptr[j + 1];
-    const OnePiece<T> P(rule);
-    if (rule.events) {
+    if (P.events) {
       dopamine_one_piece_col<T, true>(P, L.col_syn, L.col_pre, j, k0, k1);
     } else {
       dopamine_one_piece_col<T, false>(P, L.col_syn, L.col_pre, j, k0, k1);

@@ -441,13 +441,13 @@ TEST(DopamineLazy, VectorisedOnePieceVisitsEqualThePerSynapseUpdate) {
       for (int64_t q = 0; q < generic.n_cols; ++q) cols(q);
       // Vectorised: columns (dense: the generic column update, no flags), then rows skipping them.
       if (sparse) {
-        const kernels::DopamineCols<float> fast_cols{fast.rule(events), Lf, fast.col_set()};
+        const kernels::DopamineCols<float> fast_cols{kernels::OnePiece<float>(fast.rule(events)), Lf, fast.col_set()};
         for (int64_t q = 0; q < fast.n_cols; ++q) fast_cols(q);
       } else {
         const kernels::ActiveCols<kernels::DopamineLazyRule<float>> fast_cols{fast.rule(events), Lf, fast.col_set(), nullptr};
         for (int64_t q = 0; q < fast.n_cols; ++q) fast_cols(q);
       }
-      const kernels::DopamineRows<float> fast_rows{fast.rule(events), Lf, fast.row_set()};
+      const kernels::DopamineRows<float> fast_rows{kernels::OnePiece<float>(fast.rule(events)), Lf, fast.row_set()};
       for (int64_t q = 0; q < fast.n_rows; ++q) fast_rows(q);
       ASSERT_GT(generic.n_rows, 2);
       ASSERT_GT(generic.n_cols, 2);
@@ -459,7 +459,7 @@ TEST(DopamineLazy, VectorisedOnePieceVisitsEqualThePerSynapseUpdate) {
     DopamineCase generic(sparse, 5), fast(sparse, 5);
     const kernels::EveryRow<kernels::DopamineLazyRule<float>> every{generic.rule(false), generic.layout()};
     for (int64_t i = 0; i < generic.n_pre; ++i) every(i);
-    const kernels::DopamineFlush<float> flush{fast.rule(false), sparse ? nullptr : fast.count.data(),
+    const kernels::DopamineFlush<float> flush{kernels::OnePiece<float>(fast.rule(false)), sparse ? nullptr : fast.count.data(),
                                               static_cast<int64_t>(fast.w.size()), 16};
     for (int64_t e = 0; e < (flush.n + 15) / 16; ++e) flush(e);
     expect_same_synapses(generic, fast, sparse ? "sparse flush" : "dense flush");
