@@ -456,6 +456,9 @@ void PoissonSource::find_live_groups(const at::Tensor& input) {
     }
   }
   live_start_[blocks] = static_cast<int64_t>(live_groups_.size());
+  // The cost of blocks 0..b in random words, plus the clearing of each block's spikes.
+  live_cost_end_.resize(static_cast<size_t>(blocks));
+  for (int64_t b = 0; b < blocks; ++b) live_cost_end_[b] = 4 * live_start_[b + 1] + (b + 1) * kernels::kRandomBlock / 16;
 }
 
 void PoissonSource::integrate(const StepContext& ctx) {
@@ -507,7 +510,13 @@ void PoissonSource::integrate(const StepContext& ctx) {
     f.step = static_cast<uint64_t>(ctx.step);
     f.run_step = ctx.run_step;
     f.n = batch_size() * size();
-    backend::for_each(options().device(), (f.n + random_block() - 1) / random_block(), f, std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
+    const int64_t blocks = (f.n + random_block() - 1) / random_block();
+    if (draw_live) {
+      // Blocks cost what they draw (images differ in how many pixels are lit): equal shares of words.
+      backend::for_each_cpu_balanced(blocks, live_cost_end_.data(), f, backend::kCpuGrainDraws);
+      return;
+    }
+    backend::for_each(options().device(), blocks, f, std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
   });
 }
 

@@ -151,6 +151,7 @@ class PoissonSource : public Population {
   int64_t table_length_ = 0, table_size_ = 0;
   // CPU, fixed rates: Philox blocks with a rate above zero, by kRandomBlock (kernels::PoissonStep).
   std::vector<int64_t> live_groups_, live_start_, silent_below_;
+  std::vector<int64_t> live_cost_end_;  // work of blocks 0..b, to share it out evenly
   bool draw_live_only_ = false;
   void find_live_groups(const at::Tensor& input);
 };

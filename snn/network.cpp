@@ -272,6 +272,7 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
   if (n_steps == 0) return;
 
   backend::DeviceScope on_device(device_);
+  const backend::FlushSubnormals flush;  // see snn/backend.h; ends after FinishRun below
   for (auto& proj : projections_) {
     if (!std::isnan(proj->normalize_target())) proj->normalize(proj->normalize_target());
   }
