@@ -403,7 +403,7 @@ PoissonSource::PoissonSource(int64_t n)
                  ParamTable({{"rate", 0.0, "Hz", Constraint::NonNegative,
                               "rate used when run() gets no rates for this population"}})) {}
 
-void PoissonSource::reset_dynamic_state() {}
+void PoissonSource::reset_dynamic_state() { budget_ = at::Tensor(); }  // drawn afresh at the next step
 
 // The CDF and guide table of a Poisson law with mean lambda (kernels::PoissonTable), as one float64
 // tensor on `device`: [cdf (length) | guide (size, as doubles)].
@@ -429,68 +429,47 @@ static at::Tensor poisson_table(double lambda, const c10::Device& device, int64_
   return at::tensor(table, at::kDouble).to(device);
 }
 
-// The Philox blocks (4 consecutive elements of B x N) where some rate is above zero, listed by
-// kernel element (kRandomBlock elements each): in the paper's MNIST protocol half of the pixels are
-// black and the rest period has no input at all, and their words need not be drawn.
-void PoissonSource::find_live_groups(const at::Tensor& input) {
-  const int64_t n = batch_size() * size(), blocks = (n + kernels::kRandomBlock - 1) / kernels::kRandomBlock;
-  const at::Tensor positive = input.defined() ? (input > 0).to(at::kByte).contiguous().cpu() : at::Tensor();
-  const uint8_t* pos = positive.defined() ? positive.data_ptr<uint8_t>() : nullptr;
-  const bool all = !input.defined() && param("rate") > 0;
-  const at::Tensor p0 = p0_.to(at::kDouble).contiguous().cpu();
-  const double* p0_data = p0.data_ptr<double>();
-  live_groups_.clear();
-  silent_below_.clear();
-  live_start_.assign(static_cast<size_t>(blocks + 1), 0);
-  for (int64_t b = 0; b < blocks; ++b) {
-    live_start_[b] = static_cast<int64_t>(live_groups_.size());
-    const int64_t k_end = std::min(n, (b + 1) * kernels::kRandomBlock);
-    for (int64_t k = b * kernels::kRandomBlock; k < k_end; k += 4) {
-      bool live = all;
-      for (int64_t r = k; r < std::min(k + 4, n) && !live; ++r) live = pos && pos[r] != 0;
-      if (!live) continue;
-      live_groups_.push_back(k / 4);
-      for (int64_t r = k; r < k + 4; ++r) {
-        silent_below_.push_back(r < n ? kernels::poisson_silent_below(p0_data[r]) : int64_t{1} << 32);
-      }
-    }
-  }
-  live_start_[blocks] = static_cast<int64_t>(live_groups_.size());
-  // The cost of blocks 0..b in random words, plus the clearing of each block's spikes.
-  live_cost_end_.resize(static_cast<size_t>(blocks));
-  for (int64_t b = 0; b < blocks; ++b) live_cost_end_[b] = 4 * live_start_[b + 1] + (b + 1) * kernels::kRandomBlock / 16;
-}
-
 void PoissonSource::integrate(const StepContext& ctx) {
-  // Rates fixed for the run (the `rate` parameter, or a [B, N] input): exp(-rate h) once per run,
-  // and, when every neuron has the same mean of at least 0.05 per step, a guide table.
+  // Rates fixed for the run (the `rate` parameter, or a [B, N] input): the means rate h once per run,
+  // and, when every neuron has the same mean above kBudgetMaxMean, a guide table for the direct draws.
   const at::Tensor& input = run_input();
   const bool per_step = input.defined() && input.dim() == 3;
-  if (!per_step && (ctx.run_step == 0 || !p0_.defined())) {
-    const double h = dt() * 1e-3;
-    p0_ = input.defined() ? at::exp(input * -h).contiguous()
-                          : at::full({batch_size(), size()}, std::exp(-param("rate") * h), options());
+  const double h = dt() * 1e-3;
+  if (!per_step && (ctx.run_step == 0 || !lambda_.defined())) {
+    lambda_ = input.defined() ? (input.to(at::kDouble) * h).contiguous()
+                              : at::full({batch_size(), size()}, param("rate") * h, options().dtype(at::kDouble));
     double lambda = -1.0;
     if (!input.defined()) {
       lambda = param("rate") * h;
     } else if (input.numel() > 0 && (input == input.flatten()[0]).all().item<bool>()) {
       lambda = input.flatten()[0].item<double>() * h;
     }
-    table_ = (lambda >= 0.05 && lambda <= kernels::kPoissonChunk) ? poisson_table(lambda, options().device(), &table_length_, &table_size_)
-                                                                  : at::Tensor();
+    table_ = (lambda > kernels::kBudgetMaxMean && lambda <= kernels::kPoissonChunk)
+                 ? poisson_table(lambda, options().device(), &table_length_, &table_size_)
+                 : at::Tensor();
     if (table_.defined()) guide_ = table_.narrow(0, table_length_, table_size_).to(at::kInt);
-    draw_live_only_ = !table_.defined() && !options().device().is_cuda();
-    if (draw_live_only_) find_live_groups(input);
+    silent_run_ = !(lambda_.numel() > 0 && lambda_.max().item<double>() > 0.0);
   }
   if (!inverse_.defined()) {
     inverse_ = at::arange(kernels::kPoissonTerms, at::kDouble).reciprocal().to(options().device());
   }
+  const int64_t n = batch_size() * size();
+  if (!budget_.defined()) {
+    budget_ = at::empty({batch_size(), size()}, options().dtype(at::kDouble));
+    backend::for_each(options().device(), n,
+                      kernels::PoissonBudgetInit{budget_.data_ptr<double>(), ctx.seed, rng_stream(), static_cast<uint64_t>(ctx.step)});
+  }
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
+    if (!per_step && silent_run_) {  // every rate 0 (e.g. the rest between images): no spikes, budgets kept
+      backend::for_each(options().device(), n, kernels::Fill<T>{mutable_spikes().data_ptr<T>(), T(0)});
+      return;
+    }
     kernels::PoissonStep<T> f;
     f.spikes = mutable_spikes().data_ptr<T>();
+    f.budget = budget_.data_ptr<double>();
     f.rate = run_input_view<T>();
-    f.p0 = per_step ? nullptr : p0_.data_ptr<T>();
+    f.lambda = per_step ? nullptr : lambda_.data_ptr<double>();
     f.inverse = inverse_.data_ptr<double>();
     f.table = {};
     if (!per_step && table_.defined()) {
@@ -499,24 +478,15 @@ void PoissonSource::integrate(const StepContext& ctx) {
       f.table.size = table_size_;
       f.table.guide = guide_.data_ptr<int32_t>();
     }
-    const bool draw_live = draw_live_only_ && !per_step;
-    f.live_groups = draw_live ? live_groups_.data() : nullptr;
-    f.live_start = draw_live ? live_start_.data() : nullptr;
-    f.silent_below = silent_below_.data();
     f.constant_rate = param("rate");
-    f.h_seconds = dt() * 1e-3;
+    f.h_seconds = h;
     f.seed = ctx.seed;
     f.stream = rng_stream();
     f.step = static_cast<uint64_t>(ctx.step);
     f.run_step = ctx.run_step;
-    f.n = batch_size() * size();
-    const int64_t blocks = (f.n + random_block() - 1) / random_block();
-    if (draw_live) {
-      // Blocks cost what they draw (images differ in how many pixels are lit): equal shares of words.
-      backend::for_each_cpu_balanced(blocks, live_cost_end_.data(), f, backend::kCpuGrainDraws);
-      return;
-    }
-    backend::for_each(options().device(), blocks, f, std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
+    f.n = n;
+    f.block = random_block();
+    backend::for_each(options().device(), (n + f.block - 1) / f.block, f, std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
   });
 }
 

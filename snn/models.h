@@ -144,16 +144,13 @@ class PoissonSource : public Population {
   void integrate(const StepContext& ctx) override;
 
  private:
-  at::Tensor p0_;       // exp(-rate h) [B, N] for the current run
+  at::Tensor lambda_;   // rate h [B, N] float64 for the current run (fixed rates)
+  at::Tensor budget_;   // [B, N] float64 time-rescaling budgets (kernels::PoissonStep)
+  bool silent_run_ = false;  // every fixed rate of this run is 0
   at::Tensor inverse_;  // 1/k, k < kernels::kPoissonTerms (1/0 = inf is never read)
   at::Tensor table_;    // CDF and guide table when all neurons share one mean (else undefined)
   at::Tensor guide_;    // the guide part as int32
   int64_t table_length_ = 0, table_size_ = 0;
-  // CPU, fixed rates: Philox blocks with a rate above zero, by kRandomBlock (kernels::PoissonStep).
-  std::vector<int64_t> live_groups_, live_start_, silent_below_;
-  std::vector<int64_t> live_cost_end_;  // work of blocks 0..b, to share it out evenly
-  bool draw_live_only_ = false;
-  void find_live_groups(const at::Tensor& input);
 };
 
 // Conductance-based LIF with an adaptive threshold (Diehl & Cook 2015); defaults: their excitatory neuron.

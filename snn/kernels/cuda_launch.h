@@ -69,7 +69,8 @@
   SNN_CUDA_FUNCTORS_FOR_TYPE(X, float)  \
   SNN_CUDA_FUNCTORS_FOR_TYPE(X, double) \
   X(snn::kernels::Fill<int64_t>)        \
-  X(snn::kernels::ZeroCount)
+  X(snn::kernels::ZeroCount)           \
+  X(snn::kernels::PoissonBudgetInit)
 
 namespace snn {
 namespace cuda {

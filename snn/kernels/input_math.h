@@ -1,10 +1,23 @@
 // snn/kernels/input_math.h — spike sources: Poisson generators, parrots and spike generators.
 //
-// PoissonInput (NEST poisson_generator): each step draws a Poisson count with mean rate x h / 1000
-// (rate in Hz, h in ms) per neuron and batch entry. The count may exceed 1 (NEST: 20 kHz at h = 0.1 ms
-// has mean 2) and is carried through delivery as the spike's multiplicity: a target receives
-// count x weight. Draws are keyed by (seed, stream, step, group of 4 elements), so they do not depend
-// on threads or device.
+// PoissonInput (NEST poisson_generator): each neuron and batch entry is a Poisson process with rate r
+// [Hz]; a step of h ms gets a count with mean lambda = r h / 1000, independent of other steps. The
+// count may exceed 1 (NEST: 20 kHz at h = 0.1 ms has mean 2) and is carried through delivery as the
+// spike's multiplicity: a target receives count x weight. Two exact ways to draw it, chosen per
+// neuron and step by lambda:
+//  - lambda <= kBudgetMaxMean (the common case: most steps are silent): time rescaling. Every neuron
+//    holds a budget, an Exp(1) variable; each step takes lambda from it, and while it is <= 0 the
+//    neuron spikes and a fresh Exp(1) is added. The arrivals of a Poisson process are where its
+//    integrated rate passes successive sums of independent Exp(1) variables (the time-rescaling
+//    theorem), so the count of every step is Poisson(lambda) and independent of the others, for
+//    rates that change from step to step too. A random number is drawn per spike, not per neuron
+//    and step.
+//  - lambda above it: a draw from the step's own random word (inversion of the CDF; a guide table
+//    when the whole population shares one mean). The budget is left as it is: these steps take no
+//    part in the rescaled time, and their counts are independent of it.
+// Draws are keyed by (seed, stream, step, element, draw number), so they do not depend on threads or
+// device: a spike's Exp(1) is draw 1 + r / 2 of its element (the r-th spike in the step), a budget's
+// first value draw 0 of element k + kBudgetInitIndex, the direct draws word k % 4 of block k / 4.
 // Parrot (NEST parrot_neuron): emits, in the step they arrive, as many spikes as it received;
 // the weights of its incoming connections are ignored (its projections deliver synapse counts).
 // SpikeGeneratorInput (NEST spike_generator): a sorted per-step schedule of (neuron, count) events,
@@ -16,6 +29,18 @@
 
 namespace snn {
 namespace kernels {
+
+constexpr double kBudgetMaxMean = 0.1;
+constexpr uint64_t kBudgetInitIndex = uint64_t{1} << 47;
+
+// An Exp(1) variable from the open uniform u in (0, 1).
+SNN_HOST_DEVICE inline double exp1_from(double u) { return -log_(u); }
+
+// The r-th Exp(1) draw of element k in `step`: uniform r % 2 of Philox block 1 + r / 2.
+SNN_HOST_DEVICE inline double budget_draw(uint64_t seed, uint32_t stream, uint64_t step, uint64_t k, uint32_t r) {
+  const Uniform2 u = uniform2(random_words(seed, stream, step, k, 1u + r / 2u));
+  return exp1_from(r % 2u == 0u ? u.u0 : u.u1);
+}
 
 // One Poisson count from a uniform u, with p0 = exp(-lambda) given: 0 when u < p0 (probability p0),
 // else inversion of the CDF. Means above kPoissonChunk use the chunked exact sampler with further draws.
@@ -36,24 +61,6 @@ SNN_HOST_DEVICE inline int64_t poisson_from_uniform(double u, double p0, double 
   return k;
 }
 
-// u = uniform_word(w) < p0 (no spike) exactly when w < ceil(p0 2^32 - 0.5): u = (w + 0.5) 2^-32 and
-// p0 2^32 are exact in double. The bound lies in [0, 2^32] (2^32: never spikes).
-SNN_HOST_DEVICE inline int64_t poisson_silent_below(double p0) {
-  return static_cast<int64_t>(ceil_(p0 * 4294967296.0 - 0.5));
-}
-
-// fires[i] = words[i] >= bound[i] for i < m; whether any fired.
-SNN_VECTOR_CLONES SNN_HOST_DEVICE inline bool silence_test(const uint32_t* SNN_RESTRICT words, const int64_t* SNN_RESTRICT bound,
-                                                           int64_t m, uint8_t* SNN_RESTRICT fires) {
-  int any = 0;
-  for (int64_t i = 0; i < m; ++i) {
-    const int f = static_cast<int64_t>(words[i]) >= bound[i];
-    fires[i] = static_cast<uint8_t>(f);
-    any |= f;
-  }
-  return any != 0;
-}
-
 // Poisson inversion with a guide table (Chen & Asau 1974), for a population whose neurons share one
 // mean: cdf[k] = P(count <= k) for k < length (the last entry is 1), guide[g] = the smallest k with
 // cdf[k] > g / size. A draw starts at guide[floor(u size)] and rarely moves more than one entry.
@@ -68,14 +75,36 @@ struct PoissonTable {
   }
 };
 
-// Element e handles neurons e kRandomBlock .. (e + 1) kRandomBlock - 1, each with its own 32-bit
-// uniform (word k of the step's Philox stream for neuron k). p0 = exp(-rate h) is precomputed per
-// element for the run when the rates are fixed during it, else computed here from the per-step rates.
+// The budget pass over neurons [k0, k1) (vectorised): takes the mean from each budget that draws this
+// way; fires[q] = 1 where neuron k0 + q needs more (a spike: budget <= 0, or a direct draw); spikes
+// cleared. Whether any does.
+SNN_VECTOR_CLONES SNN_HOST_DEVICE inline bool poisson_budget_pass(double* SNN_RESTRICT budget, const double* SNN_RESTRICT lambda,
+                                                                  uint8_t* SNN_RESTRICT fires, int64_t m) {
+  int any = 0;
+  for (int64_t q = 0; q < m; ++q) {
+    const bool direct = lambda[q] > kBudgetMaxMean;
+    const double left = budget[q] - (direct ? 0.0 : lambda[q]);
+    budget[q] = left;
+    const int f = direct || left <= 0.0;
+    fires[q] = static_cast<uint8_t>(f);
+    any |= f;
+  }
+  return any != 0;
+}
+
+SNN_HOST_DEVICE inline bool eight_zero_bytes(const uint8_t* p) {
+  uint64_t word;
+  memcpy(&word, p, 8);
+  return word == 0;
+}
+
+// Element e: neurons [e block, (e + 1) block) of the B x N (kRandomBlock on the CPU, 4 on CUDA).
 template <typename T>
 struct PoissonStep {
   T* spikes;
-  StepInput<T> rate;  // [Hz] per element (run input), or base null: `constant_rate`
-  const T* p0;        // [B N] exp(-rate h) for this run, or null: computed from `rate`
+  double* budget;     // [B N] the time-rescaling budgets
+  StepInput<T> rate;  // [Hz] per element (run input), or base null: `lambda` or `constant_rate`
+  const double* lambda;   // [B N] rate h for this run (fixed rates), or null: computed from the rates
   const double* inverse;  // [kPoissonTerms] 1/k
   PoissonTable table;     // every neuron has the same fixed mean (table.cdf != null), for the run
   double constant_rate;
@@ -85,58 +114,62 @@ struct PoissonStep {
   uint64_t step;
   int64_t run_step;
   int64_t n;          // elements (B N)
-  // CPU, fixed rates without a table: the Philox blocks (4 elements) holding a rate above zero,
-  // ascending, and where each kRandomBlock's share starts ([elements + 1]); null: every block draws.
-  // Elements with rate 0 never spike (u < p0 = 1), so skipping their words changes no result.
-  const int64_t* live_groups;
-  const int64_t* live_start;
-  const int64_t* silent_below;  // [4 x live blocks]: no spike iff word < this (poisson_silent_below)
-  SNN_HOST_DEVICE void operator()(int64_t e) const {
-    if (live_start) {
-      draw_live(e);
-      return;
-    }
-    NeuronBlock blk;
-    blk.draw(seed, stream, step, e, n);
-    const int64_t k0 = blk.k0, m = blk.m;
-    const uint32_t* words = blk.words;
-    if (table.cdf) {
-      for (int64_t q = 0; q < m; ++q) spikes[k0 + q] = static_cast<T>(table.draw(uniform_word(words[q])));
-      return;
-    }
-    for (int64_t q = 0; q < m; ++q) {
-      const int64_t k = k0 + q;
-      const double u = uniform_word(words[q]);
-      if (p0 && u < static_cast<double>(p0[k])) {  // no spike: the common case, decided without rate or exp
-        spikes[k] = T(0);
-        continue;
-      }
-      const double lambda = (rate.base ? static_cast<double>(rate.at(run_step, k)) : constant_rate) * h_seconds;
-      const double zero = p0 ? static_cast<double>(p0[k]) : exp_(-lambda);
-      spikes[k] = static_cast<T>(poisson_from_uniform(u, zero, lambda, inverse, seed, stream, step, static_cast<uint64_t>(k)));
-    }
+  int64_t block;
+
+  SNN_HOST_DEVICE double mean(int64_t k) const {
+    if (lambda) return lambda[k];
+    return (rate.base ? static_cast<double>(rate.at(run_step, k)) : constant_rate) * h_seconds;
   }
 
-  // Block e with p0 given: words only for the live Philox blocks; first whether each element spikes
-  // (the common answer is no: an integer comparison, vectorised), then the count of those that do.
-  SNN_HOST_DEVICE void draw_live(int64_t e) const {
-    NeuronBlock blk;
-    blk.locate(e, n);
-    for (int64_t q = 0; q < blk.m; ++q) spikes[blk.k0 + q] = T(0);
-    const int64_t first = live_start[e], count = live_start[e + 1] - first;
-    if (count == 0) return;
-    const int64_t* groups = live_groups + first;
-    random_groups(seed, stream, step, groups, count, blk.words);
-    uint8_t fires[kRandomBlock];
-    const bool any = silence_test(blk.words, silent_below + 4 * first, 4 * count, fires);
-    if (!any) return;
-    for (int64_t i = 0; i < 4 * count; ++i) {
-      if (!fires[i]) continue;
-      const int64_t k = 4 * groups[i / 4] + i % 4;
-      const double lambda = (rate.base ? static_cast<double>(rate.at(run_step, k)) : constant_rate) * h_seconds;
-      spikes[k] = static_cast<T>(poisson_from_uniform(uniform_word(blk.words[i]), static_cast<double>(p0[k]), lambda,
-                                                      inverse, seed, stream, step, static_cast<uint64_t>(k)));
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const ItemRange r = block_items(e, block, n);
+    const int64_t k0 = r.begin, m = r.end - r.begin;
+    double local[kRandomBlock];
+    const double* lam = lambda ? lambda + k0 : local;
+    if (!lambda) {
+      for (int64_t q = 0; q < m; ++q) local[q] = mean(k0 + q);
     }
+    for (int64_t q = 0; q < m; ++q) spikes[k0 + q] = T(0);
+    uint8_t fires[kRandomBlock + 8];  // (room to round up to whole words of 8)
+    if (!poisson_budget_pass(budget + k0, lam, fires, m)) return;
+    for (int64_t q = m; q < (m + 7) / 8 * 8; ++q) fires[q] = 0;
+    NeuronBlock words;  // the direct draws' words, drawn for the whole block when one needs them
+    bool drawn = false;
+    for (int64_t q = 0; q < m; ++q) {
+      if (q % 8 == 0 && eight_zero_bytes(fires + q)) {  // few fire: skip them eight at a time
+        q += 7;
+        continue;
+      }
+      if (!fires[q]) continue;
+      const int64_t k = k0 + q;
+      if (lam[q] > kBudgetMaxMean) {
+        if (!drawn) {
+          words.draw(seed, stream, step, k0 / kRandomBlock, n);
+          drawn = true;
+        }
+        const double u = uniform_word(words.words[k - words.k0]);
+        spikes[k] = static_cast<T>(table.cdf ? table.draw(u)
+                                             : poisson_from_uniform(u, exp_(-lam[q]), lam[q], inverse, seed, stream, step,
+                                                                    static_cast<uint64_t>(k)));
+        continue;
+      }
+      double left = budget[k];
+      uint32_t count = 0;
+      while (left <= 0.0) left += budget_draw(seed, stream, step, static_cast<uint64_t>(k), count++);
+      budget[k] = left;
+      spikes[k] = static_cast<T>(count);
+    }
+  }
+};
+
+// A budget's first value: Exp(1), draw 0 of element k + kBudgetInitIndex in `step`.
+struct PoissonBudgetInit {
+  double* budget;
+  uint64_t seed;
+  uint32_t stream;
+  uint64_t step;
+  SNN_HOST_DEVICE void operator()(int64_t k) const {
+    budget[k] = exp1_from(uniform2(random_words(seed, stream, step, static_cast<uint64_t>(k) + kBudgetInitIndex)).u0);
   }
 };
 

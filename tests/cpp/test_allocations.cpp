@@ -45,7 +45,7 @@ TEST(Allocations, RunAllocatesNothingPerStep) {
   auto& exp = net.add(LIFExp(100, {{"I_e", 300.0}}));
   auto& cond = net.add(ConductanceLIF(100));
   auto& izh = net.add(Izhikevich(100, {{"I_e", 10.0}}));
-  auto& da = net.add(PoissonInput(1, {{"rate", 5.0}}));
+  auto& da = net.add(PoissonInput(1, {{"rate", 50.0}}));  // a few dopamine spikes in the 300 steps
   net.neuromodulator("dopamine", da, 1.0);
   ConnectSpec dense;
   dense.weight = Init::uniform(0.0, 0.5);

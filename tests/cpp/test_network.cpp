@@ -153,6 +153,43 @@ TEST(Poisson, RatesWithinThreeSigma) {
   EXPECT_NEAR(dense.var().item<double>(), 2.0, 0.05);
 }
 
+TEST(Poisson, LowMeansDrawnByTimeRescalingArePoissonCountsIndependentBetweenSteps) {
+  // Means up to kBudgetMaxMean (0.1) per step come from the time-rescaling budgets, higher ones from
+  // a draw per step. Half the neurons alternate step by step between 0.05 (budget) and 0.5 (direct),
+  // half between 0 and 0.1 (budget, through silent steps); 2 x 2000 neurons x 2000 steps. Checked
+  // within 3 standard errors: the mean count of each kind of step, the variance and the share of
+  // steps with 2 or more spikes at 0.05 (Poisson: lambda and 1 - e^-lambda (1 + lambda)), and the
+  // correlation between a neuron's counts two steps apart (0 for independent steps).
+  const int64_t n = 2000, steps = 2000, B = 2;
+  Network net(options(0.1, "float64", B, 17));
+  auto& x = net.add(PoissonInput(n));
+  auto& sp = net.monitor_spikes(x);
+  at::Tensor rates = at::zeros({steps, B, n}, at::TensorOptions().dtype(at::kDouble));
+  using at::indexing::Slice;
+  rates.index_put_({Slice(0, steps, 2), Slice(), Slice(0, n / 2)}, 500.0);   // lambda 0.05
+  rates.index_put_({Slice(1, steps, 2), Slice(), Slice(0, n / 2)}, 5000.0);  // lambda 0.5
+  rates.index_put_({Slice(1, steps, 2), Slice(), Slice(n / 2, n)}, 1000.0);  // lambda 0.1; 0 in between
+  net.run_steps(steps, {{x.name(), rates}});
+  const at::Tensor d = sp.dense().to(at::kDouble);  // [steps, B, n]
+  auto check_mean = [&](const at::Tensor& c, double lambda, const char* what) {
+    const double m = static_cast<double>(c.numel());
+    EXPECT_NEAR(c.mean().item<double>(), lambda, 3 * std::sqrt(lambda / m)) << what;
+  };
+  const at::Tensor low = d.index({Slice(0, steps, 2), Slice(), Slice(0, n / 2)});
+  check_mean(low, 0.05, "lambda 0.05");
+  check_mean(d.index({Slice(1, steps, 2), Slice(), Slice(0, n / 2)}), 0.5, "lambda 0.5");
+  check_mean(d.index({Slice(1, steps, 2), Slice(), Slice(n / 2, n)}), 0.1, "lambda 0.1");
+  EXPECT_EQ(d.index({Slice(0, steps, 2), Slice(), Slice(n / 2, n)}).sum().item<double>(), 0.0);
+  const double m = static_cast<double>(low.numel()), lambda = 0.05;
+  // Var of the sample variance of Poisson counts ~ (lambda + 2 lambda^2) / m.
+  EXPECT_NEAR(low.var().item<double>(), lambda, 3 * std::sqrt((lambda + 2 * lambda * lambda) / m));
+  const double p2 = 1 - std::exp(-lambda) * (1 + lambda);
+  EXPECT_NEAR((low >= 2).to(at::kDouble).mean().item<double>(), p2, 3 * std::sqrt(p2 * (1 - p2) / m));
+  const at::Tensor a = low.narrow(0, 0, low.size(0) - 1) - lambda, b = low.narrow(0, 1, low.size(0) - 1) - lambda;
+  const double corr = (a * b).mean().item<double>() / lambda;
+  EXPECT_NEAR(corr, 0.0, 3 / std::sqrt(static_cast<double>(a.numel())));
+}
+
 TEST(Poisson, DefaultRateParameterAndPerStepRates) {
   // Without inputs the `rate` parameter drives the source; [steps, B, N] rates switch per step.
   Network net(options(1.0, "float32", 1, 4));
@@ -172,9 +209,9 @@ TEST(Poisson, DefaultRateParameterAndPerStepRates) {
   EXPECT_NEAR(late, mean_late, 3 * std::sqrt(mean_late));
 }
 
-TEST(Poisson, FixedRatesSkipSilentElementsWithoutChangingAnyDraw) {
-  // Fixed [B, N] rates draw words only for Philox blocks holding a rate above zero; per-step rates
-  // draw every word. Same rates both ways (a third silent, some at 20 kHz for counts above 1, over
+TEST(Poisson, FixedAndPerStepRatesDrawTheSameSpikes) {
+  // Fixed [B, N] rates take their means from a table made once per run; per-step rates compute them
+  // every step (and a run whose rates are all 0 skips the draws). Same rates both ways (a third silent, some at 20 kHz for counts above 1, over
   // several kernel blocks and a partial one): the spikes must be identical, step by step.
   const int64_t n = 1000, steps = 200;
   at::Tensor rates = at::rand({2, n}, at::TensorOptions().dtype(at::kDouble)) * 200.0;
