@@ -24,7 +24,7 @@ int cuda_exchange_device(int) { throw ValueError("snn was built without CUDA sup
 
 int64_t cpu_threads_used(int64_t tasks) {
   std::vector<std::atomic<int>> seen(static_cast<size_t>(std::max(1, at::get_num_threads())));
-  for_each_cpu(tasks, [&seen](int64_t) { seen[static_cast<size_t>(at::get_thread_num()) % seen.size()] = 1; }, 1);
+  at::parallel_for(0, tasks, 1, [&seen](int64_t, int64_t) { seen[static_cast<size_t>(at::get_thread_num()) % seen.size()] = 1; });
   int64_t used = 0;
   for (const auto& s : seen) used += s.load();
   return used;

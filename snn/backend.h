@@ -8,6 +8,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <atomic>
 #include <c10/core/Device.h>
 
 #include "snn/errors.h"
@@ -81,40 +82,68 @@ constexpr int64_t kCpuGrain = 65536;
 // a word): fewer than kCpuGrain, so that a batch of Poisson inputs spreads over the threads.
 constexpr int64_t kCpuGrainDraws = 8192;
 
-// CPU only (functors that exist only for the CPU, e.g. sorted-order delivery).
-template <class F>
-void for_each_cpu(int64_t n, const F& f, int64_t grain = kCpuGrain) {
-  if (n <= 0) return;
-  at::parallel_for(0, n, grain, [&f](int64_t begin, int64_t end) {
+namespace detail {
+// Runs f(k) for k in [cut(p), cut(p + 1)) for every piece p < pieces, on `threads` threads that claim
+// pieces as they finish (a thread slowed by a busy core simply takes fewer: static shares leave the
+// other thread waiting). Elements are independent, so results do not depend on who ran what.
+template <class Cut, class F>
+void run_claimed(int64_t pieces, int64_t threads, const Cut& cut, const F& f) {
+  std::atomic<int64_t> next{0};
+  at::parallel_for(0, threads, 1, [&](int64_t, int64_t) {
     const FlushSubnormals flush;  // worker threads too (the calling thread has it for the whole run)
     // A private copy of the functor: the kernel's stores (through its float pointers) cannot alias
     // its own scalar parameters, so the compiler keeps them in registers and can vectorise.
     const F local = f;
-    for (int64_t k = begin; k < end; ++k) local(k);
+    for (int64_t p = next.fetch_add(1, std::memory_order_relaxed); p < pieces;
+         p = next.fetch_add(1, std::memory_order_relaxed)) {
+      for (int64_t k = cut(p), end = cut(p + 1); k < end; ++k) local(k);
+    }
   });
 }
 
-// CPU only: elements [0, n) of unequal cost, cut into one share per thread of about equal total cost
-// (static cuts split the work unevenly when, say, the batch entries' spike counts differ).
-// cost_end[k] = the cost of elements 0..k (non-decreasing); the work runs on the calling thread when
-// the total is below `min_share_cost`. Elements stay independent, so results do not depend on the cuts.
+template <class F>
+void run_inline(int64_t n, const F& f) {
+  const F local = f;  // as above
+  for (int64_t k = 0; k < n; ++k) local(k);
+}
+}  // namespace detail
+
+// CPU only (functors that exist only for the CPU, e.g. sorted-order delivery). At least `grain`
+// elements per thread; up to four pieces per thread, claimed as threads come free.
+template <class F>
+void for_each_cpu(int64_t n, const F& f, int64_t grain = kCpuGrain) {
+  if (n <= 0) return;
+  const int64_t threads = std::min<int64_t>(at::get_num_threads(), (n + grain - 1) / std::max<int64_t>(1, grain));
+  if (threads <= 1 || at::in_parallel_region()) {
+    detail::run_inline(n, f);
+    return;
+  }
+  const int64_t pieces = std::min<int64_t>(4 * threads, std::max<int64_t>(threads, n / std::max<int64_t>(1, grain)));
+  detail::run_claimed(pieces, threads, [n, pieces](int64_t p) { return n * p / pieces; }, f);
+}
+
+// CPU only: elements [0, n) of unequal cost, cut into pieces of about equal total cost (four per
+// thread, claimed as threads come free: static cuts split the work unevenly when, say, the batch
+// entries' spike counts differ). cost_end[k] = the cost of elements 0..k (non-decreasing); the work
+// runs on the calling thread when the total is below `min_share_cost`.
 template <class F, typename C>
 void for_each_cpu_balanced(int64_t n, const C* cost_end, const F& f, int64_t min_share_cost) {
   if (n <= 0) return;
   const int64_t total = static_cast<int64_t>(cost_end[n - 1]);
-  const int64_t shares = std::max<int64_t>(
-      1, std::min<int64_t>({static_cast<int64_t>(at::get_num_threads()), n, total / std::max<int64_t>(1, min_share_cost)}));
-  // Share s: the elements whose cost ends in (total s / shares, total (s + 1) / shares].
-  const auto cut = [&](int64_t s) -> int64_t {
-    if (s <= 0) return 0;
-    if (s >= shares) return n;
-    return std::upper_bound(cost_end, cost_end + n, static_cast<C>(total * s / shares)) - cost_end;
+  const int64_t threads = std::min<int64_t>(
+      {static_cast<int64_t>(at::get_num_threads()), n, total / std::max<int64_t>(1, min_share_cost)});
+  if (threads <= 1 || at::in_parallel_region()) {
+    detail::run_inline(n, f);
+    return;
+  }
+  const int64_t pieces = std::min<int64_t>(4 * threads, n);
+  // Piece p: the elements whose cost ends in (total p / pieces, total (p + 1) / pieces].
+  const auto cut = [&](int64_t p) -> int64_t {
+    if (p <= 0) return 0;
+    if (p >= pieces) return n;
+    return std::upper_bound(cost_end, cost_end + n, static_cast<C>(total * p / pieces)) - cost_end;
   };
-  at::parallel_for(0, shares, 1, [&](int64_t s0, int64_t s1) {
-    const FlushSubnormals flush;
-    const F local = f;  // as for_each_cpu
-    for (int64_t k = cut(s0), end = cut(s1); k < end; ++k) local(k);
-  });
+  detail::run_claimed(pieces, threads, cut, f);
 }
 
 // `grain`: elements per CPU task; lower it for functors whose elements are expensive (a row of
