@@ -75,9 +75,8 @@ struct PoissonTable {
   }
 };
 
-// The budget pass over neurons [k0, k1) (vectorised): takes the mean from each budget that draws this
-// way; fires[q] = 1 where neuron k0 + q needs more (a spike: budget <= 0, or a direct draw); spikes
-// cleared. Whether any does.
+// The budget pass over m neurons (vectorised): each budget that draws this step takes its mean;
+// fires[q] = 1 where neuron q needs more work (a spike: budget <= 0; or a direct draw). Whether any does.
 SNN_VECTOR_CLONES SNN_HOST_DEVICE inline bool poisson_budget_pass(double* SNN_RESTRICT budget, const double* SNN_RESTRICT lambda,
                                                                   uint8_t* SNN_RESTRICT fires, int64_t m) {
   int any = 0;

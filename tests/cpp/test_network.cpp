@@ -272,6 +272,26 @@ TEST(Determinism, SameSeedGivesBitwiseTheSameRun) {
   EXPECT_FALSE(at::equal(a.first, c.first));
 }
 
+TEST(Backend, SubnormalsAreFlushedDuringRunsOnly) {
+  // Inside a FlushSubnormals guard a subnormal operand counts as 0; after it, and after a run (which
+  // holds one), arithmetic on subnormals is IEEE again: the caller's mode is restored.
+  volatile float tiny = 1e-40f;  // subnormal in float32
+  ASSERT_NE(tiny * 1.0f, 0.0f);
+  {
+    const backend::FlushSubnormals flush;
+#if defined(SNN_HAS_MXCSR)
+    EXPECT_EQ(tiny * 1.0f, 0.0f);
+#endif
+  }
+  EXPECT_NE(tiny * 1.0f, 0.0f);
+  Network net(options(0.1, "float32", 1, 3));
+  auto& x = net.add(PoissonInput(10, {{"rate", 100.0}}));
+  auto& y = net.add(LIFExp(10));
+  net.connect(x, y, conn("all_to_all", 100.0, 1.0));
+  net.run(5.0);
+  EXPECT_NE(tiny * 1.0f, 0.0f);
+}
+
 TEST(Determinism, ThreadCountDoesNotChangeResults) {
   // B x N = 40000 elements: more than one CPU grain, so the loops split across threads; the
   // per-synapse-delay delivery kernel too (B x N_post elements).
