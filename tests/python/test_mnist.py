@@ -270,3 +270,15 @@ def test_conductance_lif_parameter_changes_apply_at_the_next_run():
     pop.set(V_th=1e6, tau_m=1e9)  # V is frozen (tau_m huge) and never crosses
     net.run(10.0)
     assert torch.allclose(pop.V_m, v, atol=1e-4)
+
+
+def test_batch_adds_every_entrys_threshold_change():
+    """Batches share theta: after a presentation it moves by the sum of the entries' changes, as the
+    weights take the sum of their STDP changes (the mean let a few neurons win every image). Decay only
+    (theta_plus 0), 2 entries: theta0 (1 + 2 (d - 1)), d = exp(-(time + rest) / tau_theta)."""
+    model = snn.models.DiehlAndCook2015(n_inputs=16, n_neurons=3, batch_size=2, dtype=torch.float64,
+                                        theta_plus=0.0, tau_theta=1000.0, time=20.0, rest=10.0, min_spikes=0)
+    model.exc.theta = torch.full((2, 3), 4.0, dtype=torch.float64)
+    model.present(torch.full((2, 16), 100, dtype=torch.uint8))
+    d = math.exp(-30.0 / 1000.0)
+    assert torch.allclose(model.exc.theta, torch.full((2, 3), 4.0 * (1 + 2 * (d - 1)), dtype=torch.float64), rtol=1e-12)

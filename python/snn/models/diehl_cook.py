@@ -23,8 +23,8 @@ Input delays: "conductance" draws the paper's input -> excitatory delays per syn
 at least one step; input_delays=False for one step); "current" uses one step, as BindsNET.
 
 Batches (batch_size B > 1): B examples are shown at once. The weights are shared (the STDP changes of
-all entries are summed) and so are the thresholds (after each presentation every entry's theta is
-set to the batch mean); the paper shows one example at a time, so batches learn differently (fewer,
+all entries are summed) and so are the thresholds (after each presentation every entry's change of
+theta is added to the common value); the paper shows one example at a time, so batches learn differently (fewer,
 larger updates).
 """
 from typing import Optional
@@ -116,6 +116,7 @@ class DiehlAndCook2015:
         intensity = torch.full((c["batch_size"], 1), float(c["intensity"]), device=net.device, dtype=net.dtype)
         done = torch.zeros(c["batch_size"], dtype=torch.bool, device=net.device)
         counts = torch.zeros(c["batch_size"], c["n_neurons"], dtype=torch.int64, device=net.device)
+        theta_before = self.exc.theta[:1].clone() if learn and c["batch_size"] > 1 else None
         for _ in range(c["max_tries"]):
             rates = base * intensity * (~done).to(net.dtype).unsqueeze(1)
             self.spikes.clear()
@@ -127,9 +128,13 @@ class DiehlAndCook2015:
             if bool(done.all()):
                 break
             intensity += (~done).to(net.dtype).unsqueeze(1)
-        if learn and c["batch_size"] > 1:
+        if theta_before is not None:
+            # Shared thresholds: every entry's change (growth at its spikes, decay) is added, as the
+            # weights add every entry's STDP changes; a batch then moves theta as its B images would
+            # one after another. (The mean would grow it B times too slowly against the weights, and a
+            # few neurons would win every image.)
             theta = self.exc.theta
-            theta[:] = theta.mean(0, keepdim=True)
+            theta[:] = theta_before + (theta - theta_before).sum(0, keepdim=True)
         return counts
 
     def _rest(self):
