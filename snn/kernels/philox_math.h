@@ -76,20 +76,6 @@ SNN_VECTOR_CLONES SNN_HOST_DEVICE inline void random_block(uint64_t seed, uint32
   }
 }
 
-// words[4 q + r] = word r of Philox block groups[q], for q < count (count <= kRandomBlock / 4): the
-// same words as random_block for the listed blocks only.
-SNN_VECTOR_CLONES SNN_HOST_DEVICE inline void random_groups(uint64_t seed, uint32_t stream, uint64_t step,
-                                                                 const int64_t* SNN_RESTRICT groups, int64_t count,
-                                                                 uint32_t* SNN_RESTRICT words) {
-  for (int64_t q = 0; q < count; ++q) {
-    const Philox4 w = random_words(seed, stream, step, static_cast<uint64_t>(groups[q]));
-    words[4 * q] = w.v[0];
-    words[4 * q + 1] = w.v[1];
-    words[4 * q + 2] = w.v[2];
-    words[4 * q + 3] = w.v[3];
-  }
-}
-
 // The kernels that draw one word per neuron take neurons in blocks: block g of n is neurons
 // [k0, k0 + m), k0 = g kRandomBlock, m = min(kRandomBlock, n - k0); words[q] is neuron k0 + q's.
 struct NeuronBlock {
