@@ -478,15 +478,13 @@ void PoissonSource::integrate(const StepContext& ctx) {
       f.table.size = table_size_;
       f.table.guide = guide_.data_ptr<int32_t>();
     }
-    f.constant_rate = param("rate");
     f.h_seconds = h;
     f.seed = ctx.seed;
     f.stream = rng_stream();
     f.step = static_cast<uint64_t>(ctx.step);
     f.run_step = ctx.run_step;
     f.n = n;
-    f.block = random_block();
-    backend::for_each(options().device(), (n + f.block - 1) / f.block, f, std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
+    backend::for_each(options().device(), (n + random_block() - 1) / random_block(), f, std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
   });
 }
 

@@ -255,8 +255,7 @@ void Projection::propagate(int64_t step) {
       f.entry_end = act.entry_end;
       f.delay_row_in_registers = by_delay_row && max_delay_ < 32;
       if (!cuda && !inline_work && act.entry_end && B >= 4 * at::get_num_threads()) {
-        // Large CPU batches: whole entries, shared out by their spike counts (entries differ, and
-        // each thread keeps its entries' ring rows in its own cache).
+        // Large CPU batches: whole entries, in pieces of equal spike counts (entries differ).
         f.chunk = n_post;
         backend::for_each_cpu_balanced(B, act.entry_end, f, backend::kCpuGrain / fan_out);
         return;

@@ -97,42 +97,35 @@ SNN_HOST_DEVICE inline bool eight_zero_bytes(const uint8_t* p) {
   return word == 0;
 }
 
-// Element e: neurons [e block, (e + 1) block) of the B x N (kRandomBlock on the CPU, 4 on CUDA).
+// Element e: neurons [e kRandomBlock, (e + 1) kRandomBlock) of the B x N (256 on the CPU, 4 on CUDA).
 template <typename T>
 struct PoissonStep {
   T* spikes;
   double* budget;     // [B N] the time-rescaling budgets
-  StepInput<T> rate;  // [Hz] per element (run input), or base null: `lambda` or `constant_rate`
-  const double* lambda;   // [B N] rate h for this run (fixed rates), or null: computed from the rates
+  StepInput<T> rate;     // [Hz] per step and element (a [steps, B, N] run input), when `lambda` is null
+  const double* lambda;   // [B N] rate h for this run (fixed rates), or null: from `rate`
   const double* inverse;  // [kPoissonTerms] 1/k
   PoissonTable table;     // every neuron has the same fixed mean (table.cdf != null), for the run
-  double constant_rate;
   double h_seconds;   // h / 1000
   uint64_t seed;
   uint32_t stream;
   uint64_t step;
   int64_t run_step;
   int64_t n;          // elements (B N)
-  int64_t block;
-
-  SNN_HOST_DEVICE double mean(int64_t k) const {
-    if (lambda) return lambda[k];
-    return (rate.base ? static_cast<double>(rate.at(run_step, k)) : constant_rate) * h_seconds;
-  }
 
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const ItemRange r = block_items(e, block, n);
-    const int64_t k0 = r.begin, m = r.end - r.begin;
+    NeuronBlock words;  // the direct draws' words, drawn for the whole block when one needs them
+    words.locate(e, n);
+    const int64_t k0 = words.k0, m = words.m;
     double local[kRandomBlock];
     const double* lam = lambda ? lambda + k0 : local;
     if (!lambda) {
-      for (int64_t q = 0; q < m; ++q) local[q] = mean(k0 + q);
+      for (int64_t q = 0; q < m; ++q) local[q] = static_cast<double>(rate.at(run_step, k0 + q)) * h_seconds;
     }
     for (int64_t q = 0; q < m; ++q) spikes[k0 + q] = T(0);
     uint8_t fires[kRandomBlock + 8];  // (room to round up to whole words of 8)
     if (!poisson_budget_pass(budget + k0, lam, fires, m)) return;
     for (int64_t q = m; q < (m + 7) / 8 * 8; ++q) fires[q] = 0;
-    NeuronBlock words;  // the direct draws' words, drawn for the whole block when one needs them
     bool drawn = false;
     for (int64_t q = 0; q < m; ++q) {
       if (q % 8 == 0 && eight_zero_bytes(fires + q)) {  // few fire: skip them eight at a time
@@ -143,7 +136,7 @@ struct PoissonStep {
       const int64_t k = k0 + q;
       if (lam[q] > kBudgetMaxMean) {
         if (!drawn) {
-          words.draw(seed, stream, step, k0 / kRandomBlock, n);
+          words.draw(seed, stream, step, e, n);
           drawn = true;
         }
         const double u = uniform_word(words.words[k - words.k0]);
