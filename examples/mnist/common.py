@@ -16,7 +16,8 @@ def add_common_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--download", action="store_true", help="download MNIST files into --data-root if missing")
     ap.add_argument("--n-test", type=int, default=10000, help="test images to evaluate on")
     ap.add_argument("--dt", type=float, default=None, help="step [ms] (default: 0.5 conductance, 1.0 current)")
-    ap.add_argument("--batch-size", type=int, default=1)
+    ap.add_argument("--batch-size", type=int, default=1,
+                    help="images shown at once (slots: a silent image is shown again in its slot while the others move on)")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--threads", type=int, default=None,
                     help="CPU threads (torch.set_num_threads; default: torch's). Batches use them; one image "
@@ -64,31 +65,27 @@ def progress_bar(**kwargs):
         return Plain(**kwargs)
 
 
-def responses(model, dataset, n, batch_size, desc, indices=None):
-    """Spike counts [n, neurons] and labels of n images presented with learning off (thresholds fixed)."""
-    n = min(n, len(dataset)) // batch_size * batch_size
+def responses(model, dataset, n, desc, indices=None):
+    """Spike counts [n, neurons] and labels of n images presented with learning off (thresholds fixed),
+    through the model's batch slots (DiehlAndCook2015.present_stream)."""
+    n = min(n, len(dataset))
     indices = torch.arange(n) if indices is None else indices[:n]
-    counts, labels = [], []
     bar = progress_bar(total=n, desc=desc, unit="img")
-    for first in range(0, n, batch_size):
-        idx = indices[first:first + batch_size]
-        counts.append(model.present(dataset.images[idx], learn=False).cpu())
-        labels.append(dataset.labels[idx])
-        bar.update(batch_size)
+    counts = model.present_stream(dataset.images[indices], learn=False, on_done=lambda k, c: bar.update(1))
     bar.close()
-    return torch.cat(counts), torch.cat(labels)
+    return counts, dataset.labels[indices]
 
 
-def label_pass(model, train, n_label, batch_size, n_classes, indices=None):
+def label_pass(model, train, n_label, n_classes, indices=None):
     """Diehl & Cook's labelling: after training, with learning off and the thresholds fixed, each
     neuron takes the class it responds to most over n_label training images."""
-    counts, labels = responses(model, train, n_label, batch_size, "label", indices)
+    counts, labels = responses(model, train, n_label, "label", indices)
     return assign_labels(counts, labels, n_classes)
 
 
-def evaluate(model, test, assignment, n_test, batch_size, n_classes):
+def evaluate(model, test, assignment, n_test, n_classes):
     """Presents n_test test images with learning off; returns accuracies and the confusion matrix."""
-    counts, labels = responses(model, test, n_test, batch_size, "test")
+    counts, labels = responses(model, test, n_test, "test")
     pred = predict_all_activity(counts, assignment.assignments, n_classes)
     prop = predict_proportion_weighting(counts, assignment, n_classes)
     return dict(accuracy=accuracy(pred, labels), proportion_accuracy=accuracy(prop, labels),

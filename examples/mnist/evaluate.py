@@ -29,8 +29,8 @@ def main(argv=None):
     test = load_dataset(args, train=False)
     assignment = Assignment(state["assignments"], state["proportions"], state["rates"])
     if args.relabel > 0:
-        assignment = label_pass(model, load_dataset(args, train=True), args.relabel, args.batch_size, len(test.classes))
-    result = evaluate(model, test, assignment, args.n_test, args.batch_size, len(test.classes))
+        assignment = label_pass(model, load_dataset(args, train=True), args.relabel, len(test.classes))
+    result = evaluate(model, test, assignment, args.n_test, len(test.classes))
     print(f"proportion-weighting accuracy: {result['proportion_accuracy']:.4f}")
     print(f"confusion matrix (rows: true class, columns: predicted):\n{result['confusion']}")
     if args.plot:

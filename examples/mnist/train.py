@@ -56,31 +56,33 @@ def main(argv=None):
         intensity=args.intensity)
     print(f"{model}; training on {n_train} x {args.epochs} {args.dataset} images, batch {args.batch_size}")
 
-    B = args.batch_size
-    counts, labels = [], []
+    counts, labels = [], []  # in the order the images finish (with batches, not quite the shown order)
     assignment = None
     running = []
     start = time.perf_counter()
     bar = progress_bar(total=args.epochs * n_train, desc="train", unit="img")
     for epoch in range(args.epochs):
         order = torch.randperm(len(train), generator=torch.Generator().manual_seed(args.seed + epoch))[:n_train]
-        for first in range(0, n_train - B + 1, B):
-            idx = order[first:first + B]
-            counts.append(model.present(train.images[idx], learn=True).cpu())
-            labels.append(train.labels[idx])
-            seen = len(labels) * B
-            if seen % args.update_interval < B and seen >= args.update_interval:
-                window_counts = torch.cat(counts)[-args.update_interval:]
-                window_labels = torch.cat(labels)[-args.update_interval:]
+        epoch_labels = train.labels[order]
+
+        def finished(k, c):
+            nonlocal assignment
+            counts.append(c.unsqueeze(0))
+            labels.append(epoch_labels[k:k + 1])
+            bar.update(1)
+            if len(labels) % args.update_interval == 0:
+                window_counts = torch.cat(counts[-args.update_interval:])
+                window_labels = torch.cat(labels[-args.update_interval:])
                 if assignment is not None:
                     running.append(accuracy(predict_all_activity(window_counts, assignment.assignments, n_classes),
                                             window_labels))
                 assignment = assign_labels(window_counts, window_labels, n_classes)
                 bar.set_postfix(running_accuracy=f"{running[-1]:.3f}" if running else "-")
-            bar.update(B)
+
+        model.present_stream(train.images[order], learn=True, on_done=finished)
     bar.close()
     train_time = time.perf_counter() - start
-    images_seen = len(labels) * B
+    images_seen = len(labels)
     print(f"trained on {images_seen} images in {train_time:.1f} s ({train_time / max(1, images_seen) * 1e3:.1f} ms per image)")
 
     all_counts, all_labels = torch.cat(counts), torch.cat(labels)
@@ -91,7 +93,7 @@ def main(argv=None):
                rates=assignment.rates, dataset=args.dataset, running_accuracy=running)
     print(f"saved {checkpoint}")
 
-    result = evaluate(model, test, assignment, args.n_test, B, n_classes)
+    result = evaluate(model, test, assignment, args.n_test, n_classes)
     print(f"assigned neurons: {int((assignment.assignments >= 0).sum())} of {args.n_neurons}")
     print(f"proportion-weighting accuracy: {result['proportion_accuracy']:.4f}")
     print(f"confusion matrix (rows: true class, columns: predicted):\n{result['confusion']}")

@@ -282,3 +282,32 @@ def test_batch_adds_every_entrys_threshold_change():
     model.present(torch.full((2, 16), 100, dtype=torch.uint8))
     d = math.exp(-30.0 / 1000.0)
     assert torch.allclose(model.exc.theta, torch.full((2, 3), 4.0 * (1 + 2 * (d - 1)), dtype=torch.float64), rtol=1e-12)
+
+
+def test_present_stream_equals_present_one_at_a_time_and_never_makes_the_batch_wait():
+    """present_stream with B = 1 is present() image after image (bitwise). With B = 2 a blank image
+    (never fires) takes max_tries presentations in its slot while the other slot goes through the
+    bright images: 3 presentations in all, where present() on batches [blank, bright], [bright,
+    bright] needs 3 + 1. Counts come back in image order; on_done sees every image once."""
+    P = bars()
+    images = P[torch.arange(12) % 4]
+    kw = dict(n_inputs=64, n_neurons=8, variant="current", seed=3, norm=12.0, rest=0.0, intensity=4.0)
+    a, b = snn.models.DiehlAndCook2015(**kw), snn.models.DiehlAndCook2015(**kw)
+    expected = torch.cat([a.present(images[k:k + 1]) for k in range(len(images))])
+    assert torch.equal(b.present_stream(images), expected)
+    assert torch.equal(a.input_projection.weight, b.input_projection.weight)
+    assert torch.equal(a.exc.theta, b.exc.theta)
+
+    kw.update(batch_size=2, max_tries=3, time=50.0, min_spikes=1)
+    mixed = torch.cat([torch.zeros(1, 8, 8, dtype=P.dtype), P[:3]])
+    model = snn.models.DiehlAndCook2015(**kw)
+    finished = []
+    counts = model.present_stream(mixed, on_done=lambda k, c: finished.append((k, int(c.sum()))))
+    assert sorted(k for k, _ in finished) == [0, 1, 2, 3]
+    assert counts[0].sum() == 0 and all(int(counts[k].sum()) >= 1 for k in (1, 2, 3))
+    assert dict(finished) == {k: int(counts[k].sum()) for k in range(4)}
+    assert model.network.t == pytest.approx(3 * 50.0)
+    batched = snn.models.DiehlAndCook2015(**kw)
+    batched.present(mixed[:2])
+    batched.present(mixed[2:])
+    assert batched.network.t == pytest.approx(4 * 50.0)

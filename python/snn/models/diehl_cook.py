@@ -105,29 +105,84 @@ class DiehlAndCook2015:
     # ---- presentation ----------------------------------------------------------------------------
     def present(self, images: torch.Tensor, learn: bool = True) -> torch.Tensor:
         """Shows a batch of images ([B, ...] pixels 0-255; B = batch_size) and returns the excitatory
-        spike counts [B, N] of the successful presentation of each (intensity rule applied)."""
+        spike counts [B, N] of the successful presentation of each (intensity rule applied). The batch
+        is shown again, at higher intensity for its silent entries, until every entry fired: with
+        B > 1, present_stream() does not make the whole batch wait."""
         c = self.config
         net = self.network
-        net.train(learn)
-        base = rates_from_pixels(images, 1.0).to(net.device, net.dtype)
-        if base.shape != (c["batch_size"], c["n_inputs"]):
-            raise ValueError(f"images: expected {c['batch_size']} images of {c['n_inputs']} pixels, got shape "
-                             f"{tuple(images.shape)}")
+        base = self._rates(images, count=c["batch_size"])
         intensity = torch.full((c["batch_size"], 1), float(c["intensity"]), device=net.device, dtype=net.dtype)
         done = torch.zeros(c["batch_size"], dtype=torch.bool, device=net.device)
         counts = torch.zeros(c["batch_size"], c["n_neurons"], dtype=torch.int64, device=net.device)
-        theta_before = self.exc.theta[:1].clone() if learn and c["batch_size"] > 1 else None
         for _ in range(c["max_tries"]):
-            rates = base * intensity * (~done).to(net.dtype).unsqueeze(1)
-            self.spikes.clear()
-            net.run(c["time"], inputs={"X": rates})
-            got = self.spikes.counts()
+            got = self._show(base * intensity * (~done).to(net.dtype).unsqueeze(1), learn)
             counts[~done] = got[~done]
-            self._rest()
             done |= got.sum(1) >= c["min_spikes"]
             if bool(done.all()):
                 break
             intensity += (~done).to(net.dtype).unsqueeze(1)
+        return counts
+
+    def present_stream(self, images: torch.Tensor, learn: bool = True, on_done=None) -> torch.Tensor:
+        """Shows any number M of images ([M, ...] pixels 0-255) through the B slots of the batch and
+        returns their spike counts [M, N] in image order. Each image gets the paper's protocol in its
+        slot (a presentation, the rest, and, with fewer than min_spikes spikes, the next presentation at
+        intensity + 1, up to max_tries); a slot whose image is done takes the next image, so a silent
+        image delays nobody. on_done(index, counts) is called as each image finishes (in that order,
+        which with B > 1 is not the image order). With B = 1 this is present() image after image."""
+        c = self.config
+        net = self.network
+        B = c["batch_size"]
+        self._rates(images[:1])  # checks the image size
+        M = len(images)
+        counts = torch.zeros(M, c["n_neurons"], dtype=torch.int64)
+        slot = torch.full((B,), -1, dtype=torch.int64)  # image shown in each slot; -1: none left
+        intensity = torch.zeros(B, 1, dtype=net.dtype)
+        tries = [0] * B
+        upcoming = iter(range(M))
+
+        def take_next(b):
+            slot[b] = next(upcoming, -1)
+            intensity[b] = float(c["intensity"])
+            tries[b] = 0
+
+        for b in range(B):
+            take_next(b)
+        while bool((slot >= 0).any()):
+            active = slot >= 0
+            rates = self._rates(images[slot.clamp(min=0)]) * (intensity * active.to(net.dtype).unsqueeze(1)).to(net.device)
+            got = self._show(rates, learn).cpu()
+            for b in active.nonzero().flatten().tolist():
+                tries[b] += 1
+                if int(got[b].sum()) >= c["min_spikes"] or tries[b] >= c["max_tries"]:
+                    k = int(slot[b])
+                    counts[k] = got[b]
+                    if on_done is not None:
+                        on_done(k, got[b])
+                    take_next(b)
+                else:
+                    intensity[b] += 1.0
+        return counts
+
+    def _rates(self, images: torch.Tensor, count: Optional[int] = None) -> torch.Tensor:
+        """[M, n_inputs] rates (pixel / 8 Hz, before the intensity) of M images (M = count when given),
+        on the network's device."""
+        n = self.config["n_inputs"]
+        if images.dim() < 2 or len(images) < 1 or images[0].numel() != n or (count is not None and len(images) != count):
+            raise ValueError(f"images: expected {'some' if count is None else count} images of {n} pixels, got shape "
+                             f"{tuple(images.shape)}")
+        return rates_from_pixels(images, 1.0).to(self.network.device, self.network.dtype)
+
+    def _show(self, rates: torch.Tensor, learn: bool) -> torch.Tensor:
+        """One presentation of [B, n_inputs] rates and the rest after it; the excitatory counts [B, N]."""
+        c = self.config
+        net = self.network
+        net.train(learn)
+        theta_before = self.exc.theta[:1].clone() if learn and c["batch_size"] > 1 else None
+        self.spikes.clear()
+        net.run(c["time"], inputs={"X": rates})
+        got = self.spikes.counts()
+        self._rest()
         if theta_before is not None:
             # Shared thresholds: every entry's change (growth at its spikes, decay) is added, as the
             # weights add every entry's STDP changes; a batch then moves theta as its B images would
@@ -135,7 +190,7 @@ class DiehlAndCook2015:
             # few neurons would win every image.)
             theta = self.exc.theta
             theta[:] = theta_before + (theta - theta_before).sum(0, keepdim=True)
-        return counts
+        return got
 
     def _rest(self):
         if self.config["rest"] > 0:
