@@ -22,7 +22,8 @@ nu_pre 1e-4, nu_post 1e-2, weights in [0, 1].
 Input delays: "conductance" draws the paper's input -> excitatory delays per synapse (uniform 0-10 ms,
 at least one step; input_delays=False for one step); "current" uses one step, as BindsNET.
 
-Batches (batch_size B > 1): B examples are shown at once. The weights are shared (the STDP changes of
+Batches (batch_size B > 1): B examples are shown at once (present_stream: each in a slot; a silent
+example is shown again in its slot while the others take new examples). The weights are shared (the STDP changes of
 all entries are summed) and so are the thresholds (after each presentation every entry's change of
 theta is added to the common value); the paper shows one example at a time, so batches learn differently (fewer,
 larger updates).
