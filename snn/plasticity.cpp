@@ -37,12 +37,38 @@ int64_t grid_steps(double t_ms, double dt, std::string_view what) {
 
 namespace {
 
+// Trace elements per CPU task (a multiply and a select each: the pass over a batch of traces is
+// cheap, so tasks smaller than kCpuGrain already pay for the threads).
+constexpr int64_t kTraceGrain = 16384;
+
 // Launches a trace update over every element of `x`.
 template <typename T>
 void trace_update(at::Tensor& x, const at::Tensor* spikes, double decay, double amount, bool set) {
   kernels::TraceUpdate<T> f{x.data_ptr<T>(), spikes ? spikes->data_ptr<T>() : nullptr, static_cast<T>(decay),
                             static_cast<T>(amount), set, x.numel(), 1};
-  backend::for_each_block(x.device(), f, 1024);
+  backend::for_each_block(x.device(), f, 1024, kTraceGrain);
+}
+
+// x <- amount where the population spiked this step (a nearest-neighbour trace's jump without decay:
+// trace_update with decay 1 and `set`). On the CPU only the spiking elements are visited, through the
+// population's spike lists; on CUDA a pass over x.
+template <typename T>
+void set_at_spikes(at::Tensor& x, Population& pop, double amount) {
+  if (x.is_cuda()) {
+    trace_update<T>(x, &pop.spikes(), 1.0, amount, true);
+    return;
+  }
+  const kernels::ActiveSet a = pop.fired().view();
+  T* p = x.data_ptr<T>();
+  const T value = static_cast<T>(amount);
+  if (!a.by_entry) {  // one batch entry
+    for (int32_t q = 0; q < *a.count; ++q) p[a.list[q]] = value;
+    return;
+  }
+  const int64_t n = pop.size();
+  for (int64_t b = 0, q = 0; b < pop.batch_size(); ++b) {
+    for (; q < a.entry_end[b]; ++q) p[b * n + a.by_entry[q]] = value;
+  }
 }
 
 }  // namespace
@@ -288,8 +314,8 @@ class Stdp : public Plasticity {
       fill_rule_shape(r, proj);
       apply_rule(proj, r, c.visit, const_cast<SpikeSet*>(&proj.pre().fired()), const_cast<SpikeSet*>(&proj.post().fired()));
       if (dc) {
-        trace_update<T>(x_post, &post, 1.0, 1.0, true);
-        trace_update<T>(x_post2, &post, 1.0, 1.0, true);
+        set_at_spikes<T>(x_post, proj.post(), 1.0);
+        set_at_spikes<T>(x_post2, proj.post(), 1.0);
       }
     });
   }

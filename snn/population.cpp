@@ -71,6 +71,31 @@ void ParamTable::set(const std::string& name, double value, const std::string& o
 
 // ---- SpikeSet ---------------------------------------------------------------------------------
 
+namespace {
+
+// Spike-tensor elements per CPU task when the entries of a batch are scanned for spikes (a cheap
+// vectorised pass: smaller tasks than kernels that compute per element).
+constexpr int64_t kScanGrain = 16384;
+
+// Entry b of spikes [B, n]: its spiking neurons, ascending, to list[b n ...) and their number to
+// count[b] (flags: (n + 63) / 64 bytes of scratch per entry).
+template <typename T>
+struct EntryScan {
+  const T* spikes;
+  int64_t n, blocks;
+  uint8_t* flags;
+  int32_t* list;
+  int32_t* count;
+  void operator()(int64_t b) const {
+    int32_t* out = list + b * n;
+    int32_t m = 0;
+    kernels::for_each_nonzero(spikes + b * n, n, flags + b * blocks, [&](int64_t i) { out[m++] = static_cast<int32_t>(i); });
+    count[b] = m;
+  }
+};
+
+}  // namespace
+
 void SpikeSet::build(const at::Tensor& spikes) {
   const int64_t B = spikes.size(0), n = spikes.size(1);
   if (!list_.defined() || list_.numel() != n || list_.device() != spikes.device()) {
@@ -102,8 +127,8 @@ void SpikeSet::build(const at::Tensor& spikes) {
   dispatch_floating(spikes.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     const T* s = spikes.data_ptr<T>();
-    block_flags_.resize(static_cast<size_t>((n + 63) / 64));  // scratch of for_each_nonzero
     if (!has_entries_) {
+      block_flags_.resize(static_cast<size_t>((n + 63) / 64));  // scratch of for_each_nonzero
       kernels::for_each_nonzero(s, n, block_flags_.data(), [&](int64_t i) {
         flag[i] = 1;
         list[m++] = static_cast<int32_t>(i);
@@ -121,11 +146,20 @@ void SpikeSet::build(const at::Tensor& spikes) {
       entry_end_.resize(static_cast<size_t>(B));
     }
     std::fill(entry_size_.begin(), entry_size_.end(), 0);
+    // The entries are scanned in parallel, entry b listing its neurons at event_neuron_[b n ...) and
+    // their number at entry_end_[b]; the lists are then moved together (each to an offset at most
+    // its own, so in place) and counted per neuron: work in the number of spikes only.
+    const int64_t blocks = (n + 63) / 64;
+    block_flags_.resize(static_cast<size_t>(B * blocks));
+    const EntryScan<T> scan{s, n, blocks, block_flags_.data(), event_neuron_.data(), entry_end_.data()};
+    backend::for_each_cpu(B, scan, std::max<int64_t>(1, kScanGrain / n));
     for (int64_t b = 0; b < B; ++b) {
-      kernels::for_each_nonzero(s + b * n, n, block_flags_.data(), [&](int64_t i) {
+      const int32_t* own = event_neuron_.data() + b * n;
+      for (int32_t k = 0, count = entry_end_[b]; k < count; ++k) {
+        const int32_t i = own[k];
         ++entry_size_[i];
-        event_neuron_[events++] = static_cast<int32_t>(i);
-      });
+        event_neuron_[events++] = i;
+      }
       entry_end_[b] = static_cast<int32_t>(events);
     }
     int32_t first = 0;

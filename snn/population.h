@@ -65,7 +65,7 @@ class SpikeSet {
 
  private:
   at::Tensor list_, count_, flag_;  // int32 [N], int32 [1], uint8 [N]
-  std::vector<uint8_t> block_flags_;  // CPU: blocks holding a spike (kept: no allocation per step)
+  std::vector<uint8_t> block_flags_;  // CPU: blocks holding a spike, per entry (kept: no allocation per step)
   std::vector<int32_t> entry_first_, entry_size_, entries_;  // CPU, B > 1: ActiveSet::entries
   std::vector<int32_t> event_neuron_, entry_end_;            // CPU, B > 1: spikes in entry order
   bool has_entries_ = false;

@@ -83,7 +83,9 @@ def main(argv=None):
     bar.close()
     train_time = time.perf_counter() - start
     images_seen = len(labels)
-    print(f"trained on {images_seen} images in {train_time:.1f} s ({train_time / max(1, images_seen) * 1e3:.1f} ms per image)")
+    shown = model.presentations / max(1, images_seen)
+    print(f"trained on {images_seen} images in {train_time:.1f} s ({train_time / max(1, images_seen) * 1e3:.1f} ms per "
+          f"image; each shown {shown:.2f} times on average: intensity rule)")
 
     all_counts, all_labels = torch.cat(counts), torch.cat(labels)
     k = min(args.n_label, len(all_labels))

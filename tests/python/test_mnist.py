@@ -288,7 +288,8 @@ def test_present_stream_equals_present_one_at_a_time_and_never_makes_the_batch_w
     """present_stream with B = 1 is present() image after image (bitwise). With B = 2 a blank image
     (never fires) takes max_tries presentations in its slot while the other slot goes through the
     bright images: 3 presentations in all, where present() on batches [blank, bright], [bright,
-    bright] needs 3 + 1. Counts come back in image order; on_done sees every image once."""
+    bright] needs 3 + 1 (the presentations counter counts every image shown). Counts come back in image
+    order; on_done sees every image once."""
     P = bars()
     images = P[torch.arange(12) % 4]
     kw = dict(n_inputs=64, n_neurons=8, variant="current", seed=3, norm=12.0, rest=0.0, intensity=4.0)
@@ -297,6 +298,7 @@ def test_present_stream_equals_present_one_at_a_time_and_never_makes_the_batch_w
     assert torch.equal(b.present_stream(images), expected)
     assert torch.equal(a.input_projection.weight, b.input_projection.weight)
     assert torch.equal(a.exc.theta, b.exc.theta)
+    assert a.presentations == b.presentations >= len(images)
 
     kw.update(batch_size=2, max_tries=3, time=50.0, min_spikes=1)
     mixed = torch.cat([torch.zeros(1, 8, 8, dtype=P.dtype), P[:3]])
@@ -307,7 +309,9 @@ def test_present_stream_equals_present_one_at_a_time_and_never_makes_the_batch_w
     assert counts[0].sum() == 0 and all(int(counts[k].sum()) >= 1 for k in (1, 2, 3))
     assert dict(finished) == {k: int(counts[k].sum()) for k in range(4)}
     assert model.network.t == pytest.approx(3 * 50.0)
+    assert model.presentations == 3 + 3  # the blank image 3 times, each bright one once
     batched = snn.models.DiehlAndCook2015(**kw)
     batched.present(mixed[:2])
     batched.present(mixed[2:])
     assert batched.network.t == pytest.approx(4 * 50.0)
+    assert batched.presentations == 3 + 1 + 2  # entries shown: the blank 3 times, the bright ones once each

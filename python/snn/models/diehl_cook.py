@@ -56,6 +56,10 @@ class DiehlAndCook2015:
         theta_plus, tau_theta: threshold adaptation. exc_weight, inh_weight: E -> I and I -> E strengths.
         intensity: input intensity (rates = pixel / 8 x intensity Hz). time, rest: presentation and
         rest [ms] (rest 0: reset the state instead). min_spikes, max_tries: the intensity rule.
+
+    Attributes:
+        presentations: images shown so far, each showing counted (a re-shown image counts again); divided
+            by the images done it gives the showings per image, which the time per image scales with.
     """
 
     def __init__(self, n_inputs: int = 784, n_neurons: int = 100, *, variant: str = "conductance",
@@ -95,6 +99,9 @@ class DiehlAndCook2015:
         net.connect(self.inh, self.exc, "all_to_all", weight=_all_but_self(n_neurons, -c["inh_weight"]),
                     storage="dense")
         self.spikes = net.monitor(self.exc, "spikes")
+        # Presentations of single images so far (a batch presentation counts its shown entries; an image
+        # shown again counts again): with the images done, the average showings per image.
+        self.presentations = 0
 
     def _input_delay(self):
         """Input -> excitatory delays: uniform in [0, 10] ms per synapse in the paper (at least one step here);
@@ -117,6 +124,7 @@ class DiehlAndCook2015:
         counts = torch.zeros(c["batch_size"], c["n_neurons"], dtype=torch.int64, device=net.device)
         for _ in range(c["max_tries"]):
             got = self._show(base * intensity * (~done).to(net.dtype).unsqueeze(1), learn)
+            self.presentations += int((~done).sum())
             counts[~done] = got[~done]
             done |= got.sum(1) >= c["min_spikes"]
             if bool(done.all()):
@@ -153,6 +161,7 @@ class DiehlAndCook2015:
             active = slot >= 0
             rates = self._rates(images[slot.clamp(min=0)]) * (intensity * active.to(net.dtype).unsqueeze(1)).to(net.device)
             got = self._show(rates, learn).cpu()
+            self.presentations += int(active.sum())
             for b in active.nonzero().flatten().tolist():
                 tries[b] += 1
                 if int(got[b].sum()) >= c["min_spikes"] or tries[b] >= c["max_tries"]:
