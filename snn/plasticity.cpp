@@ -39,7 +39,7 @@ namespace {
 
 // Trace elements per CPU task (a multiply and a select each: the pass over a batch of traces is
 // cheap, so tasks smaller than kCpuGrain already pay for the threads).
-constexpr int64_t kTraceGrain = 16384;
+constexpr int64_t kTraceGrain = 32768;
 
 // Launches a trace update over every element of `x`.
 template <typename T>

@@ -75,7 +75,7 @@ namespace {
 
 // Spike-tensor elements per CPU task when the entries of a batch are scanned for spikes (a cheap
 // vectorised pass: smaller tasks than kernels that compute per element).
-constexpr int64_t kScanGrain = 16384;
+constexpr int64_t kScanGrain = 32768;
 
 // Entry b of spikes [B, n]: its spiking neurons, ascending, to list[b n ...) and their number to
 // count[b] (flags: (n + 63) / 64 bytes of scratch per entry).

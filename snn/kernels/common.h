@@ -10,6 +10,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__)
+#include <immintrin.h>
+#endif
 
 #if defined(__CUDACC__)
 #define SNN_HOST_DEVICE __host__ __device__
@@ -193,12 +198,52 @@ SNN_VECTOR_CLONES inline void mark_nonzero_blocks(const T* SNN_RESTRICT x, int64
   if (full * kBlock < n) flags[full] |= static_cast<uint8_t>(nonzero);
 }
 
-// Host: calls fn(i) for every i in [0, n) with x[i] != 0, ascending. Spikes are sparse: one
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__)
+#define SNN_AVX512_HOST 1
+// Whether the CPU running this has AVX-512 (code using it is compiled for it with a target attribute).
+inline bool cpu_has_avx512f() {
+  static const bool has = __builtin_cpu_supports("avx512f");
+  return has;
+}
+
+// Bit k set where x[k] != 0 (NaN included), for k < 64 (AVX-512 comparisons, 16 or 8 elements each).
+template <typename T>
+__attribute__((target("avx512f"))) inline uint64_t nonzero_mask64_avx512(const T* x) {
+  uint64_t m = 0;
+  if constexpr (sizeof(T) == 4) {
+    for (int k = 0; k < 4; ++k) {
+      m |= uint64_t{_mm512_cmp_ps_mask(_mm512_loadu_ps(x + 16 * k), _mm512_setzero_ps(), _CMP_NEQ_UQ)} << (16 * k);
+    }
+  } else {
+    for (int k = 0; k < 8; ++k) {
+      m |= uint64_t{_mm512_cmp_pd_mask(_mm512_loadu_pd(x + 8 * k), _mm512_setzero_pd(), _CMP_NEQ_UQ)} << (8 * k);
+    }
+  }
+  return m;
+}
+#endif
+
+// Host: calls fn(i) for every i in [0, n) with x[i] != 0, ascending. Spikes are sparse: with AVX-512
+// (float, double) each 64 elements give a bit mask whose set bits are visited; otherwise one
 // vectorised pass marks the 64-element blocks holding a nonzero, and only those are read element by
 // element. `flags`: scratch of at least (n + 63) / 64 bytes.
 template <typename T, class Fn>
 inline void for_each_nonzero(const T* x, int64_t n, uint8_t* flags, Fn&& fn) {
   constexpr int64_t kBlock = 64;
+#if defined(SNN_AVX512_HOST)
+  if constexpr (std::is_floating_point<T>::value) {
+    if (cpu_has_avx512f()) {
+      int64_t base = 0;
+      for (; base + kBlock <= n; base += kBlock) {
+        for (uint64_t m = nonzero_mask64_avx512(x + base); m != 0; m &= m - 1) fn(base + __builtin_ctzll(m));
+      }
+      for (; base < n; ++base) {
+        if (x[base] != T(0)) fn(base);
+      }
+      return;
+    }
+  }
+#endif
   const int64_t blocks = (n + kBlock - 1) / kBlock;
   std::memset(flags, 0, static_cast<size_t>(blocks));
   mark_nonzero_blocks<kBlock>(x, n, flags);

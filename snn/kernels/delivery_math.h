@@ -25,9 +25,6 @@
 #include "snn/kernels/common.h"
 #include "snn/kernels/synapses.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__)
-#include <immintrin.h>
-#endif
 
 namespace snn {
 namespace kernels {
@@ -94,7 +91,7 @@ SNN_VECTOR_CLONES SNN_HOST_DEVICE void add_scaled_delayed(T* SNN_RESTRICT y, con
 // delays d < 32, come from two registers (a permute) instead of a gather; the rest is the loop
 // above, so the result is bitwise the same (tests/python/test_fast_engine.py, float32 dense vs
 // sparse). About 1.4x the compiled loop's rate (`snn_bench --benchmark_filter=DenseDelayed`).
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__)
+#if defined(SNN_AVX512_HOST)
 #define SNN_AVX512_DELIVERY 1
 __attribute__((target("avx512f"))) inline void add_scaled_delayed_avx512(float* SNN_RESTRICT y, const float* SNN_RESTRICT x,
                                                                        const int32_t* SNN_RESTRICT d,
@@ -115,10 +112,6 @@ __attribute__((target("avx512f"))) inline void add_scaled_delayed_avx512(float* 
     jv = _mm512_add_epi32(jv, _mm512_set1_epi32(16));
   }
   add_scaled_delayed(y, x, d, row32, negative_shift, c, j, j1);  // the last j1 - j < 16
-}
-inline bool cpu_has_avx512f() {
-  static const bool has = __builtin_cpu_supports("avx512f");
-  return has;
 }
 #endif
 
