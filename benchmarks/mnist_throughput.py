@@ -8,9 +8,10 @@ synchronous bursts), then --images are timed. Each showing of an image (350 + 15
 presentation; an image that fires fewer than 5 spikes is shown again at a higher intensity. Thresholds
 keep rising over an epoch and such images with them, so a whole epoch (train.py prints its time and
 the presentations per image) runs slower than these first images: the table gives both per image and per
-presentation.
+presentation. --checkpoint starts from a trained model (late-epoch thresholds) instead.
 
-    PYTHONPATH=build/python /usr/bin/python3 benchmarks/mnist_throughput.py [--n-neurons 400] [--batch-size 1] [--record]
+    PYTHONPATH=build/python /usr/bin/python3 benchmarks/mnist_throughput.py [--n-neurons 400] [--batch-size 1] \
+        [--checkpoint PATH] [--record]
 """
 import argparse
 import time
@@ -30,19 +31,25 @@ def main():
                     help="input -> excitatory delay of one step instead of the paper's 0-10 ms per synapse")
     ap.add_argument("--batch-size", type=int, nargs="+", default=[1])
     ap.add_argument("--warm-up", type=int, default=500)
+    ap.add_argument("--checkpoint", default=None,
+                    help="start from a saved model (e.g. examples/mnist/train.py's after an epoch: late-epoch "
+                         "thresholds) instead of a fresh one; its size and delays are used, --warm-up still applies")
     ap.add_argument("--images", type=int, default=1024)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--record", action="store_true")
     args = parse_args(ap)
     data = snn.datasets.FashionMNIST(train=True)
-    delays = "one step" if args.no_input_delays else "0-10 ms per synapse"
     rows = ["| N | batch | dt [ms] | rest [ms] | input delays | ms per image | presentations per image | "
             "ms per presentation | epoch of 60000 [min] |",
             "|---|---|---|---|---|---|---|---|---|"]
     for B in args.batch_size:
-        model = snn.models.DiehlAndCook2015(n_neurons=args.n_neurons, dt=args.dt, rest=args.rest, batch_size=B,
-                                            device=args.device, input_delays=not args.no_input_delays)
-        model.present_stream(data.images[:args.warm_up])
+        if args.checkpoint:
+            model, _ = snn.models.DiehlAndCook2015.load(args.checkpoint, batch_size=B, device=args.device)
+        else:
+            model = snn.models.DiehlAndCook2015(n_neurons=args.n_neurons, dt=args.dt, rest=args.rest, batch_size=B,
+                                                device=args.device, input_delays=not args.no_input_delays)
+        if args.warm_up > 0:
+            model.present_stream(data.images[:args.warm_up])
         if args.device != "cpu":
             torch.cuda.synchronize()
         start, shown = time.perf_counter(), model.presentations
@@ -52,14 +59,17 @@ def main():
             torch.cuda.synchronize()
         seconds, shown = time.perf_counter() - start, model.presentations - shown
         ms, per_presentation = seconds / n * 1e3, seconds / shown * 1e3
-        print(f"N={args.n_neurons} batch={B}: {ms:.2f} ms per image ({60000 * ms / 6e4:.1f} min per epoch); "
+        c = model.config
+        print(f"N={c['n_neurons']} batch={B}: {ms:.2f} ms per image ({60000 * ms / 6e4:.1f} min per epoch); "
               f"{shown / n:.2f} presentations per image, {per_presentation:.2f} ms per presentation", flush=True)
-        rows.append(f"| {args.n_neurons} | {B} | {args.dt} | {args.rest} | {delays} | {ms:.2f} | {shown / n:.2f} | "
+        delays = "0-10 ms per synapse" if c["input_delays"] and c["variant"] == "conductance" else "one step"
+        rows.append(f"| {c['n_neurons']} | {B} | {c['dt']} | {c['rest']} | {delays} | {ms:.2f} | {shown / n:.2f} | "
                     f"{per_presentation:.2f} | {60000 * ms / 6e4:.1f} |")
     if args.record:
         command = invocation()
+        start = f"from {args.checkpoint}, then " if args.checkpoint else ""
         record(f"Diehl & Cook training throughput ({args.device})", command, "\n".join(rows),
-               f"After {args.warm_up} warm-up images; {args.images} images timed; machine {machine()}.")
+               f"{start}after {args.warm_up} warm-up images; {args.images} images timed; machine {machine()}.")
 
 
 if __name__ == "__main__":

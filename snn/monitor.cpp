@@ -20,29 +20,17 @@ SpikeMonitor::SpikeMonitor(Network& net, Population& pop, const SpikeMonitorOpti
   if (options.staging_steps <= 0) throw_value_error("spike monitor staging_steps must be > 0, got ", options.staging_steps);
   const auto dev = at::TensorOptions().device(net.device());
   store_ = at::empty({capacity_, 3}, dev.dtype(at::kLong));
-  staging_ = at::zeros({options.staging_steps, net.batch_size(), pop.size()}, dev.dtype(at::kShort));
-  for (int64_t r = 0; r < options.staging_steps; ++r) staging_rows_.push_back(staging_.select(0, r));
+  if (net.device().is_cuda()) {
+    staging_ = at::zeros({options.staging_steps, net.batch_size(), pop.size()}, dev.dtype(at::kShort));
+    for (int64_t r = 0; r < options.staging_steps; ++r) staging_rows_.push_back(staging_.select(0, r));
+  }
   first_step_ = staged_first_step_ = net.step_count();
 }
 
 at::Tensor SpikeMonitor::compact_staged() const {
   if (staged_ == 0) return at::empty({0, 3}, store_.options());
-  if (!staging_.is_cuda()) {
-    // One pass over the staged rows reading only the blocks that hold a spike (most hold none): the
-    // events in row-major order, a count of c giving c events, as the tensor path below.
-    const int64_t B = staging_.size(1), n = staging_.size(2);
-    const int16_t* p = staging_.data_ptr<int16_t>();
-    std::vector<int64_t> out;
-    std::vector<uint8_t> flags(static_cast<size_t>((n + 63) / 64));
-    for (int64_t r = 0; r < staged_; ++r) {
-      for (int64_t b = 0; b < B; ++b) {
-        const int16_t* row = p + (r * B + b) * n;
-        kernels::for_each_nonzero(row, n, flags.data(), [&](int64_t i) {
-          for (int16_t c = 0; c < row[i]; ++c) out.insert(out.end(), {staged_first_step_ + r, b, i});
-        });
-      }
-    }
-    return at::tensor(out, store_.options()).reshape({-1, 3});
+  if (!staging_.defined()) {  // CPU: the events were noted as they came
+    return at::tensor(staged_events_, store_.options()).reshape({-1, 3});
   }
   const at::Tensor block = staging_.narrow(0, 0, staged_);
   at::Tensor idx = at::nonzero(block);  // [E, 3]: row, batch, neuron, in row-major order
@@ -67,6 +55,7 @@ bool SpikeMonitor::flush() {
   store_.narrow(0, stored_, e).copy_(events);
   stored_ += e;
   staged_ = 0;
+  staged_events_.clear();
   return true;
 }
 
@@ -85,9 +74,29 @@ void SpikeMonitor::record(int64_t step) {
   const at::Tensor& spikes = pop_->spikes();
   dispatch_floating(spikes.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
-    backend::for_each_block(spikes.device(),
-                            kernels::SpikeRecord<T>{spikes.data_ptr<T>(), staging_rows_[staged_].data_ptr<int16_t>(), spikes.numel(), 1},
-                            4096);
+    if (staging_.defined()) {  // CUDA: a copy into the staging block, compacted at the flush
+      backend::for_each_block(spikes.device(),
+                              kernels::SpikeRecord<T>{spikes.data_ptr<T>(), staging_rows_[staged_].data_ptr<int16_t>(), spikes.numel(), 1},
+                              4096);
+      return;
+    }
+    // CPU: the events straight from the population's spike lists (built for delivery and learning
+    // anyway), in (batch, neuron) order, a count of c giving c events: work in spikes only.
+    const T* s = spikes.data_ptr<T>();
+    const int64_t n = pop_->size();
+    const auto note = [&](int64_t b, int64_t i) {
+      for (int64_t c = 0, count = static_cast<int64_t>(s[b * n + i]); c < count; ++c) {
+        staged_events_.insert(staged_events_.end(), {step, b, i});
+      }
+    };
+    const kernels::ActiveSet a = pop_->fired().view();
+    if (!a.by_entry) {  // one batch entry
+      for (int32_t q = 0; q < *a.count; ++q) note(0, a.list[q]);
+      return;
+    }
+    for (int64_t b = 0, q = 0; b < pop_->batch_size(); ++b) {
+      for (; q < a.entry_end[b]; ++q) note(b, a.by_entry[q]);
+    }
   });
   ++staged_;
   ++recorded_steps_;
@@ -106,6 +115,7 @@ SpikeEvents SpikeMonitor::events() const {
 
 int64_t SpikeMonitor::num_events() const {
   if (staged_ == 0) return stored_;
+  if (!staging_.defined()) return stored_ + static_cast<int64_t>(staged_events_.size() / 3);
   return stored_ + staging_.narrow(0, 0, staged_).to(at::kLong).sum().item<int64_t>();
 }
 
@@ -128,6 +138,7 @@ at::Tensor SpikeMonitor::counts() const {
 void SpikeMonitor::clear() {
   stored_ = 0;
   staged_ = 0;
+  staged_events_.clear();
   recorded_steps_ = 0;
   first_step_ = staged_first_step_ = net_->step_count();
 }

@@ -1,9 +1,10 @@
 // snn/monitor.h — recording spikes and state variables into buffers reserved in advance.
 //
-// SpikeMonitor (NEST spike_recorder): after each step it copies the population's spike counts into a
-// staging block of `staging_steps` rows on the device (one copy, no synchronisation); when the block
-// is full, and at the end of each run, the block is compacted into events (step, batch, neuron) and
-// appended to an event store reserved up front (`capacity` events). A spike of count c is c events.
+// SpikeMonitor (NEST spike_recorder): after each step it stages the step's spikes — on CUDA a copy of
+// the spike counts into a block of `staging_steps` rows (no synchronisation), compacted into events
+// later; on the CPU the events themselves, read from the population's spike lists — and every
+// `staging_steps` steps, and at the end of each run, appends the staged events (step, batch, neuron)
+// to an event store reserved up front (`capacity` events). A spike of count c is c events.
 // When the store cannot take a compacted block:
 //   on_full = Grow  (default): the store doubles (or grows to fit);
 //   on_full = Error: the run stops at the step boundary before anything could be lost and throws
@@ -81,8 +82,9 @@ class SpikeMonitor {
   int64_t capacity_;
   at::Tensor store_;  // int64 [capacity, 3]
   int64_t stored_ = 0;
-  at::Tensor staging_;  // int16 [staging_steps, B, N]
+  at::Tensor staging_;  // CUDA: int16 [staging_steps, B, N]; CPU: undefined
   std::vector<at::Tensor> staging_rows_;
+  std::vector<int64_t> staged_events_;  // CPU: (step, batch, neuron) of the staged steps
   int64_t staged_ = 0;
   int64_t staged_first_step_ = 0;
   int64_t first_step_ = 0;

@@ -39,6 +39,28 @@ TEST(SpikeMonitor, RecordsExactlyEverySpike) {
   EXPECT_TRUE(at::all(m.counts() == 10).item<bool>());
 }
 
+TEST(SpikeMonitor, CountsAboveOneAreSeveralEventsInStepBatchNeuronOrder) {
+  // Poisson counts of mean 1.5 per step (many 2s and 3s) in 3 batch entries: the events equal the
+  // spike tensors of every step, a count of c as c events, ordered by (step, batch, neuron).
+  Network net(options(0.5, "float32", 3, 4));
+  auto& x = net.add(PoissonInput(100, {{"rate", 3000.0}}));
+  SpikeMonitorOptions o;
+  o.staging_steps = 7;
+  auto& m = net.monitor_spikes(x, o);
+  std::vector<at::Tensor> steps;
+  for (int k = 0; k < 40; ++k) {
+    net.step();
+    steps.push_back(x.spikes().to(at::kShort));
+  }
+  const at::Tensor expected = at::stack(steps);
+  ASSERT_GT(expected.max().item<int64_t>(), 2);
+  EXPECT_TRUE(at::equal(m.dense(), expected));
+  EXPECT_EQ(m.num_events(), expected.sum().item<int64_t>());
+  const SpikeEvents ev = m.events();
+  const at::Tensor key = (ev.steps * 3 + ev.batch) * 100 + ev.senders;
+  EXPECT_TRUE(at::all(key.slice(0, 1) >= key.slice(0, 0, -1)).item<bool>());
+}
+
 TEST(SpikeMonitor, GrowPolicyKeepsEverything) {
   Network net(options(0.5));
   auto& g = net.add(SpikeGeneratorInput(5, regular_times()));
