@@ -67,9 +67,10 @@ def main():
                     f"{per_presentation:.2f} | {60000 * ms / 6e4:.1f} |")
     if args.record:
         command = invocation()
-        start = f"from {args.checkpoint}, then " if args.checkpoint else ""
+        start = [f"From {args.checkpoint}"] if args.checkpoint else []
+        start += [f"after {args.warm_up} warm-up images"] if args.warm_up > 0 else []
         record(f"Diehl & Cook training throughput ({args.device})", command, "\n".join(rows),
-               f"{start}after {args.warm_up} warm-up images; {args.images} images timed; machine {machine()}.")
+               "; ".join(start + [f"{args.images} images timed", f"machine {machine()}."]))
 
 
 if __name__ == "__main__":
