@@ -84,19 +84,11 @@ void SpikeMonitor::record(int64_t step) {
     // anyway), in (batch, neuron) order, a count of c giving c events: work in spikes only.
     const T* s = spikes.data_ptr<T>();
     const int64_t n = pop_->size();
-    const auto note = [&](int64_t b, int64_t i) {
+    kernels::for_each_spiking(pop_->fired().view(), pop_->batch_size(), [&](int64_t b, int64_t i) {
       for (int64_t c = 0, count = static_cast<int64_t>(s[b * n + i]); c < count; ++c) {
         staged_events_.insert(staged_events_.end(), {step, b, i});
       }
-    };
-    const kernels::ActiveSet a = pop_->fired().view();
-    if (!a.by_entry) {  // one batch entry
-      for (int32_t q = 0; q < *a.count; ++q) note(0, a.list[q]);
-      return;
-    }
-    for (int64_t b = 0, q = 0; b < pop_->batch_size(); ++b) {
-      for (; q < a.entry_end[b]; ++q) note(b, a.by_entry[q]);
-    }
+    });
   });
   ++staged_;
   ++recorded_steps_;

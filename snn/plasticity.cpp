@@ -58,17 +58,10 @@ void set_at_spikes(at::Tensor& x, Population& pop, double amount) {
     trace_update<T>(x, &pop.spikes(), 1.0, amount, true);
     return;
   }
-  const kernels::ActiveSet a = pop.fired().view();
   T* p = x.data_ptr<T>();
   const T value = static_cast<T>(amount);
-  if (!a.by_entry) {  // one batch entry
-    for (int32_t q = 0; q < *a.count; ++q) p[a.list[q]] = value;
-    return;
-  }
   const int64_t n = pop.size();
-  for (int64_t b = 0, q = 0; b < pop.batch_size(); ++b) {
-    for (; q < a.entry_end[b]; ++q) p[b * n + a.by_entry[q]] = value;
-  }
+  kernels::for_each_spiking(pop.fired().view(), pop.batch_size(), [&](int64_t b, int64_t i) { p[b * n + i] = value; });
 }
 
 }  // namespace

@@ -25,7 +25,6 @@
 #include "snn/kernels/common.h"
 #include "snn/kernels/synapses.h"
 
-
 namespace snn {
 namespace kernels {
 

@@ -56,6 +56,19 @@ struct ActiveSet {
   const int32_t* entry_end = nullptr;
 };
 
+// Host, a CPU-built set: f(b, i) for every spiking (batch entry, neuron) of a [batch, n] step, in
+// (entry, neuron) order; with one entry the list is entry 0's.
+template <class F>
+inline void for_each_spiking(const ActiveSet& set, int64_t batch, F&& f) {
+  if (!set.by_entry) {
+    for (int32_t q = 0; q < *set.count; ++q) f(int64_t{0}, static_cast<int64_t>(set.list[q]));
+    return;
+  }
+  for (int64_t b = 0, q = 0; b < batch; ++b) {
+    for (; q < set.entry_end[b]; ++q) f(b, static_cast<int64_t>(set.by_entry[q]));
+  }
+}
+
 // The pre neurons to visit for batch entry b: its own spikes when the set lists them by entry,
 // otherwise every listed neuron (or every neuron, without a list); rows[q] for q in [begin, end)
 // (rows null: q itself).
