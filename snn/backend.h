@@ -81,6 +81,10 @@ constexpr int64_t kCpuGrain = 65536;
 // Neurons per CPU task for the kernels that draw a random word per neuron (a Philox block costs ~1-2 ns
 // a word): fewer than kCpuGrain, so that a batch of Poisson inputs spreads over the threads.
 constexpr int64_t kCpuGrainDraws = 8192;
+// Synaptic events per CPU task when spikes are delivered through per-synapse delays: each event is a
+// read-modify-write at a scattered place of the input ring (~1 ns, against a fraction of that for a
+// contiguous row), so fewer events already pay for a thread.
+constexpr int64_t kCpuGrainScattered = 8192;
 
 namespace detail {
 // Runs f(k) for k in [cut(p), cut(p + 1)) for every piece p < pieces, on `threads` threads that claim

@@ -194,7 +194,10 @@ void apply_rule(Projection& proj, const Rule& rule, Visit visit, SpikeSet* rows,
     return;
   }
   const kernels::ActiveSet r = rows ? rows->view() : kernels::ActiveSet{nullptr, nullptr, nullptr};
-  if (rows) backend::for_each(device, rows->bound(), kernels::ActiveRows<Rule>{rule, L, r}, grain_for(row_len));
+  // With a batch a row's update sums the entries' changes before applying them: several passes over
+  // the row (counted as four), so fewer rows already pay for a thread.
+  const int64_t row_work = proj.post().batch_size() > 1 ? 4 * row_len : row_len;
+  if (rows) backend::for_each(device, rows->bound(), kernels::ActiveRows<Rule>{rule, L, r}, grain_for(row_work));
   if (cols) {
     backend::for_each(device, cols->bound(), kernels::ActiveCols<Rule>{rule, L, cols->view(), rows ? r.flag : nullptr},
                       grain_for(col_len));

@@ -220,7 +220,8 @@ void Projection::propagate(int64_t step) {
   last_delivery_ = "events";
   // Little work (few spikes x fan-out) runs on the calling thread: waking the pool costs microseconds.
   const int64_t fan_out = sparse() ? std::max<int64_t>(1, num_synapses_ / n_pre) : n_post;
-  const bool inline_work = !cuda && fired.events() * fan_out < backend::kCpuGrain;
+  const int64_t grain = delay_steps_.defined() ? backend::kCpuGrainScattered : backend::kCpuGrain;
+  const bool inline_work = !cuda && fired.events() * fan_out < grain;
   const at::Tensor& ring = post_->ring();
   const kernels::ActiveSet act = fired.view();
   dispatch_floating(weight_.scalar_type(), [&](auto tag) {
@@ -257,7 +258,7 @@ void Projection::propagate(int64_t step) {
       if (!cuda && !inline_work && act.entry_end && B >= 4 * at::get_num_threads()) {
         // Large CPU batches: whole entries, in pieces of equal spike counts (entries differ).
         f.chunk = n_post;
-        backend::for_each_cpu_balanced(B, act.entry_end, f, backend::kCpuGrain / fan_out);
+        backend::for_each_cpu_balanced(B, act.entry_end, f, std::max<int64_t>(1, grain / fan_out));
         return;
       }
       const int64_t n = B * ((n_post + chunk - 1) / chunk);
