@@ -4,6 +4,7 @@
 //   build/benchmarks/snn_bench [--benchmark_filter=Lif]
 #include <benchmark/benchmark.h>
 
+#include <snn/backend.h>
 #include <snn/snn.h>
 
 namespace {
@@ -67,6 +68,18 @@ void BM_DenseDelayedDelivery(benchmark::State& state) {
   run_steps(state, net, static_cast<int64_t>(784 * 20.0 * 0.5e-3 * 400) * state.range(0));
 }
 
+// What sharing a kernel between the threads costs by itself: backend::for_each_cpu over two elements
+// that do nothing, one per thread (the fork, the claims and the join of one parallel region). The CPU
+// grains (snn/backend.h) must give each piece several times this in work.
+void BM_ThreadRegion(benchmark::State& state) {
+  struct Nothing {
+    void operator()(int64_t) const {}
+  };
+  const int64_t threads = at::get_num_threads();
+  for (auto _ : state) snn::backend::for_each_cpu(threads, Nothing{}, 1);
+  state.counters["threads"] = static_cast<double>(threads);
+}
+
 // Learning: n_pre Poisson sources at 20 Hz onto n_post LIF neurons (all-to-all, dense), one rule.
 // Items: synapses updated per second.
 void BM_Learning(benchmark::State& state, snn::PlasticitySpec rule, int64_t n_pre, int64_t n_post) {
@@ -90,6 +103,7 @@ BENCHMARK_CAPTURE(BM_NeuronStep, LIFExp, "LIFExp")->RangeMultiplier(10)->Range(1
 BENCHMARK_CAPTURE(BM_NeuronStep, Izhikevich, "Izhikevich")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_PoissonStep)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Delivery, one_delay, false)->Arg(1000)->Arg(4000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ThreadRegion)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_DenseDelayedDelivery)->Arg(1)->Arg(64)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Delivery, per_synapse_delays, true)->Arg(1000)->Arg(4000)->Unit(benchmark::kMillisecond);
 

@@ -85,6 +85,10 @@ constexpr int64_t kCpuGrainDraws = 8192;
 // read-modify-write at a scattered place of the input ring (~1 ns, against a fraction of that for a
 // contiguous row), so fewer events already pay for a thread.
 constexpr int64_t kCpuGrainScattered = 8192;
+// Elements per CPU task for single cheap passes (a spike scan, a trace decay: a fraction of a ns each).
+constexpr int64_t kCpuGrainLight = 32768;
+// Pieces a CPU kernel is cut into per thread, claimed as threads come free.
+constexpr int64_t kPiecesPerThread = 4;
 
 namespace detail {
 // Runs f(k) for k in [cut(p), cut(p + 1)) for every piece p < pieces, on `threads` threads that claim
@@ -122,7 +126,7 @@ void for_each_cpu(int64_t n, const F& f, int64_t grain = kCpuGrain) {
     detail::run_inline(n, f);
     return;
   }
-  const int64_t pieces = std::min<int64_t>(4 * threads, std::max<int64_t>(threads, n / std::max<int64_t>(1, grain)));
+  const int64_t pieces = std::min<int64_t>(kPiecesPerThread * threads, std::max<int64_t>(threads, n / std::max<int64_t>(1, grain)));
   detail::run_claimed(pieces, threads, [n, pieces](int64_t p) { return n * p / pieces; }, f);
 }
 
@@ -140,7 +144,7 @@ void for_each_cpu_balanced(int64_t n, const C* cost_end, const F& f, int64_t min
     detail::run_inline(n, f);
     return;
   }
-  const int64_t pieces = std::min<int64_t>(4 * threads, n);
+  const int64_t pieces = std::min<int64_t>(kPiecesPerThread * threads, n);
   // Piece p: the elements whose cost ends in (total p / pieces, total (p + 1) / pieces].
   const auto cut = [&](int64_t p) -> int64_t {
     if (p <= 0) return 0;

@@ -37,16 +37,12 @@ int64_t grid_steps(double t_ms, double dt, std::string_view what) {
 
 namespace {
 
-// Trace elements per CPU task (a multiply and a select each: the pass over a batch of traces is
-// cheap, so tasks smaller than kCpuGrain already pay for the threads).
-constexpr int64_t kTraceGrain = 32768;
-
 // Launches a trace update over every element of `x`.
 template <typename T>
 void trace_update(at::Tensor& x, const at::Tensor* spikes, double decay, double amount, bool set) {
   kernels::TraceUpdate<T> f{x.data_ptr<T>(), spikes ? spikes->data_ptr<T>() : nullptr, static_cast<T>(decay),
                             static_cast<T>(amount), set, x.numel(), 1};
-  backend::for_each_block(x.device(), f, 1024, kTraceGrain);
+  backend::for_each_block(x.device(), f, 1024, backend::kCpuGrainLight);
 }
 
 // x <- amount where the population spiked this step (a nearest-neighbour trace's jump without decay:

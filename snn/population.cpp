@@ -73,10 +73,6 @@ void ParamTable::set(const std::string& name, double value, const std::string& o
 
 namespace {
 
-// Spike-tensor elements per CPU task when the entries of a batch are scanned for spikes (a cheap
-// vectorised pass: smaller tasks than kernels that compute per element).
-constexpr int64_t kScanGrain = 32768;
-
 // Entry b of spikes [B, n]: its spiking neurons, ascending, to list[b n ...) and their number to
 // count[b] (flags: (n + 63) / 64 bytes of scratch per entry).
 template <typename T>
@@ -152,7 +148,7 @@ void SpikeSet::build(const at::Tensor& spikes) {
     const int64_t blocks = (n + 63) / 64;
     block_flags_.resize(static_cast<size_t>(B * blocks));
     const EntryScan<T> scan{s, n, blocks, block_flags_.data(), event_neuron_.data(), entry_end_.data()};
-    backend::for_each_cpu(B, scan, std::max<int64_t>(1, kScanGrain / n));
+    backend::for_each_cpu(B, scan, std::max<int64_t>(1, backend::kCpuGrainLight / n));
     for (int64_t b = 0; b < B; ++b) {
       const int32_t* own = event_neuron_.data() + b * n;
       for (int32_t k = 0, count = entry_end_[b]; k < count; ++k) {

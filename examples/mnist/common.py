@@ -17,7 +17,8 @@ def add_common_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--n-test", type=int, default=10000, help="test images to evaluate on")
     ap.add_argument("--dt", type=float, default=None, help="step [ms] (default: 0.5 conductance, 1.0 current)")
     ap.add_argument("--batch-size", type=int, default=1,
-                    help="images shown at once (slots: a silent image is shown again in its slot while the others move on)")
+                    help="images shown at once (slots: a silent image is shown again in its slot while the others "
+                         "move on)")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--threads", type=int, default=None,
                     help="CPU threads (torch.set_num_threads; default: torch's). Batches use them; one image "

@@ -23,10 +23,10 @@ Input delays: "conductance" draws the paper's input -> excitatory delays per syn
 at least one step; input_delays=False for one step); "current" uses one step, as BindsNET.
 
 Batches (batch_size B > 1): B examples are shown at once (present_stream: each in a slot; a silent
-example is shown again in its slot while the others take new examples). The weights are shared (the STDP changes of
-all entries are summed) and so are the thresholds (after each presentation every entry's change of
-theta is added to the common value); the paper shows one example at a time, so batches learn differently (fewer,
-larger updates).
+example is shown again in its slot while the others take new examples). The weights are shared (the
+STDP changes of all entries are summed) and so are the thresholds (after each presentation every
+entry's change of theta is added to the common value); the paper shows one example at a time, so
+batches learn differently (fewer, larger updates).
 """
 from typing import Optional
 
@@ -91,7 +91,8 @@ class DiehlAndCook2015:
                                name="Ae")
             self.inh = net.add(LIF(n_neurons, E_L=-60.0, V_reset=-45.0, V_th=-40.0, tau_m=10.0, t_ref=2.0), name="Ai")
         self.input_projection = net.connect(
-            self.input, self.exc, "all_to_all", weight=init.uniform(0.003, 0.303), storage="dense", delay=self._input_delay(),
+            self.input, self.exc, "all_to_all", weight=init.uniform(0.003, 0.303), storage="dense",
+            delay=self._input_delay(),
             plasticity=STDP(nu_pre=nu_pre, nu_post=nu_post, w_min=0.0, w_max=1.0, variant="diehl_cook"),
             normalize=c["norm"])
         net.connect(self.exc, self.inh, "one_to_one", weight=c["exc_weight"])
@@ -159,7 +160,8 @@ class DiehlAndCook2015:
             take_next(b)
         while bool((slot >= 0).any()):
             active = slot >= 0
-            rates = self._rates(images[slot.clamp(min=0)]) * (intensity * active.to(net.dtype).unsqueeze(1)).to(net.device)
+            scale = (intensity * active.to(net.dtype).unsqueeze(1)).to(net.device)
+            rates = self._rates(images[slot.clamp(min=0)]) * scale
             got = self._show(rates, learn).cpu()
             self.presentations += int(active.sum())
             for b in active.nonzero().flatten().tolist():
@@ -178,7 +180,8 @@ class DiehlAndCook2015:
         """[M, n_inputs] rates (pixel / 8 Hz, before the intensity) of M images (M = count when given),
         on the network's device."""
         n = self.config["n_inputs"]
-        if images.dim() < 2 or len(images) < 1 or images[0].numel() != n or (count is not None and len(images) != count):
+        wrong_count = count is not None and len(images) != count
+        if images.dim() < 2 or len(images) < 1 or images[0].numel() != n or wrong_count:
             raise ValueError(f"images: expected {'some' if count is None else count} images of {n} pixels, got shape "
                              f"{tuple(images.shape)}")
         return rates_from_pixels(images, 1.0).to(self.network.device, self.network.dtype)
