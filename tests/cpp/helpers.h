@@ -4,11 +4,19 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "snn/snn.h"
 
 namespace snn_test {
+
+// Where the networks built by options() run: $SNN_TEST_DEVICE ("cuda" on a GPU machine), else "cpu".
+inline std::string test_device() {
+  const char* device = std::getenv("SNN_TEST_DEVICE");
+  return device && *device ? device : "cpu";
+}
 
 inline snn::NetworkOptions options(double dt, const char* dtype = "float64", int64_t batch = 1, uint64_t seed = 1) {
   snn::NetworkOptions o;
@@ -16,6 +24,7 @@ inline snn::NetworkOptions options(double dt, const char* dtype = "float64", int
   o.dtype = dtype;
   o.batch_size = batch;
   o.seed = seed;
+  o.device = test_device();
   return o;
 }
 

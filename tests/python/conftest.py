@@ -1,7 +1,11 @@
 """pytest setup: makes the built package importable when pytest is run by hand.
 
 $SNN_BUILD_DIR/python when set; else the snn on PYTHONPATH (ctest sets it to its build tree's
-python/); else ./build/python."""
+python/); else ./build/python.
+
+SNN_TEST_DEVICE=cuda runs the suite on a GPU: every snn constructor whose `device` defaults to "cpu"
+(Network, the models) defaults to that device instead, so each test that names no device runs there.
+Tests that name "cpu" (parity references, error checks) stay on the CPU."""
 import importlib.util
 import os
 import sys
@@ -21,6 +25,28 @@ import torch  # noqa: E402
 import snn  # noqa: E402
 
 REPO = _root
+TEST_DEVICE = os.environ.get("SNN_TEST_DEVICE", "cpu")
+
+
+def _default_device_to(device: str) -> None:
+    import inspect
+    targets = [snn.Network.__init__] + [c.__init__ for c in vars(snn.models).values() if inspect.isclass(c)]
+    for fn in targets:
+        if fn.__kwdefaults__ and fn.__kwdefaults__.get("device") == "cpu":
+            fn.__kwdefaults__ = dict(fn.__kwdefaults__, device=device)
+        if fn.__defaults__:
+            code = fn.__code__
+            names = code.co_varnames[code.co_argcount - len(fn.__defaults__):code.co_argcount]
+            fn.__defaults__ = tuple(device if (n == "device" and d == "cpu") else d
+                                    for n, d in zip(names, fn.__defaults__))
+
+
+if TEST_DEVICE != "cpu":
+    _default_device_to(TEST_DEVICE)
+
+
+def pytest_report_header(config):
+    return f"snn test device: {TEST_DEVICE}"
 
 
 def cuda_skip_reason():
