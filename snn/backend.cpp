@@ -20,6 +20,7 @@ bool cuda_built() {
 #if !defined(SNN_CUDA_RUNTIME)
 void* cuda_stream() { throw ValueError("snn was built without CUDA support"); }
 int cuda_exchange_device(int) { throw ValueError("snn was built without CUDA support"); }
+int cuda_current_device() { throw ValueError("snn was built without CUDA support"); }
 #endif
 
 int64_t cpu_threads_used(int64_t tasks) {
@@ -38,8 +39,8 @@ DeviceScope::~DeviceScope() {
   if (previous_ >= 0) cuda_exchange_device(previous_);
 }
 
-void check_device_usable(const c10::Device& device) {
-  if (device.is_cpu()) return;
+c10::Device usable_device(const c10::Device& device) {
+  if (device.is_cpu()) return device;
   if (!device.is_cuda()) throw_value_error("device must be 'cpu' or 'cuda[:index]', got '", device.str(), "'");
   if (!cuda_built()) {
     throw_value_error("device '", device.str(),
@@ -52,7 +53,9 @@ void check_device_usable(const c10::Device& device) {
   if (device.has_index() && device.index() >= count) {
     throw_value_error("device '", device.str(), "': only ", count, " CUDA device(s) present");
   }
+  if (!device.has_index()) return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(cuda_current_device()));
 #endif
+  return device;
 }
 
 }  // namespace backend

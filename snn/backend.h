@@ -29,10 +29,14 @@ bool cuda_built();
 int64_t cpu_threads_used(int64_t tasks);
 // The current CUDA stream as void* (throws when CUDA is not built).
 void* cuda_stream();
-// Throws ValueError, with the reason, when `device` cannot be used.
-void check_device_usable(const c10::Device& device);
+// `device` with its CUDA index made explicit ('cuda' is the current CUDA device, as in torch), so that
+// it compares equal to the device of the tensors made on it; throws ValueError, with the reason, when
+// `device` cannot be used.
+c10::Device usable_device(const c10::Device& device);
 // Makes a CUDA device current and returns the previous one (cuda_glue.cpp).
 int cuda_exchange_device(int index);
+// The current CUDA device (cuda_glue.cpp).
+int cuda_current_device();
 
 // Makes `device` the current CUDA device while it lives, so kernels launch on the device (and the
 // stream) their tensors belong to. Does nothing for the CPU.

@@ -16,5 +16,7 @@ int cuda_exchange_device(int index) {
   return previous;
 }
 
+int cuda_current_device() { return static_cast<int>(c10::cuda::current_device()); }
+
 }  // namespace backend
 }  // namespace snn

@@ -2,6 +2,7 @@
 
 Inputs are the ``(times, senders)`` pair of ``SpikeMonitor.events()`` (times in ms, one entry per
 spike); batch entries are not told apart, so pass the events of a batch-1 network or select one entry.
+The events may be on any device; the results are on the CPU.
 """
 from typing import Optional, Tuple
 
@@ -13,6 +14,7 @@ def firing_rates(times: torch.Tensor, senders: torch.Tensor, n_neurons: int, dur
     """Rate [Hz] of each of n_neurons over [start_ms, start_ms + duration_ms)."""
     if duration_ms <= 0:
         raise ValueError(f"duration_ms must be > 0, got {duration_ms}")
+    times, senders = times.cpu(), senders.cpu()
     keep = (times >= start_ms) & (times < start_ms + duration_ms)
     counts = torch.bincount(senders[keep].long(), minlength=n_neurons)[:n_neurons]
     return counts.double() / (duration_ms / 1000.0)
@@ -27,7 +29,7 @@ def isi_cv(times: torch.Tensor, senders: torch.Tensor, min_spikes: int = 3) -> T
     """
     if min_spikes < 3:
         raise ValueError(f"min_spikes must be >= 3 (two intervals), got {min_spikes}")
-    t = times.double()
+    t, senders = times.cpu().double(), senders.cpu()
     order = torch.argsort(senders.double() * (t.max().item() + 1.0 if t.numel() else 1.0) + t)
     t, s = t[order], senders[order].long()
     same = s[1:] == s[:-1]
@@ -52,7 +54,7 @@ def rate_histogram(times: torch.Tensor, duration_ms: float, n_neurons: int,
         raise ValueError(f"bin_ms must be > 0, got {bin_ms}")
     bins = max(1, int(round(duration_ms / bin_ms)))
     edges = start_ms + torch.arange(bins, dtype=torch.float64) * bin_ms
-    idx = ((times.double() - start_ms) / bin_ms).floor().long()
+    idx = ((times.cpu().double() - start_ms) / bin_ms).floor().long()
     idx = idx[(idx >= 0) & (idx < bins)]
     counts = torch.bincount(idx, minlength=bins).double()
     return edges, counts / n_neurons / (bin_ms / 1000.0)

@@ -5,6 +5,7 @@ never fired stay unassigned, -1). Two predictions from a response (spike counts 
   all activity           the class whose assigned neurons have the highest mean spike count;
   proportion weighting   each neuron's spikes weighted by the fraction of its responses that
                          belonged to each class (BindsNET's variant), averaged per class.
+Counts and labels may be on any device (a network's, the dataset's); the results are on the CPU.
 """
 from typing import NamedTuple
 
@@ -19,7 +20,7 @@ class Assignment(NamedTuple):
 
 def assign_labels(counts: torch.Tensor, labels: torch.Tensor, n_classes: int) -> Assignment:
     """counts [n, N] spike counts of n examples, labels [n]."""
-    counts = counts.to(torch.float64)
+    counts, labels = counts.cpu().to(torch.float64), labels.cpu()
     n_neurons = counts.shape[1]
     rates = torch.zeros(n_neurons, n_classes, dtype=torch.float64)
     for c in range(n_classes):
@@ -44,27 +45,29 @@ def _per_class(scores: torch.Tensor, assignments: torch.Tensor, n_classes: int) 
 
 def predict_all_activity(counts: torch.Tensor, assignments: torch.Tensor, n_classes: int) -> torch.Tensor:
     """Predicted class per example: highest mean spike count over the neurons assigned to a class."""
-    return _per_class(counts.to(torch.float64), assignments, n_classes).argmax(1)
+    return _per_class(counts.cpu().to(torch.float64), assignments.cpu(), n_classes).argmax(1)
 
 
 def predict_proportion_weighting(counts: torch.Tensor, assignment: Assignment, n_classes: int) -> torch.Tensor:
     """Predicted class per example: spike counts weighted by each neuron's proportions, averaged per
     class over the neurons assigned to it."""
-    counts = counts.to(torch.float64)
+    counts = counts.cpu().to(torch.float64)
+    assignments, proportions = assignment.assignments.cpu(), assignment.proportions.cpu()
     scores = torch.zeros(counts.shape[0], n_classes, dtype=torch.float64)
     for c in range(n_classes):
-        members = assignment.assignments == c
+        members = assignments == c
         if members.any():
-            scores[:, c] = (counts[:, members] * assignment.proportions[members, c]).sum(1) / members.sum()
+            scores[:, c] = (counts[:, members] * proportions[members, c]).sum(1) / members.sum()
     return scores.argmax(1)
 
 
 def confusion_matrix(predictions: torch.Tensor, labels: torch.Tensor, n_classes: int) -> torch.Tensor:
     """[true class, predicted class] counts."""
+    predictions, labels = predictions.cpu(), labels.cpu()
     m = torch.zeros(n_classes, n_classes, dtype=torch.int64)
     m.index_put_((labels.long(), predictions.long()), torch.ones_like(labels, dtype=torch.int64), accumulate=True)
     return m
 
 
 def accuracy(predictions: torch.Tensor, labels: torch.Tensor) -> float:
-    return float((predictions == labels).double().mean()) if labels.numel() else float("nan")
+    return float((predictions.cpu() == labels.cpu()).double().mean()) if labels.numel() else float("nan")

@@ -125,7 +125,9 @@ class Population:
             cpp.set_param(name, _number(value, name))
         elif name in cpp.state_names():
             current = cpp.state(name)
-            if not isinstance(value, torch.Tensor):
+            if isinstance(value, torch.Tensor):
+                value = value.to(current.device)  # values are copied in, from any device
+            else:
                 value = torch.as_tensor(value, dtype=current.dtype, device=current.device)
             cpp.set_state(name, value)
         elif name == "learning":
@@ -288,6 +290,8 @@ class Projection:
 
     @weight.setter
     def weight(self, value: torch.Tensor):
+        if isinstance(value, torch.Tensor):
+            value = value.to(self._cpp.weight.device)  # values are copied in, from any device
         self._cpp.weight = value
 
     @property

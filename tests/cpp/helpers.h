@@ -18,6 +18,9 @@ inline std::string test_device() {
   return device && *device ? device : "cpu";
 }
 
+// A tensor made on the CPU, moved to where options()' networks run (inputs, states).
+inline at::Tensor on_test_device(const at::Tensor& t) { return t.to(at::Device(test_device())); }
+
 inline snn::NetworkOptions options(double dt, const char* dtype = "float64", int64_t batch = 1, uint64_t seed = 1) {
   snn::NetworkOptions o;
   o.dt = dt;

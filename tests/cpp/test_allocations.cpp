@@ -67,11 +67,19 @@ TEST(Allocations, RunAllocatesNothingPerStep) {
   sparse.delay = Init::uniform(0.5, 10.0);
   sparse.plasticity = IzhikevichDASTDP({{"delay", -1.0}});
   plastic.push_back(&net.connect(x, izh, sparse));
-  net.run_steps(20);
+  // Warm-up as long as the longest measured run: on CUDA, torch's caching allocator reserves its
+  // device blocks (and their host-side records) during the first runs, once.
+  net.run_steps(250);
   std::vector<at::Tensor> before;
   for (Projection* p : plastic) before.push_back(p->weight().clone());
   const int64_t short_run = allocations_of(net, 50), long_run = allocations_of(net, 250);
-  EXPECT_EQ(short_run, long_run) << "a run of 250 steps allocated " << long_run - short_run << " times more than one of 50";
+  if (net.device().is_cpu()) {
+    EXPECT_EQ(short_run, long_run) << "a run of 250 steps allocated " << long_run - short_run << " times more than one of 50";
+  } else {
+    // On CUDA a run's host allocations vary by a few with what happened in it (seen: 40-44 either way
+    // round, in torch's CUDA layer); one per step would add 200.
+    EXPECT_LT(long_run, short_run + 20) << "a run of 250 steps allocated " << long_run - short_run << " times more than one of 50";
+  }
   // The runs did work: every rule changed its weights.
   for (size_t k = 0; k < plastic.size(); ++k) EXPECT_FALSE(at::equal(before[k], plastic[k]->weight())) << "projection " << k;
 }

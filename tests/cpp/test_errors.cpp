@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 using namespace snn;
+using snn_test::on_test_device;
 using snn_test::options;
 
 // Expects `stmt` to throw `type` with every fragment in its message.
@@ -56,7 +57,7 @@ TEST(Errors, ModelsAndParameters) {
   EXPECT_EQ(n.param("tau_m"), 10.0);
   n.set_params({{"V_th", -80.0}, {"V_reset", -90.0}});  // valid together
   EXPECT_EQ(n.param("V_th"), -80.0);
-  EXPECT_ERROR(n.set_state("V_m", at::zeros({3, 10}, at::kDouble)), ValueError, "V_m", "[1, 10]");
+  EXPECT_ERROR(n.set_state("V_m", on_test_device(at::zeros({3, 10}, at::kDouble))), ValueError, "V_m", "[1, 10]");
   EXPECT_ERROR(n.state("W"), ValueError, "W", "V_m");
   EXPECT_EQ(net.populations().size(), 1u);
 }
@@ -111,13 +112,13 @@ TEST(Errors, RunsAndInputs) {
   const at::Tensor v_before = n.state("V_m").clone();
   EXPECT_ERROR(net.run(-1.0), ValueError, "run time", "-1");
   EXPECT_ERROR(net.run(0.25), ValueError, "0.25", "multiple of dt");
-  EXPECT_ERROR(net.run(1.0, {{"y", at::ones({2, 5})}}), ValueError, "y", "x, n, p");
-  EXPECT_ERROR(net.run(1.0, {{"x", at::ones({3, 5})}}), ValueError, "inputs['x']", "[3, 5]", "[2, 5]");
-  EXPECT_ERROR(net.run(1.0, {{"x", at::ones({2, 5}, at::kDouble)}}), TypeError, "inputs['x']", "Double", "Float");
-  EXPECT_ERROR(net.run(1.0, {{"x", -at::ones({2, 5})}}), ValueError, "rates", ">= 0", "-1");
-  EXPECT_ERROR(net.run(1.0, {{"n", at::full({2, 5}, NAN)}}), ValueError, "inputs['n']", "finite");
-  EXPECT_ERROR(net.run(1.0, {{"p", at::ones({2, 5})}}), ValueError, "p", "takes no input");
-  EXPECT_ERROR(net.run(1.0, {{"x", at::ones({7, 2, 5})}}), ValueError, "[7, 2, 5]", "[10, 2, 5]");
+  EXPECT_ERROR(net.run(1.0, {{"y", on_test_device(at::ones({2, 5}))}}), ValueError, "y", "x, n, p");
+  EXPECT_ERROR(net.run(1.0, {{"x", on_test_device(at::ones({3, 5}))}}), ValueError, "inputs['x']", "[3, 5]", "[2, 5]");
+  EXPECT_ERROR(net.run(1.0, {{"x", on_test_device(at::ones({2, 5}, at::kDouble))}}), TypeError, "inputs['x']", "Double", "Float");
+  EXPECT_ERROR(net.run(1.0, {{"x", on_test_device(-at::ones({2, 5}))}}), ValueError, "rates", ">= 0", "-1");
+  EXPECT_ERROR(net.run(1.0, {{"n", on_test_device(at::full({2, 5}, NAN))}}), ValueError, "inputs['n']", "finite");
+  EXPECT_ERROR(net.run(1.0, {{"p", on_test_device(at::ones({2, 5}))}}), ValueError, "p", "takes no input");
+  EXPECT_ERROR(net.run(1.0, {{"x", on_test_device(at::ones({7, 2, 5}))}}), ValueError, "[7, 2, 5]", "[10, 2, 5]");
   EXPECT_ERROR(net.monitor_state(n, "I_syn_ex"), ValueError, "I_syn_ex", "V_m");
   StateMonitorOptions o;
   o.interval = 0.15;

@@ -42,7 +42,7 @@ TEST(Delays, PerSynapseDelaysDeliverExactly) {
   c.weight = Init::constant(20.0);
   auto& proj = net.connect(g, n, c);
   EXPECT_EQ(proj.uniform_delay_steps(), -1);
-  EXPECT_TRUE(at::allclose(proj.delay(), at::tensor(delays, at::kDouble).reshape({1, 5})));
+  EXPECT_TRUE(at::allclose(proj.delay().cpu(), at::tensor(delays, at::kDouble).reshape({1, 5})));
   auto& sp = net.monitor_spikes(p);
   auto& sn = net.monitor_spikes(n);
   net.run(10.0);
@@ -112,7 +112,7 @@ TEST(Batch, EntriesAreIndependent) {
       c.delay = Init::uniform(0.1, 3.0);
       net.connect(e, e, c);
       auto& sp = net.monitor_spikes(e);
-      net.run(300.0, {{e.name(), current}});
+      net.run(300.0, {{e.name(), snn_test::on_test_device(current)}});
       *spikes_out = sp.dense();
       return e.state("V_m").clone();
     };
@@ -138,7 +138,7 @@ TEST(Poisson, RatesWithinThreeSigma) {
   at::Tensor rates = at::empty({400}, at::kFloat);
   rates.narrow(0, 0, 200).fill_(50.0);
   rates.narrow(0, 200, 200).fill_(20000.0);
-  net.run(1000.0, {{x.name(), rates}});
+  net.run(1000.0, {{x.name(), snn_test::on_test_device(rates)}});
   const at::Tensor counts = sp.counts().to(at::kDouble);  // [2, 400]
   for (int64_t b = 0; b < 2; ++b) {
     const double low = counts[b].narrow(0, 0, 200).sum().item<double>();
@@ -169,7 +169,7 @@ TEST(Poisson, LowMeansDrawnByTimeRescalingArePoissonCountsIndependentBetweenStep
   rates.index_put_({Slice(0, steps, 2), Slice(), Slice(0, n / 2)}, 500.0);   // lambda 0.05
   rates.index_put_({Slice(1, steps, 2), Slice(), Slice(0, n / 2)}, 5000.0);  // lambda 0.5
   rates.index_put_({Slice(1, steps, 2), Slice(), Slice(n / 2, n)}, 1000.0);  // lambda 0.1; 0 in between
-  net.run_steps(steps, {{x.name(), rates}});
+  net.run_steps(steps, {{x.name(), snn_test::on_test_device(rates)}});
   const at::Tensor d = sp.dense().to(at::kDouble);  // [steps, B, n]
   auto check_mean = [&](const at::Tensor& c, double lambda, const char* what) {
     const double m = static_cast<double>(c.numel());
@@ -201,7 +201,7 @@ TEST(Poisson, DefaultRateParameterAndPerStepRates) {
   sp.clear();
   at::Tensor per_step = at::zeros({100, 1, 1000}, at::kFloat);
   per_step.narrow(0, 50, 50).fill_(1000.0);  // silent for 50 ms, then 1 kHz
-  net.run(100.0, {{x.name(), per_step}});
+  net.run(100.0, {{x.name(), snn_test::on_test_device(per_step)}});
   const at::Tensor dense = sp.dense();
   EXPECT_EQ(dense.narrow(0, 0, 50).sum().item<int64_t>(), 0);
   const double late = static_cast<double>(dense.narrow(0, 50, 50).sum().item<int64_t>());
@@ -222,8 +222,8 @@ TEST(Poisson, FixedAndPerStepRatesDrawTheSameSpikes) {
     Network net(options(0.1, "float64", 2, 11));
     auto& x = net.add(PoissonInput(n));
     auto& sp = net.monitor_spikes(x);
-    net.run_steps(steps, {{x.name(), input}});
-    return sp.dense();
+    net.run_steps(steps, {{x.name(), snn_test::on_test_device(input)}});
+    return sp.dense().cpu();
   };
   const at::Tensor fixed = record(rates);
   const at::Tensor per_step = record(rates.unsqueeze(0).expand({steps, 2, n}).contiguous());
@@ -310,7 +310,7 @@ TEST(Determinism, ThreadCountDoesNotChangeResults) {
     net.connect(s, a, c);
     auto& sx = net.monitor_spikes(x);
     auto& se = net.monitor_spikes(e);
-    net.run(30.0, {{e.name(), at::full({20000}, 300.0f)}});
+    net.run(30.0, {{e.name(), snn_test::on_test_device(at::full({20000}, 300.0f))}});
     return std::vector<at::Tensor>{sx.dense(), se.dense(), e.state("V_m").clone(), a.state("theta").clone()};
   };
   const int before = at::get_num_threads();
@@ -413,8 +413,9 @@ TEST(Network, OneSpikePerStepPicksTheNeuronFurthestAboveThreshold) {
   auto& sp = net.monitor_spikes(n);
   // Batch 0: neurons 1 and 3 above threshold after the step (3 more); batch 1: all below.
   at::Tensor current = at::zeros({2, 4}, at::kDouble);
-  n.set_state("V_m", at::tensor({-40.0, -30.0, -60.0, -20.0, -60.0, -60.0, -60.0, -60.0}, at::kDouble).reshape({2, 4}));
-  net.run_steps(1, {{n.name(), current}});
+  n.set_state("V_m", snn_test::on_test_device(
+      at::tensor({-40.0, -30.0, -60.0, -20.0, -60.0, -60.0, -60.0, -60.0}, at::kDouble).reshape({2, 4})));
+  net.run_steps(1, {{n.name(), snn_test::on_test_device(current)}});
   const at::Tensor s = n.spikes();
   EXPECT_EQ(s.sum().item<double>(), 1.0);
   EXPECT_EQ(s[0][3].item<double>(), 1.0);
