@@ -91,8 +91,8 @@ def distal_reward(minutes=60.0, seed=1, chunk_ms=100.0, progress=True, raster_ms
     while net.t < total - 1e-9:
         start = net.t
         schedule.run_until(min(start + chunk_ms, total))
-        times, senders = spikes_E.events()
-        ti, si = spikes_I.events()
+        times, senders = (x.cpu() for x in spikes_E.events())
+        ti, si = (x.cpu() for x in spikes_I.events())
         counts_E += torch.bincount(senders.long(), minlength=800)[:800].float()
         counts_I += torch.bincount(si.long(), minlength=200)[:200].float()
         # Rewards: n2 fires within 20 ms after n1's latest (strictly earlier) spike.

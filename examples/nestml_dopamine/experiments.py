@@ -90,7 +90,7 @@ def experiment_b(seed=1, T=12000.0, chunks=400, n_neurons=10, w0=5.6, tau_n=50.0
     spikes = net.monitor(neurons)
 
     def sample():
-        return syn.state["c"][0].clone(), syn.weight.clone(), float(syn.state["n"].sum())
+        return syn.state["c"][0].to("cpu", copy=True), syn.weight.to("cpu", copy=True), float(syn.state["n"].sum())
 
     log = [sample()]
     t_chunk = T / chunks
@@ -99,7 +99,7 @@ def experiment_b(seed=1, T=12000.0, chunks=400, n_neurons=10, w0=5.6, tau_n=50.0
         syn.plasticity.A_vt = -10.0 if (i + 1) * t_chunk > PUNISHMENT_TIMES[0] else 10.0
         net.run(t_chunk)
         log.append(sample())
-    times, senders = spikes.events()
+    times, senders = (x.cpu() for x in spikes.events())
     return dict(t=torch.arange(chunks + 1) * t_chunk, c=torch.stack([x[0] for x in log]),
                 w=torch.stack([x[1] for x in log]), n=torch.tensor([x[2] for x in log]),
                 times=times, senders=senders, n_neurons=n_neurons)
@@ -181,7 +181,7 @@ def experiment_c(seed=1, T=10000.0, chunks=100, NE=800, NI=200, group_size=50, W
     for members in groups:
         member = torch.zeros(NE, dtype=torch.bool)
         member[members] = True
-        masks.append([member[proj.indices()[0].long()] for proj in plastic])
+        masks.append([member[proj.indices()[0].long().cpu()] for proj in plastic])
 
     def sample():
         w = [torch.cat([p.weight[m] for p, m in zip(plastic, mk)]) for mk in masks]
@@ -195,8 +195,8 @@ def experiment_c(seed=1, T=10000.0, chunks=100, NE=800, NI=200, group_size=50, W
         net.run(T / chunks)
         log.append(sample())
     wall = time.perf_counter() - wall
-    E_times, E_senders = se.events()
-    I_times, I_senders = si.events()
+    E_times, E_senders = (x.cpu() for x in se.events())
+    I_times, I_senders = (x.cpu() for x in si.events())
     return dict(t=(torch.arange(chunks) + 1) * (T / chunks), w=torch.tensor([x[0] for x in log]),
                 c=torch.tensor([x[1] for x in log]), w_net=torch.tensor([x[2] for x in log]),
                 n=torch.tensor([x[3] for x in log]), E=(E_times, E_senders), I=(I_times, I_senders),

@@ -25,10 +25,10 @@ def test_pynest_first_neuron_spike_times():
     net.run(1000.0)
     times, senders = spikes.events()
     expected = torch.tensor([59.3 + 61.3 * k for k in range(16)], dtype=torch.float64)
-    assert torch.allclose(times, expected, atol=1e-9)
+    assert torch.allclose(times.cpu(), expected, atol=1e-9)
     assert torch.all(senders == 0)
     assert vm.values().shape == (10000, 1, 1)
-    assert torch.allclose(vm.times()[:3], torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64))
+    assert torch.allclose(vm.times()[:3].cpu(), torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64))
 
 
 def test_population_attributes_are_parameters_and_shared_state():
@@ -80,7 +80,7 @@ def test_batched_poisson_input_and_dense_monitor():
     net = snn.Network(dt=1.0, batch_size=3, seed=5)
     x = net.add(snn.PoissonInput(100), name="X")
     m = net.monitor(x, "spikes")
-    rates = torch.tensor([[0.0] * 100, [50.0] * 100, [200.0] * 100])
+    rates = torch.tensor([[0.0] * 100, [50.0] * 100, [200.0] * 100], device=net.device)
     net.run(200.0, inputs={"X": rates})
     counts = m.counts()
     assert counts.shape == (3, 100)
@@ -98,7 +98,7 @@ def test_progress_runs_in_chunks_with_per_step_input():
     net = snn.Network(dt=1.0, seed=1)
     x = net.add(snn.PoissonInput(10))
     m = net.monitor(x)
-    rates = torch.zeros(100, 1, 10)
+    rates = torch.zeros(100, 1, 10, device=net.device)
     rates[50:] = 1000.0
     net.run(100.0, inputs={x: rates}, progress=True)
     dense = m.dense()

@@ -6,6 +6,9 @@ import pytest
 import torch
 
 import snn
+from conftest import TEST_DEVICE
+
+DEV = TEST_DEVICE  # the fixture's network runs there (SNN_TEST_DEVICE); inputs must be made there
 
 
 @pytest.fixture
@@ -108,13 +111,13 @@ def test_populations_of_another_network(net):
     (-1.0, None, ValueError, "run time must be >= 0 ms.*-1"),
     (0.25, None, ValueError, "0.25 ms is not a multiple of dt"),
     (1.0, {"y": torch.ones(2, 5)}, ValueError, "no population named 'y'; populations: x, n, p"),
-    (1.0, {"x": torch.ones(3, 5)}, ValueError, r"inputs\['x'\] has shape \[3, 5\]; expected \[5\], \[2, 5\]"),
-    (1.0, {"x": torch.ones(2, 5, dtype=torch.float64)}, TypeError, r"inputs\['x'\] has dtype Double.*float32"),
-    (1.0, {"x": -torch.ones(2, 5)}, ValueError, "rates must be >= 0 Hz, got -1"),
-    (1.0, {"n": torch.full((2, 5), math.inf)}, ValueError, "not finite"),
+    (1.0, {"x": torch.ones(3, 5, device=DEV)}, ValueError, r"inputs\['x'\] has shape \[3, 5\]; expected \[5\], \[2, 5\]"),
+    (1.0, {"x": torch.ones(2, 5, dtype=torch.float64, device=DEV)}, TypeError, r"inputs\['x'\] has dtype Double.*float32"),
+    (1.0, {"x": -torch.ones(2, 5, device=DEV)}, ValueError, "rates must be >= 0 Hz, got -1"),
+    (1.0, {"n": torch.full((2, 5), math.inf, device=DEV)}, ValueError, "not finite"),
     (1.0, {"p": torch.ones(2, 5)}, ValueError, r"population 'p' \(Parrot\) takes no input"),
-    (1.0, {"x": torch.ones(4, 2, 5)}, ValueError, r"\[4, 2, 5\].*\[10, 2, 5\]"),
-    (1.0, {"x": torch.ones(2, 5, device="meta")}, ValueError, r"inputs\['x'\] is on meta; the network is on cpu"),
+    (1.0, {"x": torch.ones(4, 2, 5, device=DEV)}, ValueError, r"\[4, 2, 5\].*\[10, 2, 5\]"),
+    (1.0, {"x": torch.ones(2, 5, device="meta")}, ValueError, r"inputs\['x'\] is on meta; the network is on (cpu|cuda:0)"),
 ])
 def test_bad_runs_change_nothing(net, t, inputs, exc, match):
     net.run(1.0)

@@ -116,7 +116,7 @@ def test_izhikevich2007_network_matches_an_independent_transcription_of_daspnet(
     model = snn.models.Izhikevich2007(seed=5)
     se, si = model.net.monitor(model.E), model.net.monitor(model.I)
     model.net.run(60000.0)
-    w = model.excitatory_weights().numpy()
+    w = model.excitatory_weights().cpu().numpy()
     assert se.num_events / 800 / 60 == pytest.approx(ref_E, abs=0.03)
     assert si.num_events / 200 / 60 == pytest.approx(ref_I, abs=0.03)
     assert w.mean() == pytest.approx(ref_w.mean(), abs=0.001)

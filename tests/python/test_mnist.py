@@ -120,11 +120,11 @@ def test_spike_input_replays_encoded_spikes():
     net = snn.Network(dt=1.0, batch_size=2)
     src = net.add(snn.SpikeInput(3), name="src")
     m = net.monitor(src)
-    spikes = snn.encoders.bernoulli(torch.full((2, 3), 0.3), time=50.0, seed=2)
+    spikes = snn.encoders.bernoulli(torch.full((2, 3), 0.3), time=50.0, seed=2).to(net.device)
     net.run(50.0, inputs={"src": spikes})
     assert torch.equal(m.dense().float(), spikes)
     with pytest.raises(ValueError, match="spike counts must be >= 0"):
-        net.run(1.0, inputs={"src": -torch.ones(2, 3)})
+        net.run(1.0, inputs={"src": -torch.ones(2, 3, device=net.device)})
 
 
 # ---- label assignment and predictions (hand-computed) -------------------------------------------
@@ -245,7 +245,7 @@ def test_conductance_lif_relaxes_exactly_at_constant_conductance(dtype, rel):
     net.connect(kick, pop, weight=w)
     v = net.monitor(pop, "V_m")
     net.run(100.0)
-    V = v.values()[:, 0, 0].double()
+    V = v.values()[:, 0, 0].double().cpu()
     first = int(torch.nonzero(V != E_L)[0])
     V_inf = (E_L + w * E_ex) / (1 + w)
     q = math.exp(-h * (1 + w) / tau_m)
@@ -281,7 +281,8 @@ def test_batch_adds_every_entrys_threshold_change():
     model.exc.theta = torch.full((2, 3), 4.0, dtype=torch.float64)
     model.present(torch.full((2, 16), 100, dtype=torch.uint8))
     d = math.exp(-30.0 / 1000.0)
-    assert torch.allclose(model.exc.theta, torch.full((2, 3), 4.0 * (1 + 2 * (d - 1)), dtype=torch.float64), rtol=1e-12)
+    assert torch.allclose(model.exc.theta.cpu(), torch.full((2, 3), 4.0 * (1 + 2 * (d - 1)), dtype=torch.float64),
+                          rtol=1e-12)
 
 
 def test_present_stream_equals_present_one_at_a_time_and_never_makes_the_batch_wait():

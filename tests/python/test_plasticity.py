@@ -219,9 +219,9 @@ def reward_task(rule, seed, rewarded=True, trials=30):
     x = net.add(snn.PoissonInput(20), name="x")
     y = net.add(snn.LIF(1), name="y")
     syn = net.connect(x, y, weight=2.5, plasticity=rule)
-    A = torch.zeros(20)
+    A = torch.zeros(20, device=net.device)
     A[:10] = 50.0
-    B = torch.zeros(20)
+    B = torch.zeros(20, device=net.device)
     B[10:] = 50.0
 
     def response(rates, shows=20):
@@ -338,7 +338,7 @@ def _izhikevich_delay_network(delays, storage, seed=3, event_driven=True):
     sd = syn.state["sd"].reshape(-1)
     if storage == "sparse":  # all_to_all in CSR: row-major, the same order as dense
         sd = sd.reshape(n_pre, n_post)
-    return sd.reshape(n_pre, n_post), sp.dense()[:, 0].double(), so.dense()[:, 0].double()
+    return sd.reshape(n_pre, n_post).cpu(), sp.dense()[:, 0].double().cpu(), so.dense()[:, 0].double().cpu()
 
 
 @pytest.mark.parametrize("storage", ["dense", "sparse"])
@@ -388,13 +388,13 @@ def test_normalization_before_each_run_and_weight_monitor():
     wm = net.monitor(syn, "weight", synapses=[(0, 0), (3, 2)], interval=5.0)
     net.run(1.0)
     # normalised at the start of the run, then one step of learning
-    assert torch.allclose(syn.weight.sum(0), torch.full((4,), 7.8), atol=0.05)
+    assert torch.allclose(syn.weight.sum(0).cpu(), torch.full((4,), 7.8), atol=0.05)
     net.run(99.0)
     syn.normalize(7.8)
-    assert torch.allclose(syn.weight.sum(0), torch.full((4,), 7.8), atol=1e-5)
+    assert torch.allclose(syn.weight.sum(0).cpu(), torch.full((4,), 7.8), atol=1e-5)
     values = wm.values()
     assert isinstance(wm, snn.WeightMonitor)
-    assert values.shape == (20, 1, 2) and torch.allclose(wm.times()[:2], torch.tensor([5.0, 10.0], dtype=torch.float64))
+    assert values.shape == (20, 1, 2) and torch.allclose(wm.times()[:2].cpu(), torch.tensor([5.0, 10.0], dtype=torch.float64))
     xm = net.monitor(syn, "x_pre", neurons=[0, 1])
     net.run(3.0)
     assert xm.values().shape == (3, 1, 2)
@@ -465,4 +465,4 @@ def test_plasticity_errors_leave_the_network_unchanged():
     assert net.signals == ["reward"]
     net.set_signal("reward", torch.tensor([1.0, -1.0]))
     net.step()
-    assert torch.equal(net.signal("reward"), torch.tensor([1.0, -1.0]))
+    assert torch.equal(net.signal("reward").cpu(), torch.tensor([1.0, -1.0]))

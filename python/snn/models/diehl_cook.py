@@ -114,7 +114,7 @@ class DiehlAndCook2015:
     # ---- presentation ----------------------------------------------------------------------------
     def present(self, images: torch.Tensor, learn: bool = True) -> torch.Tensor:
         """Shows a batch of images ([B, ...] pixels 0-255; B = batch_size) and returns the excitatory
-        spike counts [B, N] of the successful presentation of each (intensity rule applied). The batch
+        spike counts [B, N] (on the CPU) of the successful presentation of each (intensity rule applied). The batch
         is shown again, at higher intensity for its silent entries, until every entry fired: with
         B > 1, present_stream() does not make the whole batch wait."""
         c = self.config
@@ -131,11 +131,11 @@ class DiehlAndCook2015:
             if bool(done.all()):
                 break
             intensity += (~done).to(net.dtype).unsqueeze(1)
-        return counts
+        return counts.cpu()
 
     def present_stream(self, images: torch.Tensor, learn: bool = True, on_done=None) -> torch.Tensor:
         """Shows any number M of images ([M, ...] pixels 0-255) through the B slots of the batch and
-        returns their spike counts [M, N] in image order. Each image gets the paper's protocol in its
+        returns their spike counts [M, N] (on the CPU) in image order. Each image gets the paper's protocol in its
         slot (a presentation, the rest, and, with fewer than min_spikes spikes, the next presentation at
         intensity + 1, up to max_tries); a slot whose image is done takes the next image, so a silent
         image delays nobody. on_done(index, counts) is called as each image finishes (in that order,
