@@ -42,8 +42,8 @@ def main():
     for rate in args.rates:
         lazy = run(rate, True, args.seconds, args.device)
         step = run(rate, False, args.seconds, args.device)
-        print(f"dopamine {rate:g} Hz: event-driven {lazy:.0f}x real time, per step {step:.0f}x", flush=True)
-        rows.append(f"| {rate:g} | {lazy:.0f} | {step:.0f} |")
+        print(f"dopamine {rate:g} Hz: event-driven {lazy:.3g}x real time, per step {step:.3g}x", flush=True)
+        rows.append(f"| {rate:g} | {lazy:.3g} | {step:.3g} |")
     report(f"DopamineSTDP against the dopamine rate (P2 network, {args.device})", rows,
            f"{args.seconds} simulated s per measurement after 200 ms of warm-up; {machine()}.", args.record)
 
