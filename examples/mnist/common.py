@@ -150,7 +150,7 @@ def plot_all(model, assignment, result, test, out, running, interval):
     for axis, mon, name in zip(ax, (inputs, model.spikes, inh), ("input", "excitatory", "inhibitory")):
         ev = mon.events()
         keep = ev.batch == 0
-        axis.plot(ev.times[keep], ev.senders[keep], "|", ms=2, color="k")
+        axis.plot(ev.times[keep].cpu(), ev.senders[keep].cpu(), "|", ms=2, color="k")
         axis.set(ylabel=f"{name} neuron")
     ax[0].set(title=f"one test image ({classes[int(test.labels[0])]}); all presentations and rests")
     ax[2].set(xlabel="time [ms]")
