@@ -32,7 +32,11 @@ constexpr uint32_t kMaxProjections = (0x10000 - kProjectionStreamBase) / 4;
 }  // namespace
 
 Network::Network(const NetworkOptions& o)
-    : dt_(o.dt), batch_(o.batch_size), device_(backend::usable_device(parse_device(o.device))), dtype_(parse_dtype(o.dtype)), seed_(o.seed) {
+    : dt_(o.dt),
+      batch_(o.batch_size),
+      device_(backend::usable_device(parse_device(o.device))),
+      dtype_(parse_dtype(o.dtype)),
+      seed_(o.seed) {
   if (!(o.dt > 0) || !std::isfinite(o.dt)) throw_value_error("dt must be > 0 ms and finite, got ", o.dt);
   if (o.batch_size <= 0) throw_value_error("batch_size must be > 0, got ", o.batch_size);
 }

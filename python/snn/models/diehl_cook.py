@@ -114,9 +114,9 @@ class DiehlAndCook2015:
     # ---- presentation ----------------------------------------------------------------------------
     def present(self, images: torch.Tensor, learn: bool = True) -> torch.Tensor:
         """Shows a batch of images ([B, ...] pixels 0-255; B = batch_size) and returns the excitatory
-        spike counts [B, N] (on the CPU) of the successful presentation of each (intensity rule applied). The batch
-        is shown again, at higher intensity for its silent entries, until every entry fired: with
-        B > 1, present_stream() does not make the whole batch wait."""
+        spike counts [B, N] (on the CPU) of the successful presentation of each (intensity rule
+        applied). The batch is shown again, at higher intensity for its silent entries, until every
+        entry fired: with B > 1, present_stream() does not make the whole batch wait."""
         c = self.config
         net = self.network
         base = self._rates(images, count=c["batch_size"])
@@ -135,11 +135,12 @@ class DiehlAndCook2015:
 
     def present_stream(self, images: torch.Tensor, learn: bool = True, on_done=None) -> torch.Tensor:
         """Shows any number M of images ([M, ...] pixels 0-255) through the B slots of the batch and
-        returns their spike counts [M, N] (on the CPU) in image order. Each image gets the paper's protocol in its
-        slot (a presentation, the rest, and, with fewer than min_spikes spikes, the next presentation at
-        intensity + 1, up to max_tries); a slot whose image is done takes the next image, so a silent
-        image delays nobody. on_done(index, counts) is called as each image finishes (in that order,
-        which with B > 1 is not the image order). With B = 1 this is present() image after image."""
+        returns their spike counts [M, N] (on the CPU) in image order. Each image gets the paper's
+        protocol in its slot (a presentation, the rest, and, with fewer than min_spikes spikes, the
+        next presentation at intensity + 1, up to max_tries); a slot whose image is done takes the
+        next image, so a silent image delays nobody. on_done(index, counts) is called as each image
+        finishes (in that order, which with B > 1 is not the image order). With B = 1 this is
+        present() image after image."""
         c = self.config
         net = self.network
         B = c["batch_size"]
