@@ -59,6 +59,53 @@ def test_idx_errors(tmp_path):
         snn._snn.read_images_and_labels(str(tmp_path / "labs"), str(tmp_path / "labs"))
 
 
+@pytest.fixture
+def local_mirror(tmp_path, monkeypatch):
+    """An HTTP server on localhost serving tmp_path/served (nothing leaves the machine); its URL."""
+    for var in ("no_proxy", "NO_PROXY"):
+        monkeypatch.setenv(var, "127.0.0.1,localhost")  # a proxy in the environment must not get these
+    import functools
+    import http.server
+    import threading
+    served = tmp_path / "served"
+    served.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield served, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_download_takes_missing_files_from_the_first_mirror_that_answers(tmp_path, local_mirror):
+    """The download code users run (urllib, the mirror list in order, .gz files, written through a
+    .part file), against a local server: the first mirror answers 404, the second serves the files."""
+    served, url = local_mirror
+    sizes = {"train": 6, "t10k": 3}
+    for split, n in sizes.items():
+        snn.datasets.write_idx(str(served / f"{split}-images-idx3-ubyte.gz"),
+                               torch.randint(0, 256, (n, 28, 28), dtype=torch.uint8), gzip=True)
+        snn.datasets.write_idx(str(served / f"{split}-labels-idx1-ubyte.gz"), torch.arange(n, dtype=torch.uint8) % 10,
+                               gzip=True)
+
+    class LocalMNIST(snn.datasets.MNIST):
+        mirrors = [url + "missing/", url]
+
+    root = tmp_path / "root"
+    train, test = LocalMNIST(str(root), download=True), LocalMNIST(str(root), train=False)
+    assert (len(train), len(test)) == (6, 3)
+    assert sorted(os.listdir(root)) == sorted(f.name for f in served.iterdir())
+    assert open(root / "train-images-idx3-ubyte.gz", "rb").read() == open(served / "train-images-idx3-ubyte.gz", "rb").read()
+
+    class DeadMirrors(snn.datasets.MNIST):
+        mirrors = [url + "a/", url + "b/"]
+
+    with pytest.raises(RuntimeError, match=r"could not download train-images-idx3-ubyte.gz: .*a/.*404.*b/.*404"):
+        DeadMirrors(str(tmp_path / "empty"), download=True)
+    assert not any(name.endswith(".part") for name in os.listdir(tmp_path / "empty"))
+
+
 def test_dataset_classes(tmp_path):
     with pytest.raises(FileNotFoundError, match="no train-images-idx3-ubyte.*download=True"):
         snn.datasets.MNIST(str(tmp_path))
