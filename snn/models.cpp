@@ -484,7 +484,8 @@ void PoissonSource::integrate(const StepContext& ctx) {
     f.step = static_cast<uint64_t>(ctx.step);
     f.run_step = ctx.run_step;
     f.n = n;
-    backend::for_each(options().device(), (n + random_block() - 1) / random_block(), f, std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
+    backend::for_each(options().device(), (n + random_block() - 1) / random_block(), f,
+                      std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
   });
 }
 

@@ -6,9 +6,7 @@ import pytest
 import torch
 
 import snn
-from conftest import TEST_DEVICE
-
-DEV = TEST_DEVICE  # the fixture's network runs there (SNN_TEST_DEVICE); inputs must be made there
+from conftest import TEST_DEVICE as DEV  # where the fixture's network runs; inputs are made there
 
 
 @pytest.fixture

@@ -100,9 +100,7 @@ class DiehlAndCook2015:
         net.connect(self.inh, self.exc, "all_to_all", weight=_all_but_self(n_neurons, -c["inh_weight"]),
                     storage="dense")
         self.spikes = net.monitor(self.exc, "spikes")
-        # Presentations of single images so far (a batch presentation counts its shown entries; an image
-        # shown again counts again): with the images done, the average showings per image.
-        self.presentations = 0
+        self.presentations = 0  # see the class docstring
 
     def _input_delay(self):
         """Input -> excitatory delays: uniform in [0, 10] ms per synapse in the paper (at least one step here);
