@@ -185,6 +185,20 @@ void apply_rule(Projection& proj, const Rule& rule, Visit visit, SpikeSet* rows,
   const c10::Device device = RuleAccess::weights(proj).device();
   const kernels::SynapseLayout<T> L = proj.layout<T>(visit == Visit::Events && cols != nullptr);
   const int64_t row_len = row_length(L), col_len = col_length(L);
+  if (device.is_cuda() && !L.sparse()) {  // one GPU thread per synapse (kernels::SynapseWise)
+    using Each = kernels::SynapseWise<Rule>;
+    if (visit == Visit::All) {
+      backend::for_each(device, L.n_pre * L.n_post, Each{rule, L, nullptr, nullptr, false, nullptr});
+      return;
+    }
+    const kernels::ActiveSet r = rows ? rows->view() : kernels::ActiveSet{nullptr, nullptr, nullptr};
+    if (rows) backend::for_each(device, rows->bound() * L.n_post, Each{rule, L, r.list, r.count, false, nullptr});
+    if (cols) {
+      const kernels::ActiveSet c = cols->view();
+      backend::for_each(device, cols->bound() * L.n_pre, Each{rule, L, c.list, c.count, true, rows ? r.flag : nullptr});
+    }
+    return;
+  }
   if (visit == Visit::All) {
     backend::for_each(device, L.n_pre, kernels::EveryRow<Rule>{rule, L}, grain_for(row_len));
     return;

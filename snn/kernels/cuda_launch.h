@@ -28,7 +28,8 @@
 #define SNN_CUDA_RULE_SCHEMES(X, R) \
   X(snn::kernels::EveryRow<R>)      \
   X(snn::kernels::ActiveRows<R>)    \
-  X(snn::kernels::ActiveCols<R>)
+  X(snn::kernels::ActiveCols<R>)    \
+  X(snn::kernels::SynapseWise<R>)
 
 #define SNN_CUDA_FUNCTORS_FOR_TYPE(X, T)                                       \
   X(snn::kernels::LifDeltaStep<T>)                                             \

@@ -15,6 +15,8 @@
 //   ActiveRows  element = q-th neuron of an active set of pre neurons: all its synapses
 //   ActiveCols  element = q-th neuron of an active set of post neurons: all synapses onto it, except
 //               those whose pre neuron is flagged (already updated by an ActiveRows pass)
+//   SynapseWise dense layouts on CUDA: the same three visits with one element per synapse, so that a
+//               GPU thread updates one synapse instead of walking a row or a column on its own
 // Every synapse is updated by exactly one element, so results do not depend on threads or order.
 #pragma once
 
@@ -167,6 +169,44 @@ struct ActiveCols {
         if (L.count[s] != T(0) && (!skip_pre || !skip_pre[i])) rule.update(s, i, j);
       }
     }
+  }
+};
+
+// Dense layouts, one element per synapse of the visit (CUDA: a row or column walked by one thread is a
+// long chain of dependent memory accesses, and a step's few active rows or columns leave the GPU
+// idle). `set` null: every synapse, e = i n_post + j. Otherwise the synapses of the q-th listed row
+// (e = q n_post + j) or, `by_column`, of the q-th listed column (e = q n_pre + i) except the rows
+// flagged in skip_pre; elements past the set's count do nothing (on CUDA the count is read on the
+// device). Each synapse gets update(s, i, j): the arithmetic that the rules' row and column forms
+// repeat (tests/cpp/test_kernels.cpp, SynapseWise: bitwise the same weights).
+template <class Rule>
+struct SynapseWise {
+  using T = typename Rule::value_type;
+  Rule rule;
+  SynapseLayout<T> L;
+  const int32_t* list;   // active rows or columns, or null: every synapse
+  const int32_t* count;
+  bool by_column;
+  const uint8_t* skip_pre;  // by_column: rows already updated (may be null)
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    int64_t i, j;
+    if (!list) {
+      i = e / L.n_post;
+      j = e % L.n_post;
+    } else if (!by_column) {
+      const int64_t q = e / L.n_post;
+      if (q >= *count) return;
+      i = list[q];
+      j = e % L.n_post;
+    } else {
+      const int64_t q = e / L.n_pre;
+      if (q >= *count) return;
+      j = list[q];
+      i = e % L.n_pre;
+      if (skip_pre && skip_pre[i]) return;
+    }
+    const int64_t s = i * L.n_post + j;
+    if (L.count[s] != T(0)) rule.update(s, i, j);
   }
 };
 
