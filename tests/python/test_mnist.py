@@ -237,6 +237,14 @@ def test_diehl_cook_checkpoint_round_trip(tmp_path):
         model.present(torch.zeros(2, 8, 8))
 
 
+def test_diehl_cook_explicit_zeros_are_kept_not_replaced_by_defaults():
+    # None means the variant's value; an explicit 0 is the user's and is checked (or used) as such.
+    with pytest.raises(ValueError, match="dt must be > 0 ms and finite, got 0"):
+        snn.models.DiehlAndCook2015(n_inputs=16, n_neurons=2, dt=0.0)
+    model = snn.models.DiehlAndCook2015(n_inputs=16, n_neurons=2, exc_weight=0.0)
+    assert model.config["exc_weight"] == 0.0 and model.config["dt"] == 0.5
+
+
 # ---- the example scripts, end to end on 200 Fashion-MNIST images ----------------------------------
 
 @pytest.mark.skipif(not os.path.isdir(FASHION), reason="Debian's dataset-fashion-mnist is not installed")

@@ -71,11 +71,14 @@ class DiehlAndCook2015:
         if variant not in _VARIANTS:
             raise ValueError(f"variant must be 'conductance' or 'current', got {variant!r}")
         defaults = _VARIANTS[variant]
-        self.config = dict(n_inputs=n_inputs, n_neurons=n_neurons, variant=variant, dt=dt or defaults["dt"],
+        def default(value, key):  # None: the variant's value (an explicit 0 is kept, and checked where it is used)
+            return defaults[key] if value is None else value
+
+        self.config = dict(n_inputs=n_inputs, n_neurons=n_neurons, variant=variant, dt=default(dt, "dt"),
                            batch_size=batch_size, device=str(device), seed=seed, nu_pre=nu_pre, nu_post=nu_post,
-                           norm=defaults["norm"] if norm is None else norm, theta_plus=theta_plus,
-                           tau_theta=tau_theta, exc_weight=exc_weight or defaults["exc_weight"],
-                           inh_weight=inh_weight or defaults["inh_weight"], intensity=intensity, time=time,
+                           norm=default(norm, "norm"), theta_plus=theta_plus,
+                           tau_theta=tau_theta, exc_weight=default(exc_weight, "exc_weight"),
+                           inh_weight=default(inh_weight, "inh_weight"), intensity=intensity, time=time,
                            rest=rest, min_spikes=min_spikes, max_tries=max_tries, input_delays=input_delays)
         c = self.config
         if min_spikes < 0 or max_tries < 1:
