@@ -15,6 +15,7 @@ import argparse
 import os
 import sys
 import time
+from collections import deque
 
 import torch
 
@@ -41,6 +42,9 @@ def main(argv=None):
                     help="the last N training responses assign the labels (the paper uses 10000)")
     ap.add_argument("--checkpoint", default=None, help="where to save the model (default: <out>/checkpoint.pt)")
     args = ap.parse_args(argv)
+    for name in ("n_train", "epochs", "update_interval", "n_label"):
+        if getattr(args, name) < 1:
+            raise SystemExit(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
     use_threads(args.threads)
     torch.manual_seed(args.seed)
     out = args.out
@@ -56,7 +60,11 @@ def main(argv=None):
         intensity=args.intensity)
     print(f"{model}; training on {n_train} x {args.epochs} {args.dataset} images, batch {args.batch_size}")
 
-    counts, labels = [], []  # in the order the images finish (with batches, not quite the shown order)
+    # The latest responses, in the order the images finish (with batches, not quite the shown order): as
+    # many as the labelling and the running accuracy need, so that long runs do not keep every response.
+    keep = max(args.n_label, args.update_interval)
+    counts, labels = deque(maxlen=keep), deque(maxlen=keep)
+    images_seen = 0
     assignment = None
     running = []
     start = time.perf_counter()
@@ -66,13 +74,14 @@ def main(argv=None):
         epoch_labels = train.labels[order]
 
         def finished(k, c):
-            nonlocal assignment
+            nonlocal assignment, images_seen
             counts.append(c.unsqueeze(0))
             labels.append(epoch_labels[k:k + 1])
+            images_seen += 1
             bar.update(1)
-            if len(labels) % args.update_interval == 0:
-                window_counts = torch.cat(counts[-args.update_interval:])
-                window_labels = torch.cat(labels[-args.update_interval:])
+            if images_seen % args.update_interval == 0:
+                window_counts = torch.cat(list(counts)[-args.update_interval:])
+                window_labels = torch.cat(list(labels)[-args.update_interval:])
                 if assignment is not None:
                     running.append(accuracy(predict_all_activity(window_counts, assignment.assignments, n_classes),
                                             window_labels))
@@ -82,14 +91,12 @@ def main(argv=None):
         model.present_stream(train.images[order], learn=True, on_done=finished)
     bar.close()
     train_time = time.perf_counter() - start
-    images_seen = len(labels)
     shown = model.presentations / max(1, images_seen)
     print(f"trained on {images_seen} images in {train_time:.1f} s ({train_time / max(1, images_seen) * 1e3:.1f} ms per "
           f"image; each shown {shown:.2f} times on average: intensity rule)")
 
-    all_counts, all_labels = torch.cat(counts), torch.cat(labels)
-    k = min(args.n_label, len(all_labels))
-    assignment = assign_labels(all_counts[-k:], all_labels[-k:], n_classes)
+    k = min(args.n_label, len(labels))
+    assignment = assign_labels(torch.cat(list(counts)[-k:]), torch.cat(list(labels)[-k:]), n_classes)
     checkpoint = args.checkpoint or os.path.join(out, "checkpoint.pt")
     model.save(checkpoint, assignments=assignment.assignments, proportions=assignment.proportions,
                rates=assignment.rates, dataset=args.dataset, running_accuracy=running)

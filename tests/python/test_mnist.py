@@ -251,7 +251,8 @@ def test_diehl_cook_explicit_zeros_are_kept_not_replaced_by_defaults():
 def test_train_and_evaluate_scripts_end_to_end(tmp_path, repo):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     train = subprocess.run([sys.executable, f"{repo}/examples/mnist/train.py", "--n-neurons", "20", "--n-train", "200",
-                            "--n-test", "100", "--update-interval", "50", "--rest", "0", "--plot", "--out", str(tmp_path)],
+                            "--n-test", "100", "--update-interval", "50", "--n-label", "150", "--rest", "0", "--plot",
+                            "--out", str(tmp_path)],
                            capture_output=True, text=True, env=env, timeout=600)
     assert train.returncode == 0, train.stderr[-3000:]
     line = [l for l in train.stdout.splitlines() if l.startswith("test accuracy:")]
