@@ -197,6 +197,27 @@ def test_assignment_and_predictions_hand_computed():
     assert accuracy(torch.tensor([0, 1, 1]), torch.tensor([0, 0, 1])) == pytest.approx(2 / 3)
 
 
+def test_readout_refuses_mismatched_inputs():
+    counts, labels = torch.ones(4, 3), torch.tensor([0, 1, 1, 0])
+    with pytest.raises(ValueError, match=r"labels: expected 4 values \(one per example\), got shape \(3,\)"):
+        assign_labels(counts, labels[:3], 2)
+    with pytest.raises(ValueError, match="labels: values must be classes 0 to 1, got 0 to 2"):
+        assign_labels(counts, torch.tensor([0, 2, 1, 0]), 2)
+    with pytest.raises(ValueError, match=r"counts: expected \[examples, neurons\], got shape \(3,\)"):
+        assign_labels(torch.ones(3), labels[:3], 2)
+    with pytest.raises(ValueError, match="n_classes must be >= 1, got 0"):
+        assign_labels(counts, labels, 0)
+    a = assign_labels(counts, labels, 2)
+    with pytest.raises(ValueError, match="counts: 5 neurons, but the assignment has 3"):
+        predict_all_activity(torch.ones(2, 5), a.assignments, 2)
+    with pytest.raises(ValueError, match="counts: 5 neurons, but the assignment has 3"):
+        predict_proportion_weighting(torch.ones(2, 5), a, 2)
+    with pytest.raises(ValueError, match="predictions: values must be classes 0 to 1, got 0 to 3"):
+        confusion_matrix(torch.tensor([0, 3]), torch.tensor([0, 1]), 2)
+    with pytest.raises(ValueError, match=r"predictions \(2,\) and labels \(3,\) differ in shape"):
+        accuracy(torch.tensor([0, 1]), torch.tensor([0, 1, 1]))
+
+
 # ---- the network learns a tiny synthetic set ------------------------------------------------------
 
 def bars():
