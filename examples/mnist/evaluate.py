@@ -34,7 +34,8 @@ def main(argv=None):
     print(f"proportion-weighting accuracy: {result['proportion_accuracy']:.4f}")
     print(f"confusion matrix (rows: true class, columns: predicted):\n{result['confusion']}")
     if args.plot:
-        plot_all(model, assignment, result, test, args.out, state.get("running_accuracy", []), 250)
+        plot_all(model, assignment, result, test, args.out, state.get("running_accuracy", []),
+                 state.get("update_interval", 250))
     print(f"test accuracy: {result['accuracy']:.4f}")
     return result
 

@@ -41,6 +41,9 @@ def main(argv=None):
     ap.add_argument("--n-label", type=int, default=10000,
                     help="the last N training responses assign the labels (the paper uses 10000)")
     ap.add_argument("--checkpoint", default=None, help="where to save the model (default: <out>/checkpoint.pt)")
+    ap.add_argument("--resume", default=None, metavar="CHECKPOINT",
+                    help="continue training a checkpoint saved by train.py for --epochs more epochs (its network "
+                         "and dataset; --batch-size, --device and the data options apply)")
     args = ap.parse_args(argv)
     for name in ("n_train", "epochs", "update_interval", "n_label"):
         if getattr(args, name) < 1:
@@ -50,15 +53,25 @@ def main(argv=None):
     out = args.out
     os.makedirs(out, exist_ok=True)
 
+    first_epoch, running = 0, []
+    if args.resume:
+        if not os.path.isfile(args.resume):
+            raise SystemExit(f"--resume: no checkpoint at {args.resume}")
+        model, state = snn.models.DiehlAndCook2015.load(args.resume, batch_size=args.batch_size, device=args.device)
+        args.dataset = state.get("dataset", args.dataset)
+        args.n_neurons = model.config["n_neurons"]
+        first_epoch, running = state.get("epochs_done", 0), list(state.get("running_accuracy", []))
     train = load_dataset(args, train=True)
     test = load_dataset(args, train=False)
     n_classes = len(train.classes)
     n_train = min(args.n_train, len(train))
-    model = snn.models.DiehlAndCook2015(
-        n_inputs=train.images[0].numel(), n_neurons=args.n_neurons, variant=args.variant, dt=args.dt,
-        batch_size=args.batch_size, device=args.device, seed=args.seed, time=args.time, rest=args.rest,
-        intensity=args.intensity)
-    print(f"{model}; training on {n_train} x {args.epochs} {args.dataset} images, batch {args.batch_size}")
+    if not args.resume:
+        model = snn.models.DiehlAndCook2015(
+            n_inputs=train.images[0].numel(), n_neurons=args.n_neurons, variant=args.variant, dt=args.dt,
+            batch_size=args.batch_size, device=args.device, seed=args.seed, time=args.time, rest=args.rest,
+            intensity=args.intensity)
+    resumed = f" (resuming {args.resume} after {first_epoch} epochs)" if args.resume else ""
+    print(f"{model}; training on {n_train} x {args.epochs} {args.dataset} images, batch {args.batch_size}{resumed}")
 
     # The latest responses, in the order the images finish (with batches, not quite the shown order): as
     # many as the labelling and the running accuracy need, so that long runs do not keep every response.
@@ -66,10 +79,9 @@ def main(argv=None):
     counts, labels = deque(maxlen=keep), deque(maxlen=keep)
     images_seen = 0
     assignment = None
-    running = []
     start = time.perf_counter()
     bar = progress_bar(total=args.epochs * n_train, desc="train", unit="img")
-    for epoch in range(args.epochs):
+    for epoch in range(first_epoch, first_epoch + args.epochs):
         order = torch.randperm(len(train), generator=torch.Generator().manual_seed(args.seed + epoch))[:n_train]
         epoch_labels = train.labels[order]
 
@@ -99,7 +111,8 @@ def main(argv=None):
     assignment = assign_labels(torch.cat(list(counts)[-k:]), torch.cat(list(labels)[-k:]), n_classes)
     checkpoint = args.checkpoint or os.path.join(out, "checkpoint.pt")
     model.save(checkpoint, assignments=assignment.assignments, proportions=assignment.proportions,
-               rates=assignment.rates, dataset=args.dataset, running_accuracy=running)
+               rates=assignment.rates, dataset=args.dataset, running_accuracy=running,
+               update_interval=args.update_interval, epochs_done=first_epoch + args.epochs)
     print(f"saved {checkpoint}")
 
     result = evaluate(model, test, assignment, args.n_test, n_classes)

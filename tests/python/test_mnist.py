@@ -289,6 +289,30 @@ def test_train_and_evaluate_scripts_end_to_end(tmp_path, repo):
     assert again and abs(float(again[0].split(":")[1]) - float(line[0].split(":")[1])) < 0.15
 
 
+@pytest.mark.skipif(not os.path.isdir(FASHION), reason="Debian's dataset-fashion-mnist is not installed")
+def test_train_resumes_a_checkpoint(tmp_path, repo):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    small = ["--n-train", "40", "--n-test", "20", "--update-interval", "20", "--rest", "0"]
+
+    def train(*args):
+        run = subprocess.run([sys.executable, f"{repo}/examples/mnist/train.py", *small, *args], capture_output=True,
+                             text=True, env=env, timeout=600)
+        assert run.returncode == 0, run.stderr[-3000:]
+        return run.stdout
+
+    train("--n-neurons", "10", "--out", str(tmp_path / "first"))
+    out = train("--resume", str(tmp_path / "first" / "checkpoint.pt"), "--epochs", "2", "--out", str(tmp_path / "more"))
+    assert "10 neurons" in out and "after 1 epochs" in out and "test accuracy:" in out
+    first = torch.load(tmp_path / "first" / "checkpoint.pt")
+    more = torch.load(tmp_path / "more" / "checkpoint.pt")
+    assert (first["epochs_done"], more["epochs_done"]) == (1, 3)
+    assert len(more["running_accuracy"]) > len(first["running_accuracy"])
+    assert not torch.equal(first["weights"], more["weights"])  # it went on learning
+    missing = subprocess.run([sys.executable, f"{repo}/examples/mnist/train.py", "--resume", str(tmp_path / "none.pt")],
+                             capture_output=True, text=True, env=env, timeout=600)
+    assert missing.returncode != 0 and "--resume: no checkpoint at" in missing.stderr
+
+
 @pytest.mark.parametrize("model", ["AdaptiveLIF", "ConductanceLIF"])
 def test_adaptive_threshold_frozen_in_eval(model):
     """net.eval() freezes theta (Diehl & Cook's test mode): no growth at spikes and no decay; in
