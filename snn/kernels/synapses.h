@@ -174,7 +174,7 @@ struct ActiveCols {
 
 // Dense layouts, one element per synapse of the visit (CUDA: a row or column walked by one thread is a
 // long chain of dependent memory accesses, and a step's few active rows or columns leave the GPU
-// idle). `set` null: every synapse, e = i n_post + j. Otherwise the synapses of the q-th listed row
+// idle). `list` null: every synapse, e = i n_post + j. Otherwise the synapses of the q-th listed row
 // (e = q n_post + j) or, `by_column`, of the q-th listed column (e = q n_pre + i) except the rows
 // flagged in skip_pre; elements past the set's count do nothing (on CUDA the count is read on the
 // device). Each synapse gets update(s, i, j): the arithmetic that the rules' row and column forms
