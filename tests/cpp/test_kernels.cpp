@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 
 #include "helpers.h"
 #include "snn/kernels/izhikevich_math.h"
@@ -538,8 +539,13 @@ TEST(SynapseWise, SameWeightsAsTheRowAndColumnForms) {
         at::Tensor by_synapse = k.w.clone();
         const auto gpu_rule = k.rule(by_synapse, dc, multiplicative, true);
         using Each = kernels::SynapseWise<kernels::PairStdpRule<float>>;
-        const Each row_each{gpu_rule, L, rows.list, rows.count, false, nullptr};
-        const Each col_each{gpu_rule, L, cols.list, cols.count, true, rows.flag};
+        // CUDA builds the lists with atomics, in any order: here in descending order.
+        const std::vector<int32_t> row_list(std::make_reverse_iterator(rows.list + *rows.count),
+                                            std::make_reverse_iterator(rows.list));
+        const std::vector<int32_t> col_list(std::make_reverse_iterator(cols.list + *cols.count),
+                                            std::make_reverse_iterator(cols.list));
+        const Each row_each{gpu_rule, L, row_list.data(), rows.count, false, nullptr};
+        const Each col_each{gpu_rule, L, col_list.data(), cols.count, true, rows.flag};
         // Bounds beyond the counts, as on CUDA (the population size): the extra elements do nothing.
         for (int64_t e = 0; e < k.n_pre * k.n_post; ++e) row_each(e);
         for (int64_t e = 0; e < k.n_post * k.n_pre; ++e) col_each(e);
