@@ -61,6 +61,9 @@ def profile_batch(args, data, batch: int):
         entry = per_kernel[kernel_name(event.key)]
         entry[0] += event.count
         entry[1] += us
+    if not per_kernel:
+        raise SystemExit("the profiler saw no CUDA kernels (is CUPTI usable here? profiling may need "
+                         "NVreg_RestrictProfilingToAdminUsers=0 or root)")
     busy = sum(us for _, us in per_kernel.values())
     rows = [f"| kernel | launches per step | GPU us per step | share of GPU time |", "|---|---|---|---|"]
     for name, (count, us) in sorted(per_kernel.items(), key=lambda kv: -kv[1][1])[:args.top]:
