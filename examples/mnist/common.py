@@ -93,7 +93,17 @@ def evaluate(model, test, assignment, n_test, n_classes):
                 confusion=confusion_matrix(pred, labels, n_classes), counts=counts, labels=labels, n=len(labels))
 
 
-def plot_all(model, assignment, result, test, out, running, interval):
+def running_history(state):
+    """A train.py checkpoint's running accuracy: (training images seen at each value, the values).
+    Older checkpoints kept only the values: one per update interval (250 unless saved), from the
+    second interval on."""
+    running = list(state.get("running_accuracy", []))
+    interval = state.get("update_interval", 250)
+    at = list(state.get("running_at", [interval * (k + 2) for k in range(len(running))]))
+    return at, running
+
+
+def plot_all(model, assignment, result, test, out, running_at, running):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -158,7 +168,7 @@ def plot_all(model, assignment, result, test, out, running, interval):
 
     if running:
         fig, ax = plt.subplots(figsize=(7, 4))
-        ax.plot([interval * (k + 2) for k in range(len(running))], running)
+        ax.plot(running_at, running)
         ax.set(xlabel="training images", ylabel="running accuracy", ylim=(0, 1))
         save(fig, out, "running_accuracy.png")
 

@@ -10,7 +10,8 @@ import snn
 from snn.evaluation import Assignment
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import add_common_arguments, evaluate, label_pass, load_dataset, plot_all, use_threads  # noqa: E402
+from common import (add_common_arguments, evaluate, label_pass, load_dataset, plot_all, running_history,  # noqa: E402
+                    use_threads)
 
 
 def main(argv=None):
@@ -34,8 +35,7 @@ def main(argv=None):
     print(f"proportion-weighting accuracy: {result['proportion_accuracy']:.4f}")
     print(f"confusion matrix (rows: true class, columns: predicted):\n{result['confusion']}")
     if args.plot:
-        plot_all(model, assignment, result, test, args.out, state.get("running_accuracy", []),
-                 state.get("update_interval", 250))
+        plot_all(model, assignment, result, test, args.out, *running_history(state))
     print(f"test accuracy: {result['accuracy']:.4f}")
     return result
 

@@ -23,7 +23,8 @@ import snn
 from snn.evaluation import accuracy, assign_labels, predict_all_activity
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import add_common_arguments, evaluate, load_dataset, plot_all, progress_bar, use_threads  # noqa: E402
+from common import (add_common_arguments, evaluate, load_dataset, plot_all, progress_bar, running_history,  # noqa: E402
+                    use_threads)
 
 
 def main(argv=None):
@@ -53,14 +54,15 @@ def main(argv=None):
     out = args.out
     os.makedirs(out, exist_ok=True)
 
-    first_epoch, running = 0, []
+    first_epoch, trained_before, running_at, running = 0, 0, [], []  # running accuracy after running_at images
     if args.resume:
         if not os.path.isfile(args.resume):
             raise SystemExit(f"--resume: no checkpoint at {args.resume}")
         model, state = snn.models.DiehlAndCook2015.load(args.resume, batch_size=args.batch_size, device=args.device)
         args.dataset = state.get("dataset", args.dataset)
         args.n_neurons = model.config["n_neurons"]
-        first_epoch, running = state.get("epochs_done", 0), list(state.get("running_accuracy", []))
+        first_epoch, trained_before = state.get("epochs_done", 0), state.get("images_trained", 0)
+        running_at, running = running_history(state)
     train = load_dataset(args, train=True)
     test = load_dataset(args, train=False)
     n_classes = len(train.classes)
@@ -97,6 +99,7 @@ def main(argv=None):
                 if assignment is not None:
                     running.append(accuracy(predict_all_activity(window_counts, assignment.assignments, n_classes),
                                             window_labels))
+                    running_at.append(trained_before + images_seen)
                 assignment = assign_labels(window_counts, window_labels, n_classes)
                 bar.set_postfix(running_accuracy=f"{running[-1]:.3f}" if running else "-")
 
@@ -111,8 +114,8 @@ def main(argv=None):
     assignment = assign_labels(torch.cat(list(counts)[-k:]), torch.cat(list(labels)[-k:]), n_classes)
     checkpoint = args.checkpoint or os.path.join(out, "checkpoint.pt")
     model.save(checkpoint, assignments=assignment.assignments, proportions=assignment.proportions,
-               rates=assignment.rates, dataset=args.dataset, running_accuracy=running,
-               update_interval=args.update_interval, epochs_done=first_epoch + args.epochs)
+               rates=assignment.rates, dataset=args.dataset, running_accuracy=running, running_at=running_at,
+               images_trained=trained_before + images_seen, epochs_done=first_epoch + args.epochs)
     print(f"saved {checkpoint}")
 
     result = evaluate(model, test, assignment, args.n_test, n_classes)
@@ -120,7 +123,7 @@ def main(argv=None):
     print(f"proportion-weighting accuracy: {result['proportion_accuracy']:.4f}")
     print(f"confusion matrix (rows: true class, columns: predicted):\n{result['confusion']}")
     if args.plot:
-        plot_all(model, assignment, result, test, out, running, args.update_interval)
+        plot_all(model, assignment, result, test, out, running_at, running)
     print(f"test accuracy: {result['accuracy']:.4f}")
     return result
 

@@ -307,6 +307,10 @@ def test_train_resumes_a_checkpoint(tmp_path, repo):
     more = torch.load(tmp_path / "more" / "checkpoint.pt")
     assert (first["epochs_done"], more["epochs_done"]) == (1, 3)
     assert len(more["running_accuracy"]) > len(first["running_accuracy"])
+    assert (first["images_trained"], more["images_trained"]) == (40, 120)
+    at = more["running_at"]  # the training images seen at each running accuracy, counted across the resume
+    assert len(at) == len(more["running_accuracy"]) and at == sorted(set(at)) and at[-1] <= 120
+    assert at[:len(first["running_at"])] == first["running_at"]
     assert not torch.equal(first["weights"], more["weights"])  # it went on learning
     missing = subprocess.run([sys.executable, f"{repo}/examples/mnist/train.py", "--resume", str(tmp_path / "none.pt")],
                              capture_output=True, text=True, env=env, timeout=600)
