@@ -184,33 +184,34 @@ void apply_rule(Projection& proj, const Rule& rule, Visit visit, SpikeSet* rows,
   using T = typename Rule::value_type;
   const c10::Device device = RuleAccess::weights(proj).device();
   const kernels::SynapseLayout<T> L = proj.layout<T>(visit == Visit::Events && cols != nullptr);
-  const int64_t row_len = row_length(L), col_len = col_length(L);
-  if (device.is_cuda() && !L.sparse()) {  // one GPU thread per synapse (kernels::SynapseWise)
-    using Each = kernels::SynapseWise<Rule>;
-    if (visit == Visit::All) {
-      backend::for_each(device, L.n_pre * L.n_post, Each{rule, L, nullptr, nullptr, false, nullptr});
-      return;
-    }
-    const kernels::ActiveSet r = rows ? rows->view() : kernels::ActiveSet{nullptr, nullptr, nullptr};
-    if (rows) backend::for_each(device, rows->bound() * L.n_post, Each{rule, L, r.list, r.count, false, nullptr});
-    if (cols) {
-      const kernels::ActiveSet c = cols->view();
-      backend::for_each(device, cols->bound() * L.n_pre, Each{rule, L, c.list, c.count, true, rows ? r.flag : nullptr});
-    }
-    return;
-  }
+  const bool synapse_wise = device.is_cuda() && !L.sparse();  // one GPU thread per synapse
   if (visit == Visit::All) {
-    backend::for_each(device, L.n_pre, kernels::EveryRow<Rule>{rule, L}, grain_for(row_len));
+    if (synapse_wise) {
+      backend::for_each(device, L.n_pre * L.n_post, kernels::SynapseWise<Rule>{rule, L, nullptr, nullptr, false, nullptr});
+    } else {
+      backend::for_each(device, L.n_pre, kernels::EveryRow<Rule>{rule, L}, grain_for(row_length(L)));
+    }
     return;
   }
   const kernels::ActiveSet r = rows ? rows->view() : kernels::ActiveSet{nullptr, nullptr, nullptr};
+  const uint8_t* rows_done = rows ? r.flag : nullptr;  // the column pass skips these rows
+  if (synapse_wise) {
+    using Each = kernels::SynapseWise<Rule>;
+    if (rows) backend::for_each(device, rows->bound() * L.n_post, Each{rule, L, r.list, r.count, false, nullptr});
+    if (cols) {
+      const kernels::ActiveSet c = cols->view();
+      backend::for_each(device, cols->bound() * L.n_pre, Each{rule, L, c.list, c.count, true, rows_done});
+    }
+    return;
+  }
+  const int64_t row_len = row_length(L);
   // With a batch a row's update sums the entries' changes before applying them: several passes over
   // the row (counted as four), so fewer rows already pay for a thread.
   const int64_t row_work = proj.post().batch_size() > 1 ? 4 * row_len : row_len;
   if (rows) backend::for_each(device, rows->bound(), kernels::ActiveRows<Rule>{rule, L, r}, grain_for(row_work));
   if (cols) {
-    backend::for_each(device, cols->bound(), kernels::ActiveCols<Rule>{rule, L, cols->view(), rows ? r.flag : nullptr},
-                      grain_for(col_len));
+    backend::for_each(device, cols->bound(), kernels::ActiveCols<Rule>{rule, L, cols->view(), rows_done},
+                      grain_for(col_length(L)));
   }
 }
 

@@ -72,7 +72,11 @@ def main(argv=None):
             n_inputs=train.images[0].numel(), n_neurons=args.n_neurons, variant=args.variant, dt=args.dt,
             batch_size=args.batch_size, device=args.device, seed=args.seed, time=args.time, rest=args.rest,
             intensity=args.intensity)
-    resumed = f" (resuming {args.resume} after {first_epoch} epochs)" if args.resume else ""
+    resumed = ""
+    if args.resume:
+        done = (f"after {first_epoch} epochs" if "epochs_done" in state
+                else "which does not record its epochs: counted as 0")
+        resumed = f" (resuming {args.resume}, {done})"
     print(f"{model}; training on {n_train} x {args.epochs} {args.dataset} images, batch {args.batch_size}{resumed}")
 
     # The latest responses, in the order the images finish (with batches, not quite the shown order): as
