@@ -8,10 +8,12 @@ synchronous bursts), then --images are timed. Each showing of an image (350 + 15
 presentation; an image that fires fewer than 5 spikes is shown again at a higher intensity. Thresholds
 keep rising over an epoch and such images with them, so a whole epoch (train.py prints its time and
 the presentations per image) runs slower than these first images: the table gives both per image and per
-presentation. --checkpoint starts from a trained model (late-epoch thresholds) instead.
+presentation. --checkpoint starts from a trained model (late-epoch thresholds) instead. The images are
+Fashion-MNIST's (Debian's copy) or, with --dataset mnist, the digits (--data-root, --download as in
+examples/mnist): digits light fewer pixels, so each presentation has fewer input spikes to deliver.
 
     PYTHONPATH=build/python /usr/bin/python3 benchmarks/mnist_throughput.py [--n-neurons 400] [--batch-size 1] \
-        [--checkpoint PATH] [--record]
+        [--dataset fashion|mnist] [--checkpoint PATH] [--record]
 """
 import argparse
 import time
@@ -36,12 +38,16 @@ def main():
                          "thresholds) instead of a fresh one; its size and delays are used, --warm-up still applies")
     ap.add_argument("--images", type=int, default=1024)
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--dataset", choices=["fashion", "mnist"], default="fashion")
+    ap.add_argument("--data-root", default=None, help="folder of the IDX files (default: the dataset class's)")
+    ap.add_argument("--download", action="store_true", help="fetch missing MNIST files first")
     ap.add_argument("--record", action="store_true")
     args = parse_args(ap)
-    data = snn.datasets.FashionMNIST(train=True)
-    rows = ["| N | batch | dt [ms] | rest [ms] | input delays | ms per image | presentations per image | "
+    kind = snn.datasets.FashionMNIST if args.dataset == "fashion" else snn.datasets.MNIST
+    data = kind(args.data_root, train=True, download=args.download)
+    rows = ["| data | N | batch | dt [ms] | rest [ms] | input delays | ms per image | presentations per image | "
             "ms per presentation | epoch of 60000 [min] |",
-            "|---|---|---|---|---|---|---|---|---|"]
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for B in args.batch_size:
         if args.checkpoint:
             model, _ = snn.models.DiehlAndCook2015.load(args.checkpoint, batch_size=B, device=args.device)
@@ -63,7 +69,7 @@ def main():
         print(f"N={c['n_neurons']} batch={B}: {ms:.2f} ms per image ({60000 * ms / 6e4:.1f} min per epoch); "
               f"{shown / n:.2f} presentations per image, {per_presentation:.2f} ms per presentation", flush=True)
         delays = "0-10 ms per synapse" if c["input_delays"] and c["variant"] == "conductance" else "one step"
-        rows.append(f"| {c['n_neurons']} | {B} | {c['dt']} | {c['rest']} | {delays} | {ms:.2f} | {shown / n:.2f} | "
+        rows.append(f"| {args.dataset} | {c['n_neurons']} | {B} | {c['dt']} | {c['rest']} | {delays} | {ms:.2f} | {shown / n:.2f} | "
                     f"{per_presentation:.2f} | {60000 * ms / 6e4:.1f} |")
     if args.record:
         command = invocation()

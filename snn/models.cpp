@@ -314,6 +314,8 @@ ConductanceLif::ConductanceLif(int64_t n)
                      {"V_th", -52.0, "mV", Constraint::Finite, "threshold before adaptation"},
                      {"V_reset", -65.0, "mV", Constraint::Finite, "reset potential"},
                      {"t_ref", 5.0, "ms", Constraint::NonNegative, "refractory period (rounded to whole steps)"},
+                     {"t_lock", 0.0, "ms", Constraint::NonNegative,
+                      "threshold lockout after a spike (V integrates once t_ref is over; Diehl & Cook's code: 50)"},
                      {"theta_plus", 0.05, "mV", Constraint::NonNegative, "threshold increase per spike (0: fixed threshold)"},
                      {"tau_theta", 1e7, "ms", Constraint::PositiveOrInf, "threshold decay time constant"},
                      {"one_spike", 0.0, "", Constraint::Bool, "at most one spike per step and batch entry"},
@@ -325,7 +327,14 @@ ConductanceLif::ConductanceLif(int64_t n)
   declare_state("theta", "mV", /*learned=*/true);
 }
 
-void ConductanceLif::check_params(const ParamTable& p) const { check_reset_below_threshold(model(), p); }
+void ConductanceLif::check_params(const ParamTable& p) const {
+  check_reset_below_threshold(model(), p);
+  // one_spike picks the neuron furthest above threshold, refractory or not: only a held V keeps one out.
+  if (p.get("one_spike") != 0.0 && p.get("t_lock") > p.get("t_ref")) {
+    throw_value_error(model(), ": t_lock (", p.get("t_lock"), " ms) longer than t_ref (", p.get("t_ref"),
+                      " ms) is not supported with one_spike");
+  }
+}
 
 void ConductanceLif::reset_dynamic_state() {
   mutable_state("V_m").fill_(param("E_L"));
@@ -352,6 +361,7 @@ const ConductanceLif::Constants& ConductanceLif::constants() {
     p.theta_decay = learning() ? std::exp(-h / param("tau_theta")) : 1.0;
     p.theta_plus = learning() ? param("theta_plus") : 0.0;
     p.refractory_steps = steps_of(param("t_ref"), h);
+    p.lockout_steps = std::max(p.refractory_steps, steps_of(param("t_lock"), h));
     c.one_spike = param("one_spike") != 0.0;
   });
 }

@@ -35,6 +35,9 @@ def main(argv=None):
     ap.add_argument("--n-train", type=int, default=60000, help="training images per epoch")
     ap.add_argument("--variant", choices=["conductance", "current"], default="conductance",
                     help="conductance-based as the paper, or BindsNET's current-based variant")
+    ap.add_argument("--lockout", type=float, default=0.0,
+                    help="excitatory threshold lockout after a spike [ms] (conductance variant; Diehl & Cook's "
+                         "published code: 50; default: the 5 ms refractory period only)")
     ap.add_argument("--time", type=float, default=350.0, help="presentation per image [ms]")
     ap.add_argument("--rest", type=float, default=150.0, help="rest between images [ms]; 0: reset the state instead")
     ap.add_argument("--intensity", type=float, default=2.0)
@@ -69,10 +72,13 @@ def main(argv=None):
     n_classes = len(train.classes)
     n_train = min(args.n_train, len(train))
     if not args.resume:
-        model = snn.models.DiehlAndCook2015(
-            n_inputs=train.images[0].numel(), n_neurons=args.n_neurons, variant=args.variant, dt=args.dt,
-            batch_size=args.batch_size, device=args.device, seed=args.seed, time=args.time, rest=args.rest,
-            intensity=args.intensity)
+        try:
+            model = snn.models.DiehlAndCook2015(
+                n_inputs=train.images[0].numel(), n_neurons=args.n_neurons, variant=args.variant, dt=args.dt,
+                batch_size=args.batch_size, device=args.device, seed=args.seed, time=args.time, rest=args.rest,
+                intensity=args.intensity, lockout=args.lockout)
+        except ValueError as e:
+            raise SystemExit(f"bad model option: {e}")
     resumed = ""
     if args.resume:
         done = (f"after {first_epoch} epochs" if "epochs_done" in state

@@ -5,7 +5,10 @@
 //   dg_x/dt = -g_x / tau_syn_x      (dimensionless conductances, in units of the leak conductance)
 // A spike of weight w > 0 adds w to g_ex; w < 0 adds |w| to g_in. Threshold V_th + theta; at a spike
 // V <- V_reset, refractory for round(t_ref/h) steps (V held), theta += theta_plus (while learning);
-// theta decays with tau_theta. (Diehl & Cook's theta starts at 20 mV against a threshold of
+// theta decays with tau_theta. Threshold lockout (t_lock > t_ref): after a spike the threshold is not
+// tested for round(t_lock/h) steps, V integrating freely once t_ref is over. Diehl & Cook's published
+// code has it through a `timer` (dtimer/dt = 0.1, spiking needs timer > 5 ms): 50 ms. One counter,
+// `refractory`, set to max(refractory, lockout) steps at a spike and counted down, does both. (Diehl & Cook's theta starts at 20 mV against a threshold of
 // theta - 20 - 52 mV: here theta starts at 0 against V_th = -52 mV, the same threshold.)
 // Integration: exponential Euler with step h. With the conductances held over the step the membrane
 // equation is linear, so V relaxes exactly towards V_inf = (E_L + g_ex E_ex + g_in E_in) / g with rate
@@ -31,12 +34,13 @@ struct CondLifParams {
   T decay_ex, decay_in;               // exp(-h / tau_syn_x)
   T theta_decay;                      // exp(-h / tau_theta); 1 when not learning (theta frozen)
   T theta_plus;                       // 0 when not learning
-  int32_t refractory_steps;
+  int32_t refractory_steps;           // V held this many steps after a spike
+  int32_t lockout_steps;              // the threshold not tested this many (>= refractory_steps)
 
   template <typename U>
   CondLifParams<U> as() const {
     return {U(E_L), U(E_ex), U(E_in), U(V_th), U(V_reset), U(h_over_tau_m), U(decay_ex), U(decay_in), U(theta_decay),
-            U(theta_plus), refractory_steps};
+            U(theta_plus), refractory_steps, lockout_steps};
   }
 };
 
@@ -50,15 +54,17 @@ SNN_HOST_DEVICE inline bool cond_lif_update_one(T& V, T& g_ex, T& g_in, T& theta
   const T g = T(1) + ge + gi;
   const T V_inf = (p.E_L + ge * p.E_ex + gi * p.E_in) / g;
   const T V_free = V_inf + (V - V_inf) * exp_poly(-p.h_over_tau_m * g);
-  const bool free = refractory == 0;
-  const T v = free ? V_free : V;
-  const int32_t ref = free ? 0 : refractory - 1;
+  // `refractory` counts down from lockout_steps: V is held for its first refractory_steps values.
+  const bool held = refractory > p.lockout_steps - p.refractory_steps;
+  const T v = held ? V : V_free;
+  const int32_t left = refractory > 0 ? refractory - 1 : 0;
   g_ex = ge * p.decay_ex;
   g_in = gi * p.decay_in;
   const T th = theta * p.theta_decay;
-  const bool spike = test_threshold && v >= p.V_th + th;
+  // (A held V is V_reset, below the threshold: without lockout `refractory == 0` changes nothing.)
+  const bool spike = test_threshold && refractory == 0 && v >= p.V_th + th;
   V = spike ? p.V_reset : v;
-  refractory = spike ? p.refractory_steps : ref;
+  refractory = spike ? p.lockout_steps : left;
   theta = spike ? th + p.theta_plus : th;
   return spike;
 }

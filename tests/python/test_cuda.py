@@ -14,14 +14,21 @@ def run_every_model(device):
     x = net.add(snn.PoissonInput(200, rate=40.0))
     g = net.add(snn.SpikeGeneratorInput(2, [[1.0, 2.0], [3.0]]))
     p = net.add(snn.Parrot(2))
-    pops = [net.add(m) for m in (snn.LIF(80), snn.LIFExp(80), snn.AdaptiveLIF(80, one_spike=True), snn.Izhikevich(80))]
+    pops = [net.add(m) for m in (snn.LIF(80), snn.LIFExp(80), snn.AdaptiveLIF(80, one_spike=True), snn.Izhikevich(80),
+                                 snn.ConductanceLIF(80), snn.ConductanceLIF(80, t_lock=8.0))]
     net.connect(g, p, "one_to_one")
-    for pop, w in zip(pops, (3.0, 200.0, 6.0, 6.0)):
+    for pop, w in zip(pops, (3.0, 200.0, 6.0, 30.0, 0.3, 0.3)):
         net.connect(x, pop, "fixed_indegree", indegree=30, multapses=False,
                     weight=snn.init.normal(w, w), delay=snn.init.uniform(0.1, 2.0))
     mons = [net.monitor(pop) for pop in [x, p] + pops]
     net.run(100.0)
     return [m.dense().cpu() for m in mons], [pop.V_m.cpu() for pop in pops]
+
+
+def test_the_parity_network_makes_every_model_spike():
+    """(On the CPU, so it runs everywhere.) Spike parity means little for a population that never fires."""
+    spikes, _ = run_every_model("cpu")
+    assert all(s.sum() > 0 for s in spikes), [int(s.sum()) for s in spikes]
 
 
 @pytest.mark.skipif(reason is not None, reason=reason or "")

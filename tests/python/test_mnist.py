@@ -338,6 +338,19 @@ def test_diehl_cook_explicit_zeros_are_kept_not_replaced_by_defaults():
     assert model.config["exc_weight"] == 0.0 and model.config["dt"] == 0.5
 
 
+def test_diehl_cook_lockout_option(tmp_path):
+    """lockout= sets the excitatory neurons' t_lock (their published code's 50 ms timer), survives a
+    checkpoint, and is refused for the current-based variant."""
+    model = snn.models.DiehlAndCook2015(n_inputs=16, n_neurons=2, lockout=50.0)
+    assert model.exc.t_lock == 50.0 and model.inh.t_lock == 0.0
+    model.save(str(tmp_path / "m.pt"))
+    again, _ = snn.models.DiehlAndCook2015.load(str(tmp_path / "m.pt"))
+    assert again.exc.t_lock == 50.0
+    assert snn.models.DiehlAndCook2015(n_inputs=16, n_neurons=2).exc.t_lock == 0.0
+    with pytest.raises(ValueError, match="lockout applies to the 'conductance' variant only"):
+        snn.models.DiehlAndCook2015(n_inputs=16, n_neurons=2, variant="current", lockout=50.0)
+
+
 # ---- the example scripts, end to end on 200 Fashion-MNIST images ----------------------------------
 
 @pytest.mark.skipif(not os.path.isdir(FASHION), reason="Debian's dataset-fashion-mnist is not installed")
@@ -447,6 +460,39 @@ def test_conductance_lif_parameter_changes_apply_at_the_next_run():
     pop.set(V_th=1e6, tau_m=1e9)  # V is frozen (tau_m huge) and never crosses
     net.run(10.0)
     assert torch.allclose(pop.V_m, v, atol=1e-4)
+
+
+@pytest.mark.parametrize("t_lock,isi_steps", [(0.0, 11), (5.0, 11), (50.0, 101), (20.2, 41)])
+def test_conductance_lif_threshold_lockout(t_lock, isi_steps):
+    """Driven far above threshold, a neuron fires as soon as it may: with t_ref 5 ms at h 0.5 ms, V is
+    held 10 steps and the 11th fires (ISI 11 steps); a lockout t_lock > t_ref keeps the threshold off
+    round(t_lock / h) steps, so the ISI is that + 1 (Diehl & Cook's timer: 50 ms -> 101 steps), while V
+    integrates freely once t_ref is over (it passes the threshold in the lockout without firing)."""
+    net = snn.Network(dt=0.5, dtype=torch.float64)
+    pop = net.add(snn.ConductanceLIF(1, tau_m=1.0, E_L=0.0, V_th=-52.0, V_reset=-65.0, theta_plus=0.0,
+                                     t_ref=5.0, t_lock=t_lock), name="E")
+    spikes, v = net.monitor(pop), net.monitor(pop, "V_m")
+    net.run(400.0)
+    times = spikes.events().times
+    assert len(times) >= 3
+    assert torch.all(times.diff() == isi_steps * 0.5), times[:5]
+    V = v.values()[:, 0, 0]
+    s = int(round(float(times[0]) / 0.5)) - 1  # the spike's step (stamped at its end, (s + 1) h)
+    assert torch.all(V[s + 1:s + 11] == -65.0)  # held for t_ref
+    if isi_steps > 11:
+        assert V[s + 11] > -65.0 and V[s + isi_steps - 1] > -52.0  # free again, above threshold, still locked
+
+
+def test_conductance_lif_lockout_errors():
+    net = snn.Network(dt=0.5)
+    with pytest.raises(ValueError, match="t_lock must be >= 0 ms, got -1"):
+        net.add(snn.ConductanceLIF(1, t_lock=-1.0))
+    with pytest.raises(ValueError, match=r"t_lock \(50 ms\) longer than t_ref \(5 ms\) is not supported with one_spike"):
+        net.add(snn.ConductanceLIF(1, t_lock=50.0, one_spike=True))
+    pop = net.add(snn.ConductanceLIF(1, one_spike=True))
+    with pytest.raises(ValueError, match="not supported with one_spike"):
+        pop.t_lock = 10.0
+    assert pop.t_lock == 0.0  # a failed set leaves the parameter as it was
 
 
 def test_batch_adds_every_entrys_threshold_change():

@@ -13,7 +13,8 @@ Variants:
       excitatory: tau 100 ms, rest -65, E_ex 0, E_in -100, g time constants 1 and 2 ms, threshold
       -52 mV + theta (theta += 0.05 mV per spike, tau_theta 1e7 ms), reset -65, refractory 5 ms;
       inhibitory: tau 10 ms, rest -60, E_in -85, threshold -40, reset -45, refractory 2 ms;
-      input weights (U + 0.01) 0.3 in [0, 1]; E -> I 10.4; I -> E 17.0.
+      input weights (U + 0.01) 0.3 in [0, 1]; E -> I 10.4; I -> E 17.0. lockout=50 adds the 50 ms
+      threshold lockout of their published code (its `timer`; not in the paper's text; default off).
   "current" (BindsNET's DiehlAndCook2015, dt 1 ms): AdaptiveLIF (voltage jumps; rest -65, reset -60,
       threshold -52, tau 100, refractory 5, at most one spike per step) and LIF inhibitory neurons
       (rest -60, reset -45, threshold -40, tau 10, refractory 2); E -> I 22.5; I -> E -120; norm 78.4.
@@ -56,6 +57,8 @@ class DiehlAndCook2015:
         theta_plus, tau_theta: threshold adaptation. exc_weight, inh_weight: E -> I and I -> E strengths.
         intensity: input intensity (rates = pixel / 8 x intensity Hz). time, rest: presentation and
         rest [ms] (rest 0: reset the state instead). min_spikes, max_tries: the intensity rule.
+        lockout: "conductance" only: the excitatory neurons' threshold lockout after a spike [ms]
+        (ConductanceLIF's t_lock; 50 in Diehl & Cook's published code; 0: the 5 ms refractory only).
 
     Attributes:
         presentations: images shown so far, each showing counted (a re-shown image counts again); divided
@@ -67,7 +70,7 @@ class DiehlAndCook2015:
                  nu_pre: float = 1e-4, nu_post: float = 1e-2, norm: Optional[float] = None, theta_plus: float = 0.05,
                  tau_theta: float = 1e7, exc_weight: Optional[float] = None, inh_weight: Optional[float] = None,
                  intensity: float = 2.0, time: float = 350.0, rest: float = 150.0, min_spikes: int = 5,
-                 max_tries: int = 10, input_delays: bool = True):
+                 max_tries: int = 10, input_delays: bool = True, lockout: float = 0.0):
         if variant not in _VARIANTS:
             raise ValueError(f"variant must be 'conductance' or 'current', got {variant!r}")
         defaults = _VARIANTS[variant]
@@ -79,14 +82,18 @@ class DiehlAndCook2015:
                            norm=default(norm, "norm"), theta_plus=theta_plus,
                            tau_theta=tau_theta, exc_weight=default(exc_weight, "exc_weight"),
                            inh_weight=default(inh_weight, "inh_weight"), intensity=intensity, time=time,
-                           rest=rest, min_spikes=min_spikes, max_tries=max_tries, input_delays=input_delays)
+                           rest=rest, min_spikes=min_spikes, max_tries=max_tries, input_delays=input_delays,
+                           lockout=lockout)
         c = self.config
         if min_spikes < 0 or max_tries < 1:
             raise ValueError(f"min_spikes must be >= 0 and max_tries >= 1, got {min_spikes} and {max_tries}")
+        if lockout != 0.0 and variant != "conductance":
+            raise ValueError(f"lockout applies to the 'conductance' variant only, got lockout={lockout} with {variant!r}")
         self.network = net = Network(dt=c["dt"], batch_size=batch_size, device=device, dtype=dtype, seed=seed)
         self.input = net.add(PoissonInput(n_inputs), name="X")
         if variant == "conductance":
-            self.exc = net.add(ConductanceLIF(n_neurons, theta_plus=theta_plus, tau_theta=tau_theta), name="Ae")
+            self.exc = net.add(ConductanceLIF(n_neurons, theta_plus=theta_plus, tau_theta=tau_theta, t_lock=lockout),
+                               name="Ae")
             self.inh = net.add(ConductanceLIF(n_neurons, tau_m=10.0, E_L=-60.0, E_in=-85.0, V_th=-40.0, V_reset=-45.0,
                                               t_ref=2.0, theta_plus=0.0), name="Ai")
         else:
