@@ -357,6 +357,10 @@ const ConductanceLif::Constants& ConductanceLif::constants() {
     p.h_over_tau_m = h / param("tau_m");
     p.decay_ex = std::exp(-h / param("tau_syn_ex"));
     p.decay_in = std::exp(-h / param("tau_syn_in"));
+    // A conductance's mean over a step: (1 - exp(-x)) / x, x = h / tau_syn (expm1: 1 as tau_syn -> inf).
+    const auto step_mean = [h](double tau) { return -std::expm1(-h / tau) / (h / tau); };
+    p.mean_ex = step_mean(param("tau_syn_ex"));
+    p.mean_in = step_mean(param("tau_syn_in"));
     // Learning off (eval): theta is frozen, neither growing nor decaying (Diehl & Cook's test mode).
     p.theta_decay = learning() ? std::exp(-h / param("tau_theta")) : 1.0;
     p.theta_plus = learning() ? param("theta_plus") : 0.0;

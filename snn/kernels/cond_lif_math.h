@@ -11,15 +11,20 @@
 // `refractory`, set to max(refractory, lockout) steps at a spike and counted down, does both. (Diehl & Cook's theta starts at 20 mV against a threshold of
 // theta - 20 - 52 mV: here theta starts at 0 against V_th = -52 mV, the same threshold.)
 // Integration: exponential Euler with step h. With the conductances held over the step the membrane
-// equation is linear, so V relaxes exactly towards V_inf = (E_L + g_ex E_ex + g_in E_in) / g with rate
-// g / tau_m, g = 1 + g_ex + g_in. Unlike forward Euler (their published Brian code), which is unstable
-// once h g / tau_m > 2 — g_in above ~400 at h = 0.5 ms, reached after a synchronous inhibitory burst,
-// where V then oscillates wildly and fires spurious spikes — it is stable for any conductance, and it
-// agrees with forward Euler when h g / tau_m is small. The input due this step enters the conductances
-// first (Brian adds it at the end of the previous step):
-//   g_x += input_x;  V <- V_inf + (V - V_inf) exp(-h g / tau_m) unless refractory;
+// equation is linear, so V relaxes exactly towards V_inf = (E_L + G_ex E_ex + G_in E_in) / G with rate
+// G / tau_m, G = 1 + G_ex + G_in, where G_x is g_x's mean over the step: g_x decays as
+// g_x exp(-t / tau_syn_x) within it, so G_x = g_x (1 - exp(-h / tau_syn_x)) / (h / tau_syn_x). Holding
+// g_x at its start-of-step value instead overstates every spike's charge by that factor's inverse
+// (27 % for tau_syn 1 ms at h 0.5 ms: a single input's peak 24 % too high); with the mean the charge is
+// exact (w tau_syn, as in continuous time and in the forward Euler of the published code) and the
+// peak is within 0.2 % (tests/python/test_mnist.py). Unlike forward Euler for V (their published Brian
+// code), which is unstable once h g / tau_m > 2 — g_in above ~400 at h = 0.5 ms, reached after a
+// synchronous inhibitory burst, where V then oscillates wildly and fires spurious spikes — it is
+// stable for any conductance. The input due this step enters the conductances first (Brian adds it
+// at the end of the previous step):
+//   g_x += input_x;  G_x = g_x mean_x;  V <- V_inf + (V - V_inf) exp(-h G / tau_m) unless refractory;
 //   g_x *= exp(-h / tau_syn_x);  theta *= exp(-h / tau_theta);  V >= V_th + theta: spike.
-// exp(-h g / tau_m) is exp_poly (snn/kernels/common.h, within 2 ulp of std::exp) so the loop vectorises.
+// exp(-h G / tau_m) is exp_poly (snn/kernels/common.h, within 2 ulp of std::exp) so the loop vectorises.
 #pragma once
 
 #include "snn/kernels/common.h"
@@ -32,6 +37,7 @@ struct CondLifParams {
   T E_L, E_ex, E_in, V_th, V_reset;  // [mV]
   T h_over_tau_m;                     // h / tau_m
   T decay_ex, decay_in;               // exp(-h / tau_syn_x)
+  T mean_ex, mean_in;                 // (1 - exp(-h / tau_syn_x)) / (h / tau_syn_x): g_x's mean over a step
   T theta_decay;                      // exp(-h / tau_theta); 1 when not learning (theta frozen)
   T theta_plus;                       // 0 when not learning
   int32_t refractory_steps;           // V held this many steps after a spike
@@ -39,7 +45,7 @@ struct CondLifParams {
 
   template <typename U>
   CondLifParams<U> as() const {
-    return {U(E_L), U(E_ex), U(E_in), U(V_th), U(V_reset), U(h_over_tau_m), U(decay_ex), U(decay_in), U(theta_decay),
+    return {U(E_L), U(E_ex), U(E_in), U(V_th), U(V_reset), U(h_over_tau_m), U(decay_ex), U(decay_in), U(mean_ex), U(mean_in), U(theta_decay),
             U(theta_plus), refractory_steps, lockout_steps};
   }
 };
@@ -51,8 +57,9 @@ SNN_HOST_DEVICE inline bool cond_lif_update_one(T& V, T& g_ex, T& g_in, T& theta
                                                 const CondLifParams<T>& p, bool test_threshold) {
   const T ge = g_ex + in_ex;
   const T gi = g_in - in_in;  // inhibitory input arrives with negative weights
-  const T g = T(1) + ge + gi;
-  const T V_inf = (p.E_L + ge * p.E_ex + gi * p.E_in) / g;
+  const T ge_mean = ge * p.mean_ex, gi_mean = gi * p.mean_in;  // over this step
+  const T g = T(1) + ge_mean + gi_mean;
+  const T V_inf = (p.E_L + ge_mean * p.E_ex + gi_mean * p.E_in) / g;
   const T V_free = V_inf + (V - V_inf) * exp_poly(-p.h_over_tau_m * g);
   // `refractory` counts down from lockout_steps: V is held for its first refractory_steps values.
   const bool held = refractory > p.lockout_steps - p.refractory_steps;
