@@ -125,8 +125,8 @@ def main(argv=None):
     assignment = assign_labels(torch.cat(list(counts)[-k:]), torch.cat(list(labels)[-k:]), n_classes)
     checkpoint = args.checkpoint or os.path.join(out, "checkpoint.pt")
     model.save(checkpoint, assignments=assignment.assignments, proportions=assignment.proportions,
-               rates=assignment.rates, dataset=args.dataset, data_root=train.root, running_accuracy=running, running_at=running_at,
-               images_trained=trained_before + images_seen, epochs_done=first_epoch + args.epochs)
+               rates=assignment.rates, dataset=args.dataset, data_root=train.root, running_accuracy=running,
+               running_at=running_at, images_trained=trained_before + images_seen, epochs_done=first_epoch + args.epochs)
     print(f"saved {checkpoint}")
 
     result = evaluate(model, test, assignment, args.n_test, n_classes)

@@ -5,11 +5,12 @@
 //   dg_x/dt = -g_x / tau_syn_x      (dimensionless conductances, in units of the leak conductance)
 // A spike of weight w > 0 adds w to g_ex; w < 0 adds |w| to g_in. Threshold V_th + theta; at a spike
 // V <- V_reset, refractory for round(t_ref/h) steps (V held), theta += theta_plus (while learning);
-// theta decays with tau_theta. Threshold lockout (t_lock > t_ref): after a spike the threshold is not
-// tested for round(t_lock/h) steps, V integrating freely once t_ref is over. Diehl & Cook's published
-// code has it through a `timer` (dtimer/dt = 0.1, spiking needs timer > 5 ms): 50 ms. One counter,
-// `refractory`, set to max(refractory, lockout) steps at a spike and counted down, does both. (Diehl & Cook's theta starts at 20 mV against a threshold of
+// theta decays with tau_theta. (Diehl & Cook's theta starts at 20 mV against a threshold of
 // theta - 20 - 52 mV: here theta starts at 0 against V_th = -52 mV, the same threshold.)
+// Threshold lockout (t_lock > t_ref): after a spike the threshold is not tested for round(t_lock/h)
+// steps, V integrating freely once t_ref is over. Diehl & Cook's published code has it through a
+// `timer` (dtimer/dt = 0.1, spiking needs timer > 5 ms): 50 ms. One counter, `refractory`, set to
+// max(refractory, lockout) steps at a spike and counted down, does both.
 // Integration: exponential Euler with step h. With the conductances held over the step the membrane
 // equation is linear, so V relaxes exactly towards V_inf = (E_L + G_ex E_ex + G_in E_in) / G with rate
 // G / tau_m, G = 1 + G_ex + G_in, where G_x is g_x's mean over the step: g_x decays as
@@ -45,8 +46,8 @@ struct CondLifParams {
 
   template <typename U>
   CondLifParams<U> as() const {
-    return {U(E_L), U(E_ex), U(E_in), U(V_th), U(V_reset), U(h_over_tau_m), U(decay_ex), U(decay_in), U(mean_ex), U(mean_in), U(theta_decay),
-            U(theta_plus), refractory_steps, lockout_steps};
+    return {U(E_L),     U(E_ex),     U(E_in),    U(V_th),    U(V_reset),       U(h_over_tau_m),  U(decay_ex),
+            U(decay_in), U(mean_ex), U(mean_in), U(theta_decay), U(theta_plus), refractory_steps, lockout_steps};
   }
 };
 
@@ -68,7 +69,8 @@ SNN_HOST_DEVICE inline bool cond_lif_update_one(T& V, T& g_ex, T& g_in, T& theta
   g_ex = ge * p.decay_ex;
   g_in = gi * p.decay_in;
   const T th = theta * p.theta_decay;
-  // (A held V is V_reset, below the threshold: without lockout `refractory == 0` changes nothing.)
+  // (A held V is V_reset, below V_th + theta for theta >= 0: without a lockout the test
+  // `refractory == 0` only keeps a neuron whose theta was set negative from firing while held.)
   const bool spike = test_threshold && refractory == 0 && v >= p.V_th + th;
   V = spike ? p.V_reset : v;
   refractory = spike ? p.lockout_steps : left;
