@@ -38,13 +38,12 @@ def main():
                          "thresholds) instead of a fresh one; its size and delays are used, --warm-up still applies")
     ap.add_argument("--images", type=int, default=1024)
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--dataset", choices=["fashion", "mnist"], default="fashion")
+    ap.add_argument("--dataset", choices=sorted(snn.datasets.BY_NAME), default="fashion")
     ap.add_argument("--data-root", default=None, help="folder of the IDX files (default: the dataset class's)")
     ap.add_argument("--download", action="store_true", help="fetch missing MNIST files first")
     ap.add_argument("--record", action="store_true")
     args = parse_args(ap)
-    kind = snn.datasets.FashionMNIST if args.dataset == "fashion" else snn.datasets.MNIST
-    data = kind(args.data_root, train=True, download=args.download)
+    data = snn.datasets.BY_NAME[args.dataset](args.data_root, train=True, download=args.download)
     rows = ["| data | N | batch | dt [ms] | rest [ms] | input delays | ms per image | presentations per image | "
             "ms per presentation | epoch of 60000 [min] |",
             "|---|---|---|---|---|---|---|---|---|---|"]

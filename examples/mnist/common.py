@@ -10,7 +10,7 @@ from snn.evaluation import accuracy, assign_labels, confusion_matrix, predict_al
 
 
 def add_common_arguments(ap: argparse.ArgumentParser) -> None:
-    ap.add_argument("--dataset", choices=["mnist", "fashion"], default="fashion")
+    ap.add_argument("--dataset", choices=sorted(snn.datasets.BY_NAME), default="fashion")
     ap.add_argument("--data-root", default=None,
                     help="folder of the IDX files (default: Debian's Fashion-MNIST; MNIST: $SNN_DATA/mnist, "
                          "else ~/.cache/snn/mnist)")
@@ -40,9 +40,8 @@ def use_threads(threads) -> None:
 
 
 def load_dataset(args, train: bool):
-    kind = snn.datasets.FashionMNIST if args.dataset == "fashion" else snn.datasets.MNIST
     try:
-        return kind(args.data_root, train=train, download=args.download)
+        return snn.datasets.BY_NAME[args.dataset](args.data_root, train=train, download=args.download)
     except FileNotFoundError as e:
         raise SystemExit(f"{e} (here: --download)")
     except RuntimeError as e:

@@ -197,6 +197,10 @@ class FashionMNIST(MNIST):
         return "install Debian's dataset-fashion-mnist (docker/install-deps.sh does) or pass download=True"
 
 
+# The datasets by the names the example scripts and benchmarks take (--dataset).
+BY_NAME = {"mnist": MNIST, "fashion": FashionMNIST}
+
+
 def read_idx(path: str) -> torch.Tensor:
     """The values of an IDX file (gzipped or raw) as a uint8 tensor of the file's shape."""
     return _snn.read_idx(path)

@@ -453,8 +453,9 @@ def test_conductance_lif_single_input_matches_the_linear_response(tau_syn):
     tau_m du/dt = -u + w (E_ex - E_L) exp(-t / tau_syn), so
     u(t) = w (E_ex - E_L) tau_syn / (tau_m - tau_syn) (exp(-t / tau_m) - exp(-t / tau_syn)).
     At h = 0.5 ms (h / tau_syn 0.5 and 0.25, Diehl & Cook's step) the step-mean conductance keeps every
-    sample within 1 % of the peak (measured: 0.2 %; the linearisation's own error is ~w, 0.1 %); holding
-    the start-of-step conductance over the step overshoots by 24 % (tau_syn 1) and 12 % (tau_syn 2)."""
+    sample within 0.3 % of the peak (measured: 0.20 % for tau_syn 1, 0.10 % for tau_syn 2; the
+    linearisation's own error is ~w, 0.1 %); holding the start-of-step conductance over the step is off
+    by 27 % of the peak (measured, tau_syn 1)."""
     h, tau_m, w, E_L, E_ex = 0.5, 10.0, 1e-3, -65.0, 0.0
     net = snn.Network(dt=h, dtype=torch.float64)
     pop = net.add(snn.ConductanceLIF(1, V_th=1e6, theta_plus=0.0, tau_m=tau_m, E_L=E_L, E_ex=E_ex,
@@ -469,7 +470,7 @@ def test_conductance_lif_single_input_matches_the_linear_response(tau_syn):
     expected = w * (E_ex - E_L) * tau_syn / (tau_m - tau_syn) * (torch.exp(-t / tau_m) - torch.exp(-t / tau_syn))
     expected[t < 0] = 0.0
     peak = float(expected.max())
-    assert float((u - expected).abs().max()) < 0.01 * peak, (float(u.max()), peak)
+    assert float((u - expected).abs().max()) < 0.003 * peak, (float(u.max()), peak)
 
 
 def test_conductance_lif_parameter_changes_apply_at_the_next_run():
