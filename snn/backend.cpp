@@ -7,6 +7,13 @@
 #include <vector>
 
 namespace snn {
+
+#if defined(SNN_CUDA_RUNTIME)
+namespace cuda {
+int device_count();  // cuda/device.cu: 0 when there is no driver or no device
+}  // namespace cuda
+#endif
+
 namespace backend {
 
 bool cuda_built() {

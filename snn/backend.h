@@ -10,9 +10,9 @@
 #include <algorithm>
 #include <atomic>
 #include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
 
 #include "snn/errors.h"
-#include "snn/kernels/cuda_launch.h"
 
 #if (defined(__x86_64__) || defined(_M_X64)) && !defined(__CUDACC__)
 #include <xmmintrin.h>
@@ -20,6 +20,19 @@
 #endif
 
 namespace snn {
+
+// Calls fn(float{}) or fn(double{}) for a floating dtype (a network's).
+template <class Fn>
+void dispatch_floating(at::ScalarType t, Fn&& fn) {
+  if (t == at::kFloat) {
+    fn(float{});
+  } else if (t == at::kDouble) {
+    fn(double{});
+  } else {
+    throw ValueError("snn supports float32 and float64 networks only");
+  }
+}
+
 namespace backend {
 
 // True when this build can run kernels on CUDA (nvcc found and LibTorch built with CUDA).
@@ -165,7 +178,7 @@ void for_each(const c10::Device& device, int64_t n, const F& f, int64_t grain = 
   if (n <= 0) return;
   if (device.is_cuda()) {
 #if defined(SNN_CUDA_RUNTIME)
-    snn::cuda::launch(f, n, cuda_stream());
+    cuda_launch(f, n, cuda_stream());  // declared beside the functor (snn/kernels/common.h), found by ADL
 #else
     throw ValueError("snn was built without CUDA support; the device 'cuda' cannot be used");
 #endif

@@ -23,6 +23,7 @@
 #include "snn/kernels/philox_math.h"
 #include "snn/population.h"
 #include "snn/projection.h"
+#include "snn/time_grid.h"
 
 namespace snn {
 
@@ -145,12 +146,7 @@ class Values {
 // Delay in ms -> steps. Constants and tensors must lie on the grid; drawn delays are rounded to the
 // nearest step (as NEST rounds delays to the resolution). Either way at least one step.
 int32_t delay_steps(double d_ms, double dt, bool drawn, const char* what) {
-  const double steps = d_ms / dt;
-  const int64_t rounded = std::llround(steps);
-  if (!drawn && std::abs(steps - static_cast<double>(rounded)) > 1e-9 * std::max(1.0, std::abs(steps))) {
-    throw_value_error(what, " ", d_ms, " ms is not a multiple of dt = ", dt, " ms (it would be rounded to ", rounded * dt,
-                      " ms); pass a delay on the grid");
-  }
+  const int64_t rounded = drawn ? nearest_steps(d_ms, dt) : grid_steps(d_ms, dt, what);
   if (rounded < 1) {
     throw_value_error(what, " must be at least one step (dt = ", dt, " ms), got ", d_ms, " ms",
                       drawn ? " (drawn from the delay distribution: clip it to >= dt)" : "");
@@ -178,23 +174,28 @@ class Enumerator {
       expected_ = no_self() ? n_pre_ * (n_post_ - 1) : n_pre_ * n_post_;
     } else if (rule == "pairwise_bernoulli") {
       by_rows_ = true;
-      needs(spec.p >= 0.0 && spec.p <= 1.0, cat("p must be in [0, 1], got ", spec.p));
-      expected_ = static_cast<int64_t>(spec.p * static_cast<double>(n_pre_ * n_post_));
+      needs(spec.p.has_value(), "p must be given");
+      needs(*spec.p >= 0.0 && *spec.p <= 1.0, cat("p must be in [0, 1], got ", *spec.p));
+      expected_ = static_cast<int64_t>(*spec.p * static_cast<double>(n_pre_ * n_post_));
       known_ = false;
     } else if (rule == "fixed_indegree" || rule == "fixed_outdegree") {
       const bool in = rule == "fixed_indegree";
-      const int64_t K = in ? spec.indegree : spec.outdegree;
+      const std::optional<int64_t>& given = in ? spec.indegree : spec.outdegree;
       const char* arg = in ? "indegree" : "outdegree";
+      needs(given.has_value(), cat(arg, " must be given"));
+      const int64_t K = *given;
       const int64_t choices = in ? pre_choices : post_choices;
-      needs(K >= 0, cat(arg, " must be given and >= 0, got ", K));
+      needs(K >= 0, cat(arg, " must be >= 0, got ", K));
       needs(spec.multapses || K <= choices, cat(arg, " ", K, " exceeds the ", choices, " possible partners without multapses"));
       needs(K == 0 || choices > 0, cat("no possible partners for ", arg, " ", K));
       expected_ = K * (in ? n_post_ : n_pre_);
     } else if (rule == "fixed_total_number") {
-      needs(spec.N >= 0, cat("N must be given and >= 0, got ", spec.N));
+      needs(spec.N.has_value(), "N must be given");
+      const int64_t N = *spec.N;
+      needs(N >= 0, cat("N must be >= 0, got ", N));
       const int64_t possible = n_pre_ * post_choices;
-      needs(spec.multapses || spec.N <= possible, cat("N ", spec.N, " exceeds the ", possible, " possible pairs without multapses"));
-      expected_ = spec.N;
+      needs(spec.multapses || N <= possible, cat("N ", N, " exceeds the ", possible, " possible pairs without multapses"));
+      expected_ = N;
     } else {
       throw_value_error("unknown connection rule '", rule,
                         "'; rules: one_to_one, all_to_all, fixed_indegree, fixed_outdegree, pairwise_bernoulli, fixed_total_number");
@@ -214,7 +215,7 @@ class Enumerator {
     for (int64_t j = 0; j < n_post_; ++j) {
       if (no_self() && i == j) continue;
       const int64_t s = i * n_post_ + j;
-      if (bernoulli && !(kernels::uniform2(kernels::random_words(seed_, stream_, 1, static_cast<uint64_t>(s))).u0 < spec_.p)) {
+      if (bernoulli && !(kernels::uniform2(kernels::random_words(seed_, stream_, 1, static_cast<uint64_t>(s))).u0 < *spec_.p)) {
         continue;
       }
       visit(s, i, j);
@@ -235,7 +236,7 @@ class Enumerator {
     HostRng rng(seed_, stream_);
     if (rule == "fixed_total_number") {
       std::vector<uint8_t> taken(static_cast<size_t>(spec_.multapses ? 0 : n_pre_ * n_post_), 0);
-      while (s < spec_.N) {
+      while (s < *spec_.N) {
         const int64_t i = rng.below(n_pre_), j = rng.below(n_post_);
         if (no_self() && i == j) continue;
         if (!spec_.multapses) {
@@ -247,7 +248,7 @@ class Enumerator {
       return;
     }
     const bool in = rule == "fixed_indegree";
-    const int64_t K = in ? spec_.indegree : spec_.outdegree;
+    const int64_t K = in ? *spec_.indegree : *spec_.outdegree;
     const int64_t owners = in ? n_post_ : n_pre_, partners = in ? n_pre_ : n_post_;
     std::vector<uint8_t> taken(static_cast<size_t>(partners), 0);
     std::vector<int64_t> chosen;
@@ -314,14 +315,14 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
                                                      double dt, uint64_t seed, uint32_t stream) {
   const int64_t n_pre = pre.size(), n_post = post.size(), cells = n_pre * n_post;
   check_init(spec.weight, "weight");
-  if (!spec.delay.one_step) check_init(spec.delay, "delay");
+  if (spec.delay) check_init(*spec.delay, "delay");
   if (spec.storage != "auto" && spec.storage != "dense" && spec.storage != "sparse") {
     throw_value_error("storage must be 'auto', 'dense' or 'sparse', got '", spec.storage, "'");
   }
   const Enumerator rule(spec, pre, post, seed, stream);
   const int64_t n_listed = (rule.by_rows() || !rule.count_known()) ? -1 : rule.expected();
   const Values weight(spec.weight, "weight", n_pre, n_post, n_listed, seed, stream + 1);
-  const Values delay(spec.delay.one_step ? Init::constant(dt) : spec.delay, "delay", n_pre, n_post, n_listed, seed, stream + 2);
+  const Values delay(spec.delay ? *spec.delay : Init::constant(dt), "delay", n_pre, n_post, n_listed, seed, stream + 2);
   // Auto: sparse when fewer than a third of the entries hold a synapse (a sparse synapse costs 8-12
   // bytes, a dense entry 4 plus its count).
   const bool sparse = spec.storage == "sparse" || (spec.storage == "auto" && 3 * rule.expected() < cells);
@@ -434,7 +435,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
   }
 
   if (p->num_synapses_ == 0) {
-    dmin = dmax = spec.delay.one_step ? 1 : delay_steps(spec.delay.kind == Init::Kind::Constant ? spec.delay.a : dt, dt, false, "delay");
+    dmin = dmax = !spec.delay ? 1 : delay_steps(spec.delay->kind == Init::Kind::Constant ? spec.delay->a : dt, dt, false, "delay");
   }
   p->max_delay_ = dmax;
   p->uniform_delay_ = dmin == dmax ? dmax : -1;

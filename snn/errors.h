@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace snn {
 
@@ -32,6 +33,13 @@ std::string cat(const Args&... args) {
   os.precision(10);
   (os << ... << args);
   return os.str();
+}
+
+// "a, b, c" (for messages that list the names a caller could have used); `empty` when there are none.
+inline std::string join(const std::vector<std::string>& names, const std::string& empty = "") {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? empty : out;
 }
 
 template <typename... Args>

@@ -5,6 +5,7 @@
 
 #include "snn/backend.h"
 #include "snn/errors.h"
+#include "snn/time_grid.h"
 
 namespace snn {
 
@@ -56,8 +57,8 @@ Population& Network::add(const ModelSpec& spec, const std::string& name) {
     if (p->name() == chosen) throw_value_error("a population named '", chosen, "' already exists");
   }
   std::unique_ptr<Population> pop = make_population(spec);
-  pop->attach(this, chosen, static_cast<uint32_t>(populations_.size()), dt_, batch_,
-              at::TensorOptions().dtype(dtype_).device(device_));
+  pop->attach(AttachContext{this, chosen, static_cast<uint32_t>(populations_.size()), dt_, batch_,
+                            at::TensorOptions().dtype(dtype_).device(device_), step_});
   populations_.push_back(std::move(pop));
   return *populations_.back();
 }
@@ -66,9 +67,9 @@ Population& Network::population(const std::string& name) const {
   for (const auto& p : populations_) {
     if (p->name() == name) return *p;
   }
-  std::string known;
-  for (const auto& p : populations_) known += (known.empty() ? "" : ", ") + p->name();
-  throw_value_error("no population named '", name, "'; populations: ", known.empty() ? "(none)" : known);
+  std::vector<std::string> known;
+  for (const auto& p : populations_) known.push_back(p->name());
+  throw_value_error("no population named '", name, "'; populations: ", join(known, "(none)"));
 }
 
 Projection& Network::connect(Population& pre, Population& post, const ConnectSpec& spec) {
@@ -79,7 +80,7 @@ Projection& Network::connect(Population& pre, Population& post, const ConnectSpe
   }
   if (projections_.size() >= kMaxProjections) throw_value_error("a network holds at most ", kMaxProjections, " projections");
   // Everything that can fail does so before the network changes.
-  std::unique_ptr<Plasticity> rule = spec.plasticity.rule.empty() ? nullptr : make_plasticity(spec.plasticity);
+  std::unique_ptr<Plasticity> rule = spec.plasticity ? make_plasticity(*spec.plasticity) : nullptr;
   const uint32_t stream = kProjectionStreamBase + 4 * static_cast<uint32_t>(projections_.size());
   std::unique_ptr<Projection> proj = ProjectionBuilder::build(pre, post, spec, dt_, seed_, stream);
   proj->name_ = spec.name.empty() ? pre.name() + "->" + post.name() : spec.name;
@@ -98,8 +99,10 @@ Projection& Network::connect(Population& pre, Population& post, const ConnectSpe
     if (rule->signal_kind() != SignalKind::None && !signal) {
       signals_.push_back(std::make_unique<Neuromodulator>(rule->signal(), rule->signal_kind(), batch_,
                                                           at::TensorOptions().dtype(dtype_).device(device_)));
+      signal = signals_.back().get();
     }
     proj->plasticity_ = std::move(rule);
+    proj->signal_ = signal;
   }
   post.ensure_ring_depth(proj->max_delay_steps(), step_);
   projections_.push_back(std::move(proj));
@@ -115,19 +118,18 @@ Neuromodulator* Network::find_signal(const std::string& name) const {
 
 Neuromodulator& Network::signal(const std::string& name) const {
   if (Neuromodulator* s = find_signal(name)) return *s;
-  std::string known;
-  for (const auto& s : signals_) known += (known.empty() ? "" : ", ") + s->name();
-  throw_value_error("no signal named '", name, "'; signals: ", known.empty() ? "(none: signals are made by neuromodulator() "
-                    "or by connecting a rule that reads one)" : known);
+  std::vector<std::string> known;
+  for (const auto& s : signals_) known.push_back(s->name());
+  throw_value_error("no signal named '", name, "'; signals: ",
+                    join(known, "(none: signals are made by neuromodulator() or by connecting a rule that reads one)"));
 }
 
 Neuromodulator& Network::neuromodulator(const std::string& name, Population& source, double delay_ms) {
   check_owned(source, "neuromodulator source");
-  const double steps = delay_ms / dt_;
-  const int64_t d = std::llround(steps);
-  if (!(delay_ms > 0) || std::abs(steps - static_cast<double>(d)) > 1e-9 * std::max(1.0, steps) || d < 1) {
+  if (!(delay_ms > 0) || !std::isfinite(delay_ms) || !on_grid(delay_ms, dt_) || nearest_steps(delay_ms, dt_) < 1) {
     throw_value_error("neuromodulator delay must be a multiple of dt = ", dt_, " ms and at least one step, got ", delay_ms, " ms");
   }
+  const int64_t d = nearest_steps(delay_ms, dt_);
   Neuromodulator* s = find_signal(name);
   if (s && s->kind() != SignalKind::Events) {
     throw_value_error("signal '", name, "' is a level (set with set_signal); spikes cannot feed it");
@@ -159,17 +161,17 @@ Projection& Network::connect(const std::string& pre, const std::string& post, co
 
 SpikeMonitor& Network::monitor_spikes(Population& pop, const SpikeMonitorOptions& options) {
   check_owned(pop, "monitored");
-  spike_monitors_.push_back(std::make_unique<SpikeMonitor>(*this, pop, options));
-  return *spike_monitors_.back();
+  return add_monitor<SpikeMonitor>(
+      [&](const MonitorContext& context) { return std::make_unique<SpikeMonitor>(context, pop, options); });
 }
 
 StateMonitor& Network::monitor_state(Population& pop, const std::string& variable, const StateMonitorOptions& options) {
   check_owned(pop, "monitored");
-  pop.state(variable);  // throws for an unknown variable, listing the known ones
-  Population* p = &pop;
-  state_monitors_.push_back(
-      std::make_unique<StateMonitor>(*this, pop.name(), variable, [p, variable] { return p->state(variable); }, options));
-  return *state_monitors_.back();
+  // Resolved once: a state tensor is allocated when its owner joins the network and written in place after.
+  const at::Tensor& tensor = pop.state(variable);  // throws for an unknown variable, listing the known ones
+  return add_monitor<StateMonitor>([&](const MonitorContext& context) {
+    return std::make_unique<StateMonitor>(context, pop.name(), variable, [&tensor] { return tensor; }, options);
+  });
 }
 
 StateMonitor& Network::monitor_projection(Projection& proj, const std::string& variable, const StateMonitorOptions& options) {
@@ -185,15 +187,12 @@ StateMonitor& Network::monitor_projection(Projection& proj, const std::string& v
     if (!proj.plasticity()) {
       throw_value_error("projection '", proj.name(), "' can record 'weight' only (it has no learning rule); got '", variable, "'");
     }
-    const at::Tensor& t = proj.plasticity()->state(variable);  // throws for an unknown name
+    const at::Tensor& t = proj.plasticity()->state(variable);  // throws for an unknown name; resolved once
     per_synapse = t.dim() == 3;
     if (t.dim() == 1) {
-      source = [p, variable] { return p->plasticity()->state(variable).view({-1, 1}); };
+      source = [&t] { return t.view({-1, 1}); };
     } else {
-      source = [p, variable] {
-        const at::Tensor& s = p->plasticity()->state(variable);
-        return s.view({s.size(0), -1});
-      };
+      source = [&t] { return t.view({t.size(0), -1}); };
     }
   }
   if (per_synapse) {
@@ -205,19 +204,14 @@ StateMonitor& Network::monitor_projection(Projection& proj, const std::string& v
       }
     }
   }
-  state_monitors_.push_back(std::make_unique<StateMonitor>(*this, proj.name(), variable, std::move(source), options));
-  return *state_monitors_.back();
+  return add_monitor<StateMonitor>([&](const MonitorContext& context) {
+    return std::make_unique<StateMonitor>(context, proj.name(), variable, std::move(source), options);
+  });
 }
 
 int64_t Network::steps_in(double t_ms) const {
   if (!(t_ms >= 0) || !std::isfinite(t_ms)) throw_value_error("run time must be >= 0 ms and finite, got ", t_ms, " ms");
-  const double steps = t_ms / dt_;
-  const int64_t n = std::llround(steps);
-  if (std::abs(steps - static_cast<double>(n)) > 1e-9 * std::max(1.0, steps)) {
-    throw_value_error("run time ", t_ms, " ms is not a multiple of dt = ", dt_, " ms (it would be rounded to ",
-                      static_cast<double>(n) * dt_, " ms)");
-  }
-  return n;
+  return grid_steps(t_ms, dt_, "run time");
 }
 
 std::vector<std::pair<Population*, at::Tensor>> Network::prepare_inputs(const InputMap& inputs, int64_t n_steps) const {
@@ -271,20 +265,20 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
   if (n_steps < 0) throw_value_error("number of steps must be >= 0, got ", n_steps);
   // Everything that can refuse the run does so before anything changes.
   const auto prepared = prepare_inputs(inputs, n_steps);
-  for (auto& m : state_monitors_) m->reserve_for_run(step_, n_steps);
+  for (auto& m : monitors_) m->reserve(step_, n_steps);
   if (n_steps == 0) return;
 
   backend::DeviceScope on_device(device_);
   const backend::FlushSubnormals flush;  // see snn/backend.h; ends after FinishRun below
   for (auto& proj : projections_) {
-    if (!std::isnan(proj->normalize_target())) proj->normalize(proj->normalize_target());
+    if (proj->normalize_target()) proj->normalize(*proj->normalize_target());
   }
   for (auto& [pop, tensor] : prepared) pop->set_run_input(tensor);
   for (auto& proj : projections_) proj->bind_ring_views();
   struct FinishRun {
     const std::vector<std::unique_ptr<Population>>& pops;
     const std::vector<std::unique_ptr<Projection>>& projs;
-    const std::vector<std::unique_ptr<SpikeMonitor>>& monitors;
+    const std::vector<std::unique_ptr<Monitor>>& monitors;
     ~FinishRun() {
       for (auto& p : pops) p->set_run_input(at::Tensor());
       for (auto& p : projs) {
@@ -292,16 +286,16 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
       }
       for (auto& m : monitors) m->flush();
     }
-  } finish{populations_, projections_, spike_monitors_};
+  } finish{populations_, projections_, monitors_};
 
   for (int64_t s = 0; s < n_steps; ++s) {
-    for (auto& m : spike_monitors_) m->ensure_room_for_step();
-    step_once(s);
+    const StepContext ctx{step_, s, dt_, seed_};
+    for (auto& m : monitors_) m->before_step(ctx);
+    step_once(ctx);
   }
 }
 
-void Network::step_once(int64_t run_step) {
-  const StepContext ctx{step_, run_step, dt_, seed_};
+void Network::step_once(const StepContext& ctx) {
   for (auto& pop : populations_) pop->advance(ctx);
   for (auto& proj : projections_) {
     if (proj->plasticity() && proj->learning()) proj->plasticity()->before_delivery(*proj, StepInfo{step_, dt_, nullptr});
@@ -311,12 +305,10 @@ void Network::step_once(int64_t run_step) {
   for (auto& proj : projections_) {
     Plasticity* rule = proj->plasticity();
     if (!rule || !proj->learning()) continue;
-    const at::Tensor* signal = rule->signal_kind() == SignalKind::None ? nullptr : &find_signal(rule->signal())->value();
-    rule->step(*proj, StepInfo{step_, dt_, signal});
+    rule->step(*proj, StepInfo{step_, dt_, proj->signal_ ? &proj->signal_->value() : nullptr});
     proj->weights_changed();
   }
-  for (auto& m : spike_monitors_) m->record(step_);
-  for (auto& m : state_monitors_) m->record(step_);
+  for (auto& m : monitors_) m->record(ctx);
   ++step_;
 }
 

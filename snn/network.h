@@ -16,8 +16,8 @@
 //
 // run(t_ms, inputs) is a C++ loop without Python calls that allocates no tensor memory per step
 // (spike monitors compact every staging_steps steps); inputs are checked and prepared once at its
-// start. A call that throws a ValueError/TypeError leaves
-// the network unchanged.
+// start, and every monitor reserves what the run will record (snn/monitor.h). A call that throws a
+// ValueError/TypeError leaves the network unchanged.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -27,11 +27,14 @@
 #include <string>
 #include <vector>
 
-#include "snn/models.h"
 #include "snn/monitor.h"
-#include "snn/plasticity.h"
+#include "snn/neurons/registry.h"
+#include "snn/plasticity/registry.h"
 #include "snn/population.h"
 #include "snn/projection.h"
+#include "snn/signals.h"
+#include "snn/spike_monitor.h"
+#include "snn/state_monitor.h"
 
 namespace snn {
 
@@ -77,8 +80,15 @@ class Network {
   // Weights ("weight") or a learning rule's state of a projection; options.neurons lists synapses
   // as i * N_post + j (every listed one must exist) or neurons for per-neuron rule state.
   StateMonitor& monitor_projection(Projection& proj, const std::string& variable, const StateMonitorOptions& options = {});
+  // Any monitor (snn/monitor.h): the network records it after every step. `make(context)` builds it.
+  template <class M, class Make>
+  M& add_monitor(Make&& make) {
+    monitors_.push_back(make(monitor_context()));
+    return static_cast<M&>(*monitors_.back());
+  }
+  const std::vector<std::unique_ptr<Monitor>>& monitors() const { return monitors_; }
 
-  // Neuromodulators (snn/plasticity.h). neuromodulator() adds a population whose spikes feed an
+  // Neuromodulators (snn/signals.h). neuromodulator() adds a population whose spikes feed an
   // events signal `name` (created if needed), seen `delay_ms` later (>= dt; NEST's volume transmitter
   // connection delay). set_signal(): events signals count `value` in the next step only; level
   // signals hold it from the next step on. value: a scalar ([] or [1]) or one value per batch entry.
@@ -105,8 +115,9 @@ class Network {
  private:
   void check_owned(const Population& pop, const char* what) const;
   Neuromodulator* find_signal(const std::string& name) const;
+  MonitorContext monitor_context() const { return {dt_, batch_, device_, step_}; }
   std::vector<std::pair<Population*, at::Tensor>> prepare_inputs(const InputMap& inputs, int64_t n_steps) const;
-  void step_once(int64_t run_step);
+  void step_once(const StepContext& ctx);
 
   double dt_;
   int64_t batch_;
@@ -116,8 +127,7 @@ class Network {
   int64_t step_ = 0;
   std::vector<std::unique_ptr<Population>> populations_;
   std::vector<std::unique_ptr<Projection>> projections_;
-  std::vector<std::unique_ptr<SpikeMonitor>> spike_monitors_;
-  std::vector<std::unique_ptr<StateMonitor>> state_monitors_;
+  std::vector<std::unique_ptr<Monitor>> monitors_;
   std::vector<std::unique_ptr<Neuromodulator>> signals_;
 };
 

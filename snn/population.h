@@ -1,26 +1,30 @@
-// snn/population.h — a group of N identical neurons (or spike sources), simulated for B batch entries.
+// snn/population.h — a group of N neurons (or spike sources) of one model, simulated for B batch entries:
+// the model-independent part that every model in snn/neurons/ builds on.
 //
 // State lives in tensors of shape [B, N] on the network's device (membrane potential, synaptic
-// currents, refractory counters, adaptive thresholds, ...), this step's spikes in `spikes()` [B, N]
-// (a count per neuron: 0 or 1 for neurons, possibly more for Poisson sources), and input that is
-// still in flight in a ring buffer [R receptors, D slots, B, N] read at slot step % D.
-// Parameters are scalars shared by the population (snn/params.h), with NEST's names and units where
-// the model comes from NEST.
+// currents, refractory counters, adaptive thresholds, ...), declared once by the model (snn/state.h);
+// this step's spikes in `spikes()` [B, N] (a count per neuron: 0 or 1 for neurons, possibly more for
+// Poisson sources); input still in flight in a ring buffer [R receptors, D slots, B, N] read at slot
+// step % D. Parameters (snn/params.h) keep NEST's names and units where the model comes from NEST,
+// each one value or one per neuron.
 //
-// Models (snn/models.h) implement three hooks: check_params (relations between parameters),
-// reset_dynamic_state (initial values), integrate (one step, through an element functor, with
-// derived constants such as propagators computed on the host from the current parameters).
+// A model (snn/neurons/<model>.h) declares its parameters and state in its constructor and implements
+// reset_dynamic_state (initial values) and integrate (one step, through an element functor of
+// snn/kernels/<model>_math.h whose parameter struct it derives once per change with NeuronConstants),
+// plus check_params for relations between parameters.
 #pragma once
 
 #include <ATen/ATen.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "snn/kernels/common.h"
-#include "snn/kernels/synapses.h"
 #include "snn/params.h"
+#include "snn/spike_set.h"
+#include "snn/state.h"
 
 namespace snn {
 
@@ -33,8 +37,10 @@ enum class InputKind {
   Rate,     // a firing rate [Hz] (Poisson sources)
   Spikes,   // spike counts to emit (SpikeInput)
 };
+// "none", "current", "rate", "spikes".
+const char* to_string(InputKind kind);
 
-// Everything an integrate() call needs to know about the step.
+// Everything a step needs to know about time (populations, rules, monitors).
 struct StepContext {
   int64_t step;      // global step count (0 for the first step of the network)
   int64_t run_step;  // step within the current run() call (indexes per-step inputs)
@@ -42,42 +48,24 @@ struct StepContext {
   uint64_t seed;
 };
 
-// A model and its parameters, before it is added to a network. The Python classes snn.LIF(...) etc.
-// build one; C++ code uses the helpers in snn/models.h (snn::LIF(100, {{"tau_m", 20.0}})).
+// What a population learns when it joins a network.
+struct AttachContext {
+  const Network* network;  // the owner (only compared: populations do not call into it)
+  std::string name;
+  uint32_t rng_stream;     // the population's stream of the counter-based generator
+  double dt;               // [ms]
+  int64_t batch;
+  at::TensorOptions options;  // the network's dtype and device
+  int64_t step;            // the network's step count when the population joins
+};
+
+// A model and its parameters, before it is added to a network. The Python classes snn.LIF(...) build
+// one; C++ code uses the helpers in snn/neurons/registry.h (snn::LIF(100, {{"tau_m", 20.0}})).
 struct ModelSpec {
   std::string model;  // a model name or NEST alias ("LIF" or "iaf_psc_delta")
   int64_t n = 0;      // number of neurons
-  ParamMap params;    // parameter overrides; unknown names are an error
+  ParamMap params;    // overrides, one value or one per neuron; unknown names are an error
   std::vector<std::vector<double>> spike_times;  // SpikeGeneratorInput only: times [ms] per neuron
-};
-
-// The neurons that spiked (in any batch entry) in a [B, N] spike tensor: a list (ascending on the CPU,
-// in any order on CUDA), its length and a flag per neuron, in buffers allocated on first use.
-class SpikeSet {
- public:
-  void build(const at::Tensor& spikes);
-  kernels::ActiveSet view() const;
-  // The number of neurons in the set on the CPU; on CUDA the population size, an upper bound read
-  // without synchronising with the device.
-  int64_t bound() const { return bound_; }
-  // Spiking (batch entry, neuron) pairs on the CPU (at most B x bound()); on CUDA B x N, unread.
-  int64_t events() const { return events_; }
-
- private:
-  at::Tensor list_, count_, flag_;  // int32 [N], int32 [1], uint8 [N]
-  std::vector<uint8_t> block_flags_;  // CPU: blocks holding a spike, per entry (kept: no allocation per step)
-  std::vector<int32_t> entry_first_, entry_size_, entries_;  // CPU, B > 1: ActiveSet::entries
-  std::vector<int32_t> event_neuron_, entry_end_;            // CPU, B > 1: spikes in entry order
-  bool has_entries_ = false;
-  int64_t bound_ = 0;
-  int64_t events_ = 0;
-};
-
-struct StateVar {
-  std::string name;
-  std::string unit;
-  at::Tensor tensor;  // [B, N]
-  bool learned;       // kept by Network::reset_state() (e.g. adaptive thresholds)
 };
 
 class Population {
@@ -90,24 +78,28 @@ class Population {
   const std::string& model() const { return model_; }
   int64_t size() const { return n_; }
   int64_t batch_size() const { return batch_; }
-  Network* network() const { return network_; }
+  const Network* network() const { return network_; }
+  double dt() const { return dt_; }
   // dtype and device of the population's tensors.
   const at::TensorOptions& options() const { return options_; }
 
-  // Parameters.
+  // Parameters. param() is the one value of a parameter that is the same for every neuron (ValueError
+  // when it differs); param_values() is every neuron's, float64 [N] on the CPU.
   const ParamTable& params() const { return params_; }
-  double param(std::string_view name) const { return params_.get(name); }
-  // Validate each value alone and all of them together (V_reset < V_th, ...), then commit.
-  // On error nothing changes.
-  void set_param(const std::string& name, double value);
+  bool param_uniform(std::string_view name) const { return params_.uniform(params_.id(name, owner())); }
+  double param(std::string_view name) const { return params_.value(params_.id(name, owner())); }
+  at::Tensor param_values(std::string_view name) const;
+  // Validate each value alone and all of them together (V_reset < V_th at every neuron, ...), then
+  // commit. On error nothing changes.
+  void set_param(const std::string& name, const ParamValue& value) { set_params({{name, value}}); }
   void set_params(const ParamMap& values);
 
   // State. state() returns the tensor itself (shared, no copy); set_state() checks shape, dtype and
   // device and copies the values in place, so tensors handed out earlier stay valid.
-  std::vector<std::string> state_names() const;
-  const at::Tensor& state(std::string_view name) const;
+  std::vector<std::string> state_names() const { return state_.names(); }
+  const at::Tensor& state(std::string_view name) const { return state_.get(name, owner()); }
   void set_state(const std::string& name, const at::Tensor& value);
-  const std::vector<StateVar>& state_vars() const { return state_; }
+  const std::vector<StateVar>& state_vars() const { return state_.vars(); }
   const at::Tensor& spikes() const { return spikes_; }
   // The neurons that spiked in the last step (built once per step, on first request).
   const SpikeSet& fired();
@@ -124,21 +116,30 @@ class Population {
   bool learning() const { return learning_; }
   void set_learning(bool on) { learning_ = on; }
 
- protected:
-  Population(std::string model, int64_t n, ParamTable params);
+  // "LIF 'exc'" (or the model alone before the population has a name), for messages.
+  std::string owner() const { return name_.empty() ? model_ : model_ + " '" + name_ + "'"; }
 
+ protected:
+  Population(std::string model, int64_t n, std::vector<ParamSpec> params);
+
+  ParamId param_id(std::string_view name) const { return params_.id(name, model_); }
   // Declare a state variable in the constructor; it is allocated [B, N] when the population joins a
-  // network. Integer variables (refractory counters) use kInt.
-  void declare_state(const std::string& name, const std::string& unit, bool learned = false,
-                     at::ScalarType dtype = at::ScalarType::Undefined);
-  at::Tensor& mutable_state(std::string_view name);
+  // network. Integer variables (refractory counters) pass at::kInt.
+  StateRef declare_state(const std::string& name, const std::string& unit, bool learned = false,
+                         at::ScalarType dtype = at::ScalarType::Undefined) {
+    return state_.declare(name, unit, StateShape::Neuron, learned, dtype);
+  }
+  at::Tensor& state(StateRef ref) { return state_[ref]; }
+  // Sets every batch entry of a state variable to a parameter's value, neuron by neuron where it differs
+  // (V_m = E_L at reset).
+  void fill_state(StateRef ref, ParamId param, double scale = 1.0);
 
   virtual void check_params(const ParamTable&) const {}
   virtual void reset_dynamic_state() = 0;
   virtual void reset_learned_state() {}
   virtual void integrate(const StepContext& ctx) = 0;
   // Called when the population joins a network, after allocation (e.g. to move a schedule to the device).
-  virtual void on_attach() {}
+  virtual void on_attach(const AttachContext&) {}
 
   // Helpers for integrate().
   template <typename T>
@@ -159,21 +160,17 @@ class Population {
     }
     return in;
   }
-  double dt() const { return dt_; }
   uint32_t rng_stream() const { return rng_stream_; }
   const at::Tensor& run_input() const { return run_input_; }
   int64_t random_block() const;
   at::Tensor& mutable_spikes() { return spikes_; }
   const at::Tensor& ring() const { return ring_; }
 
-  ParamTable params_;
-
  private:
   friend class Network;
   friend class Projection;
 
-  void attach(Network* net, std::string name, uint32_t rng_stream, double dt, int64_t batch,
-              const at::TensorOptions& options);
+  void attach(const AttachContext& context);
   // Make the ring at least `depth` slots deep, keeping inputs already in flight at their due step.
   void ensure_ring_depth(int64_t depth, int64_t current_step);
   void reset_state(bool include_learned);
@@ -185,15 +182,16 @@ class Population {
   void set_run_input(const at::Tensor& input) { run_input_ = input; }
   int64_t ring_depth() const { return ring_depth_; }
 
+  ParamTable params_;
+  StateTable state_;
   std::string model_;
   int64_t n_;
   std::string name_;
-  Network* network_ = nullptr;
+  const Network* network_ = nullptr;
   uint32_t rng_stream_ = 0;
   double dt_ = 0.0;
   int64_t batch_ = 0;
   at::TensorOptions options_;
-  std::vector<StateVar> state_;
   at::Tensor spikes_;
   at::Tensor ring_;  // [R, D, B, N]
   int64_t ring_depth_ = 1;
@@ -203,16 +201,49 @@ class Population {
   bool fired_valid_ = false;
 };
 
-// Calls fn(float{}) or fn(double{}) for the network's floating dtype.
-template <class Fn>
-void dispatch_floating(at::ScalarType t, Fn&& fn) {
-  if (t == at::kFloat) {
-    fn(float{});
-  } else if (t == at::kDouble) {
-    fn(double{});
-  } else {
-    throw std::invalid_argument("snn supports float32 and float64 networks only");
+// A kernel's parameter struct P<T> (snn/kernels/<model>_math.h) for the neurons of a population,
+// derived from the parameters by fill(P<T>& out, const ParamRow& neuron) once per change of the
+// parameters, dt or the learning switch: one struct when every parameter is the same for all neurons,
+// else one per neuron on the population's device (kernels::PerNeuron). The one idiom every model uses.
+template <template <typename> class P>
+class NeuronConstants {
+ public:
+  template <typename T, class Fill>
+  kernels::PerNeuron<P<T>> get(const Population& pop, Fill fill) {
+    const ParamTable& params = pop.params();
+    const Cache& c = cache_.get(params, pop.dt(), pop.learning(), [&](Cache& c) {
+      c.all_f = P<float>{};
+      c.all_d = P<double>{};
+      fill(c.all_f, params.row(0));
+      fill(c.all_d, params.row(0));
+      c.each = at::Tensor();
+      if (!params.uniform()) {
+        const int64_t n = params.elements();
+        std::vector<P<T>> each(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i) fill(each[static_cast<size_t>(i)], params.row(i));
+        at::Tensor bytes = at::empty({n * static_cast<int64_t>(sizeof(P<T>))}, at::TensorOptions().dtype(at::kByte));
+        std::memcpy(bytes.template data_ptr<uint8_t>(), each.data(), each.size() * sizeof(P<T>));
+        c.each = bytes.to(pop.options().device());
+      }
+    });
+    kernels::PerNeuron<P<T>> out;
+    if constexpr (std::is_same<T, float>::value) {
+      out.all = c.all_f;
+    } else {
+      out.all = c.all_d;
+    }
+    if (c.each.defined()) out.each = reinterpret_cast<const P<T>*>(c.each.template data_ptr<uint8_t>());
+    out.n = pop.size();
+    return out;
   }
-}
+
+ private:
+  struct Cache {
+    P<float> all_f;
+    P<double> all_d;
+    at::Tensor each;  // bytes of N structs P<T> of the population's dtype, or undefined
+  };
+  Derived<Cache> cache_;
+};
 
 }  // namespace snn

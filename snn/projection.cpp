@@ -74,9 +74,9 @@ int64_t Projection::synapse_bytes() const {
   return bytes;
 }
 
-void Projection::set_normalize_target(double target) {
-  if (!std::isnan(target) && !(target > 0 && std::isfinite(target))) {
-    throw_value_error("normalize must be a finite value > 0 (or None), got ", target);
+void Projection::set_normalize_target(const std::optional<double>& target) {
+  if (target && !(*target > 0 && std::isfinite(*target))) {
+    throw_value_error("normalize must be a finite value > 0 (or None), got ", *target);
   }
   normalize_target_ = target;
 }

@@ -27,11 +27,12 @@
 
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "snn/kernels/synapses.h"
-#include "snn/plasticity.h"
+#include "snn/kernels/synapse_visits.h"
+#include "snn/plasticity/rule.h"
 
 namespace snn {
 
@@ -49,7 +50,6 @@ struct Init {
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
   at::Tensor tensor;       // Tensor: [N_pre, N_post], or [number of synapses] in the rule's order
-  bool one_step = false;   // the default delay: one step (dt), whatever dt is
 
   static Init make(Kind kind, double a, double b) {
     Init i;
@@ -68,11 +68,6 @@ struct Init {
     i.tensor = t;
     return i;
   }
-  static Init default_delay() {
-    Init i;
-    i.one_step = true;
-    return i;
-  }
   Init& clip(double lo, double hi) {
     min = lo;
     max = hi;
@@ -80,27 +75,27 @@ struct Init {
   }
 };
 
-// A connection rule and its arguments (NEST's names). Rules:
+// A connection rule and its arguments (NEST's names); what is not given stays empty. Rules:
 //   one_to_one (N_pre == N_post), all_to_all, fixed_indegree (indegree), fixed_outdegree (outdegree),
 //   pairwise_bernoulli (p), fixed_total_number (N).
 // autapses: allow i -> i when pre and post are the same population (NEST default: true).
 // multapses: allow several synapses between one pair in the fixed_* rules (NEST default: true).
 struct ConnectSpec {
   std::string rule = "all_to_all";
-  int64_t indegree = -1;
-  int64_t outdegree = -1;
-  int64_t N = -1;
-  double p = -1.0;
+  std::optional<int64_t> indegree;
+  std::optional<int64_t> outdegree;
+  std::optional<int64_t> N;
+  std::optional<double> p;
   bool autapses = true;
   bool multapses = true;
   Init weight = Init::constant(1.0);
-  Init delay = Init::default_delay();  // [ms]
+  std::optional<Init> delay;      // [ms]; empty: one step (dt), whatever dt is
   std::string name;               // default: "<pre>-><post>"
   std::string storage = "auto";   // "auto", "dense" or "sparse"
-  PlasticitySpec plasticity;      // rule "" : static weights
+  std::optional<PlasticitySpec> plasticity;  // empty: static weights
   // Scale each target's incoming weights to sum to this value at the start of every run
-  // (Diehl & Cook's normalisation); NaN: never.
-  double normalize = std::numeric_limits<double>::quiet_NaN();
+  // (Diehl & Cook's normalisation); empty: never.
+  std::optional<double> normalize;
 };
 
 class Projection {
@@ -147,12 +142,12 @@ class Projection {
   bool learning() const { return learning_; }
   void set_learning(bool on) { learning_ = on; }
   // Scales each target neuron's incoming weights so that they sum to `target` (targets whose weights
-  // sum to 0 are left alone). normalize_target() is applied at the start of every run.
+  // sum to 0 are left alone). normalize_target() is applied at the start of every run (empty: never).
   void normalize(double target);
-  double normalize_target() const { return normalize_target_; }
-  void set_normalize_target(double target);
+  const std::optional<double>& normalize_target() const { return normalize_target_; }
+  void set_normalize_target(const std::optional<double>& target);
 
-  // The synapse layout seen by kernels (snn/kernels/synapses.h). The transposed index is built on
+  // The synapse layout seen by kernels (snn/kernels/synapse_visits.h). The transposed index is built on
   // first use with `transposed`.
   template <typename T>
   kernels::SynapseLayout<T> layout(bool transposed = false);
@@ -194,8 +189,9 @@ class Projection {
   std::vector<std::vector<at::Tensor>> ring_views_;  // [receptor][slot] -> [B, N_post]
   const void* ring_views_of_ = nullptr;              // ring data the views were made for
   std::unique_ptr<Plasticity> plasticity_;
+  Neuromodulator* signal_ = nullptr;  // the signal the rule reads (resolved once, when connected)
   bool learning_ = true;
-  double normalize_target_ = std::numeric_limits<double>::quiet_NaN();
+  std::optional<double> normalize_target_;
 };
 
 // Builds the connectivity of a projection (snn/connectivity.cpp). Throws ValueError naming the

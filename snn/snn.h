@@ -3,8 +3,12 @@
 
 #include "snn/backend.h"
 #include "snn/errors.h"
-#include "snn/models.h"
 #include "snn/monitor.h"
 #include "snn/network.h"
+#include "snn/neurons/registry.h"
+#include "snn/plasticity/registry.h"
 #include "snn/population.h"
 #include "snn/projection.h"
+#include "snn/signals.h"
+#include "snn/spike_monitor.h"
+#include "snn/state_monitor.h"

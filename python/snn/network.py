@@ -12,7 +12,7 @@ import torch
 
 from . import _snn
 from .init import Distribution
-from .neurons import Model
+from .neurons import Model, neuron_parameter
 from .plasticity import Rule, RuleHandle
 
 _DTYPES = {torch.float32: "float32", torch.float64: "float64", "float32": "float32", "float64": "float64",
@@ -45,9 +45,11 @@ def _init(value, what: str):
 class Population:
     """A population of a network. Parameters and state variables are attributes:
 
-    ``pop.tau_m`` reads a parameter, ``pop.tau_m = 20.0`` sets it (validated; nothing changes on
-    error); ``pop.V_m`` is the [batch, n] state tensor itself (shared with the engine), and
-    ``pop.V_m = -65.0`` or ``pop.V_m = tensor`` copies values into it.
+    ``pop.tau_m`` reads a parameter: a float when every neuron has the same value, else a float64
+    tensor [n] (a copy). ``pop.tau_m = 20.0`` sets it for every neuron, ``pop.I_e = tensor`` (or a list)
+    one value per neuron (validated neuron by neuron; nothing changes on error). ``pop.V_m`` is the
+    [batch, n] state tensor itself (shared with the engine), and ``pop.V_m = -65.0`` or
+    ``pop.V_m = tensor`` copies values into it.
     """
 
     __slots__ = ("_cpp", "_net")
@@ -83,8 +85,8 @@ class Population:
         return self._cpp.spikes
 
     @property
-    def params(self) -> Dict[str, float]:
-        """All parameters, by name (a copy)."""
+    def params(self) -> Dict[str, Union[float, torch.Tensor]]:
+        """All parameters, by name (a copy): floats, or tensors [n] where the neurons differ."""
         return {k: self._cpp.param(k) for k in self._cpp.param_names()}
 
     @property
@@ -105,9 +107,10 @@ class Population:
     def learning(self, on: bool):
         self._cpp.learning = bool(on)
 
-    def set(self, **params: float) -> None:
-        """Sets several parameters at once (checked together: nothing changes on error)."""
-        self._cpp.set_params({k: _number(v, k) for k, v in params.items()})
+    def set(self, **params) -> None:
+        """Sets several parameters at once, each a number or one per neuron (checked together: nothing
+        changes on error)."""
+        self._cpp.set_params({k: neuron_parameter(self.model, k, v) for k, v in params.items()})
 
     def __getattr__(self, name):
         cpp = object.__getattribute__(self, "_cpp")
@@ -122,7 +125,7 @@ class Population:
     def __setattr__(self, name, value):
         cpp = self._cpp
         if name in cpp.param_names():
-            cpp.set_param(name, _number(value, name))
+            cpp.set_param(name, neuron_parameter(cpp.model, name, value))
         elif name in cpp.state_names():
             current = cpp.state(name)
             if isinstance(value, torch.Tensor):
@@ -314,12 +317,11 @@ class Projection:
 
     @property
     def normalize_target(self) -> Optional[float]:
-        t = self._cpp.normalize_target
-        return None if t != t else t
+        return self._cpp.normalize_target
 
     @normalize_target.setter
     def normalize_target(self, target: Optional[float]):
-        self._cpp.normalize_target = float("nan") if target is None else _number(target, "normalize")
+        self._cpp.normalize_target = None if target is None else _number(target, "normalize")
 
     def normalize(self, target: float) -> None:
         """Scales each target neuron's incoming weights to sum to ``target`` now."""
@@ -459,19 +461,22 @@ class Network:
         post_pop = self._population(post, "post")
         if not isinstance(conn, str):
             raise TypeError(f"conn must be a rule name such as 'all_to_all', got {type(conn).__name__}")
-        w = _init(weight, "weight")
-        d = _snn.Init.default_delay() if delay is None else _init(delay, "delay")
-        indegree = -1 if indegree is None else _integer(indegree, "indegree")
-        outdegree = -1 if outdegree is None else _integer(outdegree, "outdegree")
-        N = -1 if N is None else _integer(N, "N")
-        p = -1.0 if p is None else _number(p, "p")
         if plasticity is not None and not isinstance(plasticity, Rule):
             raise TypeError(f"plasticity must be a rule such as snn.STDP(), got {type(plasticity).__name__}")
-        rule, params, signal = ("", {}, "") if plasticity is None else (plasticity.rule, plasticity.params,
-                                                                        plasticity.signal or "")
-        norm = float("nan") if normalize is None else _number(normalize, "normalize")
-        cpp = self._net.connect(pre_pop._cpp, post_pop._cpp, conn, w, d, indegree, outdegree, N, p,
-                                bool(autapses), bool(multapses), name or "", rule, params, signal, norm, storage)
+        spec = _snn.ConnectSpec()
+        spec.rule = conn
+        spec.weight = _init(weight, "weight")
+        spec.delay = None if delay is None else _init(delay, "delay")
+        spec.indegree = None if indegree is None else _integer(indegree, "indegree")
+        spec.outdegree = None if outdegree is None else _integer(outdegree, "outdegree")
+        spec.N = None if N is None else _integer(N, "N")
+        spec.p = None if p is None else _number(p, "p")
+        spec.autapses, spec.multapses = bool(autapses), bool(multapses)
+        spec.name = name or ""
+        spec.storage = storage
+        spec.plasticity = None if plasticity is None else plasticity._spec()
+        spec.normalize = None if normalize is None else _number(normalize, "normalize")
+        cpp = self._net.connect(pre_pop._cpp, post_pop._cpp, spec)
         proj = Projection(self, cpp)
         self._projections.append(proj)
         return proj
@@ -518,8 +523,8 @@ class Network:
         samples it will take; with a fixed ``capacity`` and ``on_full="error"`` a run that would
         overflow is refused before it starts.
         """
-        if on_full not in ("grow", "error"):
-            raise ValueError(f"on_full must be 'grow' or 'error', got {on_full!r}")
+        if not isinstance(on_full, str):
+            raise TypeError(f"on_full must be 'grow' or 'error', got {type(on_full).__name__}")
         if isinstance(population, Projection):
             return self._monitor_projection(population, what, neurons, synapses, interval, capacity, on_full)
         if synapses is not None:

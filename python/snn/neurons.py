@@ -1,11 +1,17 @@
 """Neuron models and spike sources: the specifications ``net.add(...)`` instantiates.
 
 Each class takes the number of neurons and keyword parameters with NEST's names and units
-(``snn.LIF(100, tau_m=20.0, V_th=-50.0)``). Unknown names and invalid values raise ``ValueError``
-when the population is added. The parameter tables (defaults, units, meaning) come from the C++
-models, so ``help(snn.LIF)`` always shows what the library really uses.
+(``snn.LIF(100, tau_m=20.0, V_th=-50.0)``). A parameter is one number for every neuron or one number
+per neuron (a tensor or a list of length n: ``snn.LIF(10, I_e=torch.linspace(300, 500, 10))``).
+Unknown names and invalid values raise ``ValueError`` when the model is made. The classes, their
+parameter tables (defaults, units, meaning) and NEST aliases come from the C++ model registry, so
+``help(snn.LIF)`` always shows what the library really uses, and a model added to the registry
+appears here without Python code (a class is written by hand only where its constructor differs).
 """
+import numbers
 from typing import Optional, Sequence
+
+import torch
 
 from . import _snn
 
@@ -15,12 +21,14 @@ class Model:
 
     model = ""
 
-    def __init__(self, n: int, **params: float):
+    def __init__(self, n: int, **params):
         if isinstance(n, bool) or not isinstance(n, int):
             raise TypeError(f"{type(self).__name__}: n must be an int, got {n!r}")
         self.n = n
-        self.params = {name: parameter_value(self, name, value) for name, value in params.items()}
-        self.spike_times = []
+        self.params = {name: neuron_parameter(self, name, value) for name, value in params.items()}
+        if not hasattr(self, "spike_times"):
+            self.spike_times = []
+        _snn.check_model(self.model, n, self.params, self.spike_times)  # ValueError now, not at net.add()
 
     def __repr__(self):
         args = "".join(f", {k}={v!r}" for k, v in self.params.items())
@@ -28,16 +36,34 @@ class Model:
 
 
 def parameter_value(owner, name: str, value) -> float:
-    """A model's or rule's parameter as a float (bools are flags: 0 or 1); TypeError for anything else."""
-    if not isinstance(value, (int, float)):
+    """A rule's parameter as a float (bools are flags: 0 or 1); TypeError for anything else."""
+    if not isinstance(value, numbers.Real):
         raise TypeError(f"{type(owner).__name__}: parameter {name} must be a number, got {type(value).__name__}")
     return float(value)
 
 
+def neuron_parameter(owner, name: str, value):
+    """A neuron parameter: a float (bools are flags), or one value per neuron as a float64 tensor (from a
+    tensor, a list, a tuple or a numpy array); TypeError for anything else."""
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, torch.Tensor):
+        return value
+    if isinstance(value, (list, tuple)) or type(value).__module__ == "numpy":
+        try:
+            return torch.as_tensor(value, dtype=torch.float64)
+        except (TypeError, ValueError, RuntimeError):
+            pass
+    what = owner if isinstance(owner, str) else type(owner).__name__
+    raise TypeError(f"{what}: parameter {name} must be a number, or one number per neuron (a tensor or a list), "
+                    f"got {type(value).__name__}")
+
+
 def parameter_rows(table, name_width: int, unit_width: int) -> list:
-    """Docstring lines for a C++ parameter table [(name, default, unit, meaning)]."""
+    """Docstring lines for a C++ parameter table [(name, default, unit, meaning[, may differ per neuron])]."""
     return ["Parameters (name, default, unit, meaning):"] + [
-        f"    {name:<{name_width}} {default:<10g} {unit or '-':<{unit_width}} {doc}" for name, default, unit, doc in table]
+        f"    {row[0]:<{name_width}} {row[1]:<10g} {row[2] or '-':<{unit_width}} {row[3]}"
+        + (" (one value for the population)" if len(row) > 4 and not row[4] else "") for row in table]
 
 
 def _document(cls):
@@ -47,6 +73,8 @@ def _document(cls):
     if state:
         rows.append("")
         rows.append("State variables ([batch, n] tensors): " + ", ".join(f"{n} [{u}]" if u else n for n, u in state))
+    rows += ["", "Each parameter is one number or one per neuron (a tensor or list of length n); reading it",
+             "from a population gives a float when every neuron has the same value, else a float64 tensor [n]."]
     cls.__doc__ = (cls.__doc__ or "") + "\n".join("    " + r if r else r for r in rows)
     return cls
 
@@ -141,13 +169,13 @@ class SpikeGeneratorInput(Model):
     model = "SpikeGeneratorInput"
 
     def __init__(self, n: int, spike_times: Optional[Sequence[Sequence[float]]] = None):
-        super().__init__(n)
         if spike_times is None:
-            spike_times = [[] for _ in range(n)]
+            spike_times = [[] for _ in range(n if isinstance(n, int) else 0)]
         try:
             self.spike_times = [[float(t) for t in times] for times in spike_times]
         except TypeError:
             raise TypeError("SpikeGeneratorInput: spike_times must be a list of lists of times in ms, one per neuron")
+        super().__init__(n)
 
 
 @_document
@@ -176,11 +204,19 @@ class SpikeInput(Model):
         super().__init__(n)
 
 
-# NEST names.
-iaf_psc_delta = LIF
-iaf_psc_exp = LIFExp
-iaf_psc_alpha = LIFAlpha
-izhikevich = Izhikevich
-poisson_generator = PoissonInput
-parrot_neuron = Parrot
-spike_generator = SpikeGeneratorInput
+def _from_registry():
+    """A class for every registered model that has none above, and the NEST aliases, from the C++ table."""
+    made = {}
+    for name, nest_name, summary in _snn.model_registry():
+        cls = globals().get(name)
+        if not (isinstance(cls, type) and issubclass(cls, Model)):
+            cls = _document(type(name, (Model,), {"model": name, "__doc__": summary + ".\n\n", "__module__": __name__}))
+            made[name] = cls
+        if nest_name:
+            made[nest_name] = cls
+    globals().update(made)
+    return sorted(made)
+
+
+# NEST names (iaf_psc_delta = LIF, ...), and classes for models without one of their own.
+__all__ = ["Model"] + [name for name, _, _ in _snn.model_registry()] + _from_registry()

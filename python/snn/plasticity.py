@@ -37,6 +37,11 @@ class Rule:
                 self.params[flag] = float(value == allowed[1])
             else:
                 self.params[name] = parameter_value(self, name, value)  # bools too: event_driven=False
+        if self.rule:
+            _snn.check_rule(self.rule, self.params, self.signal or "")  # ValueError now, not at connect()
+
+    def _spec(self):
+        return _snn.PlasticitySpec(self.rule, self.params, self.signal or "")
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
@@ -65,7 +70,7 @@ class STDP(Rule):
     choices = ("weight_dependence", "pairing", "variant")
 
     def __init__(self, **params):
-        super().__init__(None, **params)
+        super().__init__(params.pop("signal", None), **params)  # a signal given here is refused: it reads none
 
 
 @_document
@@ -78,7 +83,7 @@ class TripletSTDP(Rule):
     rule = "TripletSTDP"
 
     def __init__(self, **params):
-        super().__init__(None, **params)
+        super().__init__(params.pop("signal", None), **params)  # a signal given here is refused: it reads none
 
 
 @_document
@@ -138,10 +143,10 @@ class MSTDPET(Rule):
         super().__init__(signal, **params)
 
 
-# NEST names.
-stdp_synapse = STDP
-stdp_triplet_synapse = TripletSTDP
-stdp_dopamine_synapse = DopamineSTDP
+# NEST names (stdp_synapse = STDP, ...), from the C++ rule registry.
+for _name, _nest_name, _signal, _summary in _snn.rule_registry():
+    if _nest_name:
+        globals()[_nest_name] = globals()[_name]
 
 
 class RuleHandle:
@@ -170,7 +175,7 @@ class RuleHandle:
         return {k: self._cpp.state(k) for k in self._cpp.state_names()}
 
     def set(self, **params) -> None:
-        self._cpp.set_params({k: float(v) for k, v in params.items()})
+        self._cpp.set_params({k: parameter_value(self, k, v) for k, v in params.items()})
 
     def __getattr__(self, name):
         cpp = object.__getattribute__(self, "_cpp")
@@ -181,9 +186,7 @@ class RuleHandle:
     def __setattr__(self, name, value):
         if name not in self._cpp.param_names():
             raise AttributeError(f"{self._cpp.rule} has no parameter {name!r}; parameters: {', '.join(self._cpp.param_names())}")
-        if not isinstance(value, (int, float)):  # bools are flags (event_driven = False), as in the constructor
-            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-        self._cpp.set_param(name, float(value))
+        self._cpp.set_param(name, parameter_value(self, name, value))  # bools are flags (event_driven = False)
 
     def __repr__(self):
         return f"<{self.rule} rule>"

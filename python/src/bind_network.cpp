@@ -1,4 +1,4 @@
-// python/src/bind_network.cpp — Network, Population, Projection, Init and the model registry.
+// python/src/bind_network.cpp — Network, Population, Projection, connection specs and the model registry.
 #include "bindings.h"
 
 namespace snn {
@@ -10,40 +10,43 @@ namespace {
 constexpr auto kOwnedByParent = py::return_value_policy::reference_internal;
 
 // A one-neuron instance of a model, to read its parameter and state tables.
-std::unique_ptr<Population> prototype(const std::string& model) {
-  ModelSpec spec{model, 1, {}, {}};
-  if (model == "SpikeGeneratorInput" || model == "spike_generator") spec.spike_times = {{}};
-  return make_population(spec);
-}
-
-const char* input_kind_name(InputKind k) {
-  switch (k) {
-    case InputKind::None: return "none";
-    case InputKind::Current: return "current";
-    case InputKind::Rate: return "rate";
-  }
-  return "?";
-}
+std::unique_ptr<Population> prototype(const std::string& model) { return make_population(ModelSpec{model, 1, {}, {}}); }
 
 }  // namespace
 
 void bind_network(py::module_& m) {
   m.def("model_names", &model_names, "Model names and NEST aliases.");
   m.def(
+      "model_registry",
+      [] {
+        py::list out;
+        for (const ModelInfo& info : model_registry()) out.append(py::make_tuple(info.name, info.nest_name, info.summary));
+        return out;
+      },
+      "The model table: a list of (name, NEST name or '', summary).");
+  m.def(
       "model_params",
       [](const std::string& model) {
         py::list out;
         const auto pop = prototype(model);
-        for (const auto& s : pop->params().specs()) out.append(py::make_tuple(s.name, s.value, s.unit, s.doc));
+        for (const auto& s : pop->params().specs()) {
+          out.append(py::make_tuple(s.name, s.value, s.unit, s.doc, s.scope == Scope::PerNeuron));
+        }
         return out;
       },
-      "Parameters of a model: a list of (name, default, unit, description).");
+      "Parameters of a model: a list of (name, default, unit, description, may differ per neuron).");
   m.def("model_state", [](const std::string& model) {
     py::list out;
     const auto pop = prototype(model);
     for (const auto& v : pop->state_vars()) out.append(py::make_tuple(v.name, v.unit));
     return out;
   });
+  m.def(
+      "check_model",
+      [](const std::string& model, int64_t n, const py::dict& params, const std::vector<std::vector<double>>& spike_times) {
+        make_population(ModelSpec{model, n, to_param_map(model, params), spike_times});
+      },
+      "Raises what Network.add would raise for this model spec (unknown names, invalid values).");
   m.def("cuda_built", &backend::cuda_built, "Whether this build can run on CUDA.");
 
   py::class_<Init>(m, "Init")
@@ -52,15 +55,37 @@ void bind_network(py::module_& m) {
       .def_static("normal", &Init::normal)
       .def_static("lognormal", &Init::lognormal)
       .def_static("from_tensor", &Init::from)
-      .def_static("default_delay", &Init::default_delay)
       .def("clip", [](Init self, double lo, double hi) { return self.clip(lo, hi); });
+
+  py::class_<PlasticitySpec>(m, "PlasticitySpec")
+      .def(py::init([](const std::string& rule, const py::dict& params, const std::string& signal) {
+             return PlasticitySpec{rule, to_param_map(rule, params), signal};
+           }),
+           py::arg("rule"), py::arg("params"), py::arg("signal") = "");
+
+  // Connection arguments by name; None (an empty optional) for what is not given.
+  py::class_<ConnectSpec>(m, "ConnectSpec")
+      .def(py::init<>())
+      .def_readwrite("rule", &ConnectSpec::rule)
+      .def_readwrite("indegree", &ConnectSpec::indegree)
+      .def_readwrite("outdegree", &ConnectSpec::outdegree)
+      .def_readwrite("N", &ConnectSpec::N)
+      .def_readwrite("p", &ConnectSpec::p)
+      .def_readwrite("autapses", &ConnectSpec::autapses)
+      .def_readwrite("multapses", &ConnectSpec::multapses)
+      .def_readwrite("weight", &ConnectSpec::weight)
+      .def_readwrite("delay", &ConnectSpec::delay)
+      .def_readwrite("name", &ConnectSpec::name)
+      .def_readwrite("storage", &ConnectSpec::storage)
+      .def_readwrite("plasticity", &ConnectSpec::plasticity)
+      .def_readwrite("normalize", &ConnectSpec::normalize);
 
   py::class_<Population>(m, "Population")
       .def_property_readonly("name", &Population::name)
       .def_property_readonly("model", &Population::model)
       .def_property_readonly("size", &Population::size)
       .def_property_readonly("batch_size", &Population::batch_size)
-      .def_property_readonly("input_kind", [](const Population& p) { return input_kind_name(p.input_kind()); })
+      .def_property_readonly("input_kind", [](const Population& p) { return to_string(p.input_kind()); })
       .def_property_readonly("num_receptors", &Population::num_receptors)
       .def_property_readonly("spikes", &Population::spikes)
       .def_property("learning", &Population::learning, &Population::set_learning)
@@ -70,11 +95,14 @@ void bind_network(py::module_& m) {
         for (const auto& s : p.params().specs()) out[s.name] = s.unit;
         return out;
       })
-      .def("param", &Population::param)
-      .def("set_param", &Population::set_param)
-      .def("set_params", &Population::set_params)
+      .def("param", [](const Population& p, const std::string& name) { return param_to_python(p.params(), p.params().id(name, p.owner())); })
+      .def("param_uniform", &Population::param_uniform)
+      .def("set_param", [](Population& p, const std::string& name, const py::handle& value) {
+        p.set_param(name, to_param_value(p.owner(), name, value));
+      })
+      .def("set_params", [](Population& p, const py::dict& values) { p.set_params(to_param_map(p.owner(), values)); })
       .def("state_names", &Population::state_names)
-      .def("state", &Population::state)
+      .def("state", [](const Population& p, const std::string& name) { return p.state(name); })
       .def("set_state", &Population::set_state);
 
   py::class_<Projection>(m, "Projection")
@@ -111,9 +139,9 @@ void bind_network(py::module_& m) {
       .def_property_readonly("step_count", &Network::step_count)
       .def(
           "add",
-          [](Network& net, const std::string& model, int64_t n, const ParamMap& params, const std::string& name,
+          [](Network& net, const std::string& model, int64_t n, const py::dict& params, const std::string& name,
              const std::vector<std::vector<double>>& spike_times) -> Population& {
-            return net.add(ModelSpec{model, n, params, spike_times}, name);
+            return net.add(ModelSpec{model, n, to_param_map(model, params), spike_times}, name);
           },
           kOwnedByParent)
       .def("population", &Network::population, kOwnedByParent)
@@ -122,65 +150,28 @@ void bind_network(py::module_& m) {
         for (const auto& p : n.populations()) out.push_back(p->name());
         return out;
       })
-      .def(
-          "connect",
-          [](Network& net, Population& pre, Population& post, const std::string& rule, const Init& weight,
-             const Init& delay, int64_t indegree, int64_t outdegree, int64_t N, double p, bool autapses, bool multapses,
-             const std::string& name, const std::string& plasticity, const ParamMap& plasticity_params,
-             const std::string& signal, double normalize, const std::string& storage) -> Projection& {
-            ConnectSpec spec;
-            spec.storage = storage;
-            spec.plasticity = PlasticitySpec{plasticity, plasticity_params, signal};
-            spec.normalize = normalize;
-            spec.rule = rule;
-            spec.weight = weight;
-            spec.delay = delay;
-            spec.indegree = indegree;
-            spec.outdegree = outdegree;
-            spec.N = N;
-            spec.p = p;
-            spec.autapses = autapses;
-            spec.multapses = multapses;
-            spec.name = name;
-            return net.connect(pre, post, spec);
-          },
-          kOwnedByParent)
+      .def("connect", py::overload_cast<Population&, Population&, const ConnectSpec&>(&Network::connect), kOwnedByParent)
       .def("num_projections", [](const Network& n) { return n.projections().size(); })
       .def("projection", [](const Network& n, size_t i) -> Projection& { return *n.projections().at(i); }, kOwnedByParent)
       .def(
           "monitor_spikes",
           [](Network& net, Population& pop, int64_t capacity, const std::string& on_full, int64_t staging_steps)
-              -> SpikeMonitor& {
-            SpikeMonitorOptions o;
-            o.capacity = capacity;
-            o.on_full = on_full == "error" ? OnFull::Error : OnFull::Grow;
-            o.staging_steps = staging_steps;
-            return net.monitor_spikes(pop, o);
-          },
+              -> SpikeMonitor& { return net.monitor_spikes(pop, {capacity, parse_on_full(on_full), staging_steps}); },
           kOwnedByParent)
       .def(
           "monitor_state",
           [](Network& net, Population& pop, const std::string& variable, const std::vector<int64_t>& neurons,
              double interval, int64_t capacity, const std::string& on_full) -> StateMonitor& {
-            StateMonitorOptions o;
-            o.neurons = neurons;
-            o.interval = interval;
-            o.capacity = capacity;
-            o.on_full = on_full == "error" ? OnFull::Error : OnFull::Grow;
-            return net.monitor_state(pop, variable, o);
+            return net.monitor_state(pop, variable, {neurons, interval, capacity, parse_on_full(on_full)});
           },
           kOwnedByParent)
-      .def("monitor_projection",
-           [](Network& net, Projection& proj, const std::string& variable, const std::vector<int64_t>& columns,
-              double interval, int64_t capacity, const std::string& on_full) -> StateMonitor& {
-             StateMonitorOptions o;
-             o.neurons = columns;
-             o.interval = interval;
-             o.capacity = capacity;
-             o.on_full = on_full == "error" ? OnFull::Error : OnFull::Grow;
-             return net.monitor_projection(proj, variable, o);
-           },
-           kOwnedByParent)
+      .def(
+          "monitor_projection",
+          [](Network& net, Projection& proj, const std::string& variable, const std::vector<int64_t>& columns,
+             double interval, int64_t capacity, const std::string& on_full) -> StateMonitor& {
+            return net.monitor_projection(proj, variable, {columns, interval, capacity, parse_on_full(on_full)});
+          },
+          kOwnedByParent)
       .def("neuromodulator", &Network::neuromodulator, kOwnedByParent)
       .def("set_signal", &Network::set_signal)
       .def("signal", &Network::signal, kOwnedByParent)

@@ -1,11 +1,20 @@
-// python/src/bind_plasticity.cpp — learning rules (as owned by projections) and neuromodulator signals.
+// python/src/bind_plasticity.cpp — learning rules (as owned by projections), the rule registry and
+// neuromodulator signals.
 #include "bindings.h"
 
 namespace snn {
 namespace python {
 
 void bind_plasticity(py::module_& m) {
-  m.def("plasticity_rules", &plasticity_rules);
+  m.def("plasticity_rules", &plasticity_rules, "Rule names and NEST aliases.");
+  m.def(
+      "rule_registry",
+      [] {
+        py::list out;
+        for (const RuleInfo& r : rule_registry()) out.append(py::make_tuple(r.name, r.nest_name, r.signal, r.summary));
+        return out;
+      },
+      "The rule table: a list of (name, NEST name or '', default signal or '', summary).");
   m.def(
       "plasticity_params",
       [](const std::string& rule) {
@@ -15,16 +24,24 @@ void bind_plasticity(py::module_& m) {
         return out;
       },
       "Parameters of a learning rule: a list of (name, default, unit, description).");
+  m.def(
+      "check_rule",
+      [](const std::string& rule, const py::dict& params, const std::string& signal) {
+        make_plasticity(PlasticitySpec{rule, to_param_map(rule, params), signal});
+      },
+      "Raises what connecting with this rule would raise for its name, parameters and signal.");
 
   py::class_<Plasticity>(m, "Plasticity")
       .def_property_readonly("rule", &Plasticity::rule)
       .def_property_readonly("signal", &Plasticity::signal)
       .def("param_names", [](const Plasticity& p) { return p.params().names(); })
       .def("param", &Plasticity::param)
-      .def("set_param", &Plasticity::set_param)
-      .def("set_params", &Plasticity::set_params)
+      .def("set_param", [](Plasticity& p, const std::string& name, const py::handle& value) {
+        p.set_param(name, to_param_value(p.rule(), name, value));
+      })
+      .def("set_params", [](Plasticity& p, const py::dict& values) { p.set_params(to_param_map(p.rule(), values)); })
       .def("state_names", &Plasticity::state_names)
-      .def("state", &Plasticity::state);
+      .def("state", [](const Plasticity& p, const std::string& name) { return p.state(name); });
 
   py::class_<Neuromodulator>(m, "Neuromodulator")
       .def_property_readonly("name", &Neuromodulator::name)

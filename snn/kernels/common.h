@@ -3,8 +3,18 @@
 // The per-element math of snn (one neuron step, one synapse update, one random draw) is written
 // once, as SNN_HOST_DEVICE inline functions in snn/kernels/<topic>_math.h. The CPU backend calls
 // it from a loop (snn/backend.h), the CUDA backend from a grid-stride kernel (cuda/launch.cuh).
-// Each header holds an "element functor": a plain struct of raw pointers and constants whose
+// Each header holds "element functors": plain structs of raw pointers and constants whose
 // operator()(k) advances element k. The functor is the whole kernel; a backend only chooses k.
+//
+// CUDA entry points: each header lists, after its functors, the functors that run on CUDA:
+//   SNN_CUDA_KERNEL(LifDeltaStep)      a functor template over the value type (float and double)
+//   SNN_CUDA_KERNEL_OF(ZeroCount)      one concrete functor type
+//   SNN_CUDA_RULE(PairStdpRule)        a learning rule, through the four visits of synapse_visits.h
+// Host code sees a declaration `cuda_launch(const F&, n, stream)` per functor, which backend::for_each
+// finds by argument-dependent lookup; cuda/kernels.cu, which CMake generates to include every header of
+// this folder, sees the definitions (one grid-stride kernel each, cuda/launch.cuh). A functor passed to
+// backend::for_each without its line here fails to compile in a CUDA build, and on machines without
+// CUDA in the test cuda_launch_overloads (CMakeLists.txt).
 #pragma once
 
 #include <cmath>
@@ -52,6 +62,15 @@
 #define SNN_INLINE inline
 #define SNN_NOINLINE
 #endif
+
+#if defined(SNN_CUDA_DEFINE_LAUNCHES)  // cuda/kernels.cu (nvcc), after cuda/launch.cuh
+#define SNN_CUDA_LAUNCH(...) \
+  void cuda_launch(const __VA_ARGS__& f, int64_t n, void* stream) { ::snn::cuda::launch_for_each(f, n, stream); }
+#else
+#define SNN_CUDA_LAUNCH(...) void cuda_launch(const __VA_ARGS__& f, int64_t n, void* stream);
+#endif
+#define SNN_CUDA_KERNEL_OF(...) SNN_CUDA_LAUNCH(__VA_ARGS__)
+#define SNN_CUDA_KERNEL(F) SNN_CUDA_LAUNCH(F<float>) SNN_CUDA_LAUNCH(F<double>)
 
 namespace snn {
 namespace kernels {
@@ -137,6 +156,17 @@ SNN_HOST_DEVICE inline T exp_poly(T x) {
   std::memcpy(&scale, &bits, sizeof(T));
   return E::series(r) * scale;
 }
+
+// A kernel's parameters for the neurons of a population (snn/params.h): `all` when every neuron has
+// the same (the fast path), else `each[i]` for neuron i, an array of n structs on the kernel's device.
+// Element k of a [B, N] population is neuron k % n.
+template <class P>
+struct PerNeuron {
+  P all{};
+  const P* each = nullptr;
+  int64_t n = 1;
+  SNN_HOST_DEVICE const P& of(int64_t k) const { return each ? each[k % n] : all; }
+};
 
 // A per-step input of a population: `base` points at [B, N] values for the first step of the
 // run; step s of the run reads base + s * step_stride (step_stride 0: the same values every step).
@@ -270,6 +300,11 @@ struct Copy {
   const T* src;
   SNN_HOST_DEVICE void operator()(int64_t k) const { dst[k] = src[k]; }
 };
+
+// CUDA entry points.
+SNN_CUDA_KERNEL(Fill)
+SNN_CUDA_KERNEL_OF(Fill<int64_t>)
+SNN_CUDA_KERNEL(Copy)
 
 }  // namespace kernels
 }  // namespace snn

@@ -29,6 +29,7 @@
 #pragma once
 
 #include "snn/kernels/common.h"
+#include "snn/kernels/lif_math.h"  // OneSpikeSelect
 
 namespace snn {
 namespace kernels {
@@ -43,12 +44,6 @@ struct CondLifParams {
   T theta_plus;                       // 0 when not learning
   int32_t refractory_steps;           // V held this many steps after a spike
   int32_t lockout_steps;              // the threshold not tested this many (>= refractory_steps)
-
-  template <typename U>
-  CondLifParams<U> as() const {
-    return {U(E_L),     U(E_ex),     U(E_in),    U(V_th),    U(V_reset),       U(h_over_tau_m),  U(decay_ex),
-            U(decay_in), U(mean_ex), U(mean_in), U(theta_decay), U(theta_plus), refractory_steps, lockout_steps};
-  }
 };
 
 // One neuron, branch-free (selects, and exp_poly rather than a library exp) so that a block of
@@ -78,21 +73,24 @@ SNN_HOST_DEVICE inline bool cond_lif_update_one(T& V, T& g_ex, T& g_in, T& theta
   return spike;
 }
 
-// Neurons [k0, k1) of one step; in_ex / in_in are this step's ring slots (read and cleared).
-template <typename T>
+// Neurons [k0, k1) of one step; in_ex / in_in are this step's ring slots (read and cleared). kEach: per-neuron
+// parameters (element k is neuron k % n).
+template <typename T, bool kEach>
 SNN_VECTOR_CLONES SNN_HOST_DEVICE void cond_lif_block(T* SNN_RESTRICT V, T* SNN_RESTRICT g_ex, T* SNN_RESTRICT g_in,
                                                       T* SNN_RESTRICT theta, int32_t* SNN_RESTRICT refractory,
                                                       T* SNN_RESTRICT spikes, T* SNN_RESTRICT in_ex,
-                                                      T* SNN_RESTRICT in_in, const CondLifParams<T> p,
+                                                      T* SNN_RESTRICT in_in, const PerNeuron<CondLifParams<T>> params,
                                                       bool defer_threshold, int64_t k0, int64_t k1) {
   if (defer_threshold) {
     for (int64_t k = k0; k < k1; ++k) {
+      const CondLifParams<T>& p = kEach ? params.each[k % params.n] : params.all;
       cond_lif_update_one(V[k], g_ex[k], g_in[k], theta[k], refractory[k], in_ex[k], in_in[k], p, false);
       in_ex[k] = in_in[k] = T(0);
     }
     return;
   }
   for (int64_t k = k0; k < k1; ++k) {
+    const CondLifParams<T>& p = kEach ? params.each[k % params.n] : params.all;
     const bool spiked = cond_lif_update_one(V[k], g_ex[k], g_in[k], theta[k], refractory[k], in_ex[k], in_in[k], p, true);
     in_ex[k] = in_in[k] = T(0);
     spikes[k] = spiked ? T(1) : T(0);
@@ -109,16 +107,26 @@ struct CondLifStep {
   int32_t* refractory;
   T* spikes;
   InputRing<T> ring;  // receptor 0: w > 0, receptor 1: w < 0
-  CondLifParams<T> p;
+  PerNeuron<CondLifParams<T>> params;
   bool defer_threshold;  // at-most-one-spike mode: OneSpikeSelect decides
   int64_t n, block;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
     const ItemRange r = block_items(e, block, n);
-    const int64_t k0 = r.begin, k1 = r.end;
     T* slot = ring.data + ring.slot * ring.slot_stride;
-    cond_lif_block(V, g_ex, g_in, theta, refractory, spikes, slot, slot + ring.receptor_stride, p, defer_threshold, k0, k1);
+    if (params.each) {
+      cond_lif_block<T, true>(V, g_ex, g_in, theta, refractory, spikes, slot, slot + ring.receptor_stride, params,
+                              defer_threshold, r.begin, r.end);
+    } else {
+      cond_lif_block<T, false>(V, g_ex, g_in, theta, refractory, spikes, slot, slot + ring.receptor_stride, params,
+                               defer_threshold, r.begin, r.end);
+    }
   }
 };
+
+// CUDA entry points (snn/kernels/common.h).
+SNN_CUDA_KERNEL(CondLifStep)
+SNN_CUDA_KERNEL_OF(OneSpikeSelect<float, CondLifParams<float>>)
+SNN_CUDA_KERNEL_OF(OneSpikeSelect<double, CondLifParams<double>>)
 
 }  // namespace kernels
 }  // namespace snn

@@ -23,7 +23,7 @@
 #include <type_traits>
 
 #include "snn/kernels/common.h"
-#include "snn/kernels/synapses.h"
+#include "snn/kernels/synapse_visits.h"
 
 namespace snn {
 namespace kernels {
@@ -282,6 +282,10 @@ struct SparseAtomicDelivery {
     }
   }
 };
+
+// CUDA entry points (snn/kernels/common.h).
+SNN_CUDA_KERNEL(DenseEventDelivery)
+SNN_CUDA_KERNEL(SparseAtomicDelivery)
 
 }  // namespace kernels
 }  // namespace snn

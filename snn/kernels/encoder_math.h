@@ -9,7 +9,7 @@
 #pragma once
 
 #include "snn/kernels/common.h"
-#include "snn/kernels/input_math.h"
+#include "snn/kernels/poisson_math.h"
 #include "snn/kernels/philox_math.h"
 
 namespace snn {
@@ -74,6 +74,11 @@ struct LatencyEncode {
     out[static_cast<int64_t>(s + 0.5) * n + k] = T(1);
   }
 };
+
+// CUDA entry points (snn/kernels/common.h).
+SNN_CUDA_KERNEL(PoissonEncode)
+SNN_CUDA_KERNEL(BernoulliEncode)
+SNN_CUDA_KERNEL(LatencyEncode)
 
 }  // namespace kernels
 }  // namespace snn

@@ -25,6 +25,7 @@ struct IzhikevichParams {
   T I_e;         // constant input
   T half_h;      // h/2 [ms]
   T h;           // step [ms]
+  T noise;       // I_noise: the noise current is I_noise (U - 1/2)
 };
 
 template <typename T>
@@ -38,24 +39,26 @@ SNN_HOST_DEVICE inline bool izhikevich_update_one(T& v, T& u, T I, const Izhikev
   return spike;
 }
 
-// Neurons [0, m) of a block: input = this step's ring slot (read and cleared), current = the run's
-// input for this step, words = one Philox word per neuron. Specialised on whether there is noise and
-// an input current, so that every read in the loop is unconditional (the compiler would otherwise use
-// masked loads, which are very slow on some CPUs, e.g. from a null pointer with an empty mask).
-template <typename T, bool kNoise, bool kCurrent>
+// Elements [k0, k0 + m) of a block (v, u, ... point at element k0): input = this step's ring slot (read
+// and cleared), current = the run's input for this step, words = one Philox word per element.
+// Specialised on whether there is noise, an input current and per-neuron parameters, so that every
+// read in the loop is unconditional (the compiler would otherwise use masked loads, which are very
+// slow on some CPUs, e.g. from a null pointer with an empty mask).
+template <typename T, bool kNoise, bool kCurrent, bool kEach>
 SNN_VECTOR_CLONES SNN_HOST_DEVICE void izhikevich_block(T* SNN_RESTRICT v, T* SNN_RESTRICT u, T* SNN_RESTRICT spikes,
                                                         T* SNN_RESTRICT input, const T* SNN_RESTRICT current,
-                                                        const uint32_t* SNN_RESTRICT words, T noise,
-                                                        const IzhikevichParams<T> p, int64_t m) {
+                                                        const uint32_t* SNN_RESTRICT words,
+                                                        const PerNeuron<IzhikevichParams<T>> params, int64_t k0, int64_t m) {
   for (int64_t q = 0; q < m; ++q) {
+    const IzhikevichParams<T>& p = kEach ? params.each[(k0 + q) % params.n] : params.all;
     T I = p.I_e + (kCurrent ? current[q] : T(0)) + input[q];
     input[q] = T(0);
-    if (kNoise) I += noise * static_cast<T>(uniform_word(words[q]) - 0.5);
+    if (kNoise) I += p.noise * static_cast<T>(uniform_word(words[q]) - 0.5);
     spikes[q] = izhikevich_update_one(v[q], u[q], I, p) ? T(1) : T(0);
   }
 }
 
-// Element e: neurons e kRandomBlock .. (e + 1) kRandomBlock - 1; neuron k's noise is word k of the
+// Element e: elements e kRandomBlock .. (e + 1) kRandomBlock - 1; element k's noise is word k of the
 // step's Philox stream.
 template <typename T>
 struct IzhikevichStep {
@@ -65,28 +68,40 @@ struct IzhikevichStep {
   InputRing<T> ring;
   StepInput<T> current;
   int64_t run_step;
-  IzhikevichParams<T> p;
-  T noise;  // I_noise; 0: no draw
+  PerNeuron<IzhikevichParams<T>> params;
+  bool noise;  // some neuron has I_noise != 0: draw
   uint64_t seed;
   uint32_t stream;
   uint64_t step;
   int64_t n;  // elements (B N)
+  template <bool kNoise, bool kCurrent, bool kEach>
+  SNN_HOST_DEVICE void block(const NeuronBlock& blk, const T* cur, T* in) const {
+    const int64_t k0 = blk.k0;
+    izhikevich_block<T, kNoise, kCurrent, kEach>(v + k0, u + k0, spikes + k0, in, cur, blk.words, params, k0, blk.m);
+  }
+  template <bool kNoise, bool kCurrent>
+  SNN_HOST_DEVICE void block(const NeuronBlock& blk, const T* cur, T* in) const {
+    if (params.each) {
+      block<kNoise, kCurrent, true>(blk, cur, in);
+    } else {
+      block<kNoise, kCurrent, false>(blk, cur, in);
+    }
+  }
   SNN_HOST_DEVICE void operator()(int64_t e) const {
     NeuronBlock blk;
-    if (noise != T(0)) blk.draw(seed, stream, step, e, n); else blk.locate(e, n);
-    const int64_t k0 = blk.k0, m = blk.m;
-    const uint32_t* words = blk.words;
-    const T* cur = current.base ? current.base + run_step * current.step_stride + k0 : nullptr;
-    T* in = ring.data + ring.slot * ring.slot_stride + k0;
-    if (noise != T(0)) {
-      if (cur) izhikevich_block<T, true, true>(v + k0, u + k0, spikes + k0, in, cur, words, noise, p, m);
-      else izhikevich_block<T, true, false>(v + k0, u + k0, spikes + k0, in, cur, words, noise, p, m);
+    if (noise) blk.draw(seed, stream, step, e, n); else blk.locate(e, n);
+    const T* cur = current.base ? current.base + run_step * current.step_stride + blk.k0 : nullptr;
+    T* in = ring.data + ring.slot * ring.slot_stride + blk.k0;
+    if (noise) {
+      if (cur) block<true, true>(blk, cur, in); else block<true, false>(blk, cur, in);
     } else {
-      if (cur) izhikevich_block<T, false, true>(v + k0, u + k0, spikes + k0, in, cur, words, noise, p, m);
-      else izhikevich_block<T, false, false>(v + k0, u + k0, spikes + k0, in, cur, words, noise, p, m);
+      if (cur) block<false, true>(blk, cur, in); else block<false, false>(blk, cur, in);
     }
   }
 };
+
+// CUDA entry points (snn/kernels/common.h).
+SNN_CUDA_KERNEL(IzhikevichStep)
 
 }  // namespace kernels
 }  // namespace snn

@@ -60,8 +60,9 @@ struct LifAlphaStep {
   InputRing<T> ring;
   StepInput<T> current;
   int64_t run_step;
-  LifAlphaParams<T> p;
+  PerNeuron<LifAlphaParams<T>> params;
   SNN_HOST_DEVICE void operator()(int64_t k) const {
+    const LifAlphaParams<T>& p = params.of(k);
     T v = V[k];
     if (refractory[k] == 0) {
       v = p.E_L + p.P33 * (v - p.E_L) + p.P30 * (p.I_e + current.at(run_step, k)) + p.P31_ex * dI_ex[k] +
@@ -82,6 +83,9 @@ struct LifAlphaStep {
     spikes[k] = spiked ? T(1) : T(0);
   }
 };
+
+// CUDA entry points (snn/kernels/common.h).
+SNN_CUDA_KERNEL(LifAlphaStep)
 
 }  // namespace kernels
 }  // namespace snn

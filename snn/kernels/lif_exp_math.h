@@ -79,14 +79,18 @@ struct LifExpStep {
   InputRing<T> ring;  // receptor 0: excitatory, 1: inhibitory
   StepInput<T> current;
   int64_t run_step;
-  LifExpParams<T> p;
+  PerNeuron<LifExpParams<T>> params;
   SNN_HOST_DEVICE void operator()(int64_t k) const {
+    const LifExpParams<T>& p = params.of(k);
     const T in_ex = ring.take(0, k);
     const T in_in = ring.take(1, k);
     spikes[k] = lif_exp_update_one(V[k], I_ex[k], I_in[k], refractory[k], in_ex, in_in, current.at(run_step, k), p)
                     ? T(1) : T(0);
   }
 };
+
+// CUDA entry points (snn/kernels/common.h).
+SNN_CUDA_KERNEL(LifExpStep)
 
 }  // namespace kernels
 }  // namespace snn

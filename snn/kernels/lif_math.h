@@ -57,15 +57,16 @@ struct LifDeltaStep {
   InputRing<T> ring;
   StepInput<T> current;  // external current [pA]
   int64_t run_step;
-  LifParams<T> p;
+  PerNeuron<LifParams<T>> params;
   SNN_HOST_DEVICE void operator()(int64_t k) const {
+    const LifParams<T>& p = params.of(k);
     const T jump = ring.take(0, k);
     spikes[k] = lif_delta_update_one(V[k], refractory[k], jump, current.at(run_step, k), p.V_th, p) ? T(1) : T(0);
   }
 };
 
 template <typename T>
-struct AdaptiveParams {
+struct AdaptiveLifParams : LifParams<T> {
   T theta_decay;  // exp(-h/tau_theta); 1 when not learning (theta frozen)
   T theta_plus;   // threshold increment per spike [mV] (0 when not learning)
 };
@@ -81,42 +82,42 @@ struct AdaptiveLifStep {
   InputRing<T> ring;
   StepInput<T> current;
   int64_t run_step;
-  LifParams<T> p;
-  AdaptiveParams<T> a;
+  PerNeuron<AdaptiveLifParams<T>> params;
   bool defer_threshold;
   SNN_HOST_DEVICE void operator()(int64_t k) const {
+    const AdaptiveLifParams<T>& p = params.of(k);
     const T jump = ring.take(0, k);
-    theta[k] *= a.theta_decay;
+    theta[k] *= p.theta_decay;
     if (defer_threshold) {
       // +inf threshold: integrate (or count down refractoriness) without spiking.
       lif_delta_update_one(V[k], refractory[k], jump, current.at(run_step, k), T(INFINITY), p);
       return;
     }
     const bool spiked = lif_delta_update_one(V[k], refractory[k], jump, current.at(run_step, k), p.V_th + theta[k], p);
-    if (spiked) theta[k] += a.theta_plus;
+    if (spiked) theta[k] += p.theta_plus;
     spikes[k] = spiked ? T(1) : T(0);
   }
 };
 
 // Row functor for the at-most-one-spike-per-step mode, b in [0, B): of the neurons of batch entry b
 // at or above threshold, only the one furthest above it spikes (ties: lowest index); the others keep
-// their potential and may spike in a later step.
-template <typename T>
+// their potential and may spike in a later step. P: a parameter struct with V_th, V_reset,
+// refractory_steps and theta_plus (AdaptiveLIF's, ConductanceLIF's).
+template <typename T, class P>
 struct OneSpikeSelect {
   T* V;
   int32_t* refractory;
   T* theta;
   T* spikes;
   int64_t n;
-  LifParams<T> p;
-  AdaptiveParams<T> a;
+  PerNeuron<P> params;
   SNN_HOST_DEVICE void operator()(int64_t b) const {
     int64_t best = -1;
     T best_excess = T(0);
     for (int64_t i = 0; i < n; ++i) {
       const int64_t k = b * n + i;
       spikes[k] = T(0);
-      const T excess = V[k] - (p.V_th + theta[k]);
+      const T excess = V[k] - (params.of(i).V_th + theta[k]);
       if (excess >= T(0) && (best < 0 || excess > best_excess)) {
         best = i;
         best_excess = excess;
@@ -124,13 +125,20 @@ struct OneSpikeSelect {
     }
     if (best >= 0) {
       const int64_t k = b * n + best;
+      const P& p = params.of(best);
       V[k] = p.V_reset;
       refractory[k] = p.refractory_steps;
-      theta[k] += a.theta_plus;
+      theta[k] += p.theta_plus;
       spikes[k] = T(1);
     }
   }
 };
+
+// CUDA entry points (snn/kernels/common.h; OneSpikeSelect's ConductanceLIF form in cond_lif_math.h).
+SNN_CUDA_KERNEL(LifDeltaStep)
+SNN_CUDA_KERNEL(AdaptiveLifStep)
+SNN_CUDA_KERNEL_OF(OneSpikeSelect<float, AdaptiveLifParams<float>>)
+SNN_CUDA_KERNEL_OF(OneSpikeSelect<double, AdaptiveLifParams<double>>)
 
 }  // namespace kernels
 }  // namespace snn

@@ -39,5 +39,9 @@ struct StateGather {
   SNN_HOST_DEVICE void operator()(int64_t e) const { out[e] = src[(e / m) * cols + columns[e % m]]; }
 };
 
+// CUDA entry points (snn/kernels/common.h).
+SNN_CUDA_KERNEL(SpikeRecord)
+SNN_CUDA_KERNEL(StateGather)
+
 }  // namespace kernels
 }  // namespace snn

@@ -1,8 +1,5 @@
-// snn/kernels/stdp_math.h — spike traces and the STDP family on dense [N_pre, N_post] synapses.
-//
-// Traces (one per neuron and batch entry): x <- x decay every step, and at a spike of count s either
-// x <- x + a s (all-to-all pairing) or x <- a (nearest-neighbour pairing: the trace remembers only
-// the latest spike).
+// snn/kernels/stdp_math.h — pair-based STDP (STDP): BindsNET's PostPre / WeightDependentPostPre, and
+// Diehl & Cook's (2015) variant.
 //
 // Pair STDP (BindsNET PostPre / WeightDependentPostPre): after this step's spikes entered the traces,
 //   pre spike of i:   w_ij -= nu_pre  x_post_j  [(w_ij - w_min) if multiplicative]
@@ -12,69 +9,18 @@
 // Diehl & Cook (2015) variant: pre trace (set to 1), post1 (20 ms) and post2 (40 ms) traces; at a pre
 // spike w -= nu_pre post1, at a post spike w += nu_post x_pre post2, both post traces taken before this
 // step's post spike enters them (their Brian code's "post2before").
-//
-// Triplet STDP (Pfister & Gerstner 2006, J. Neurosci. 26:9673), all-to-all traces r1, r2 (pre) and
-// o1, o2 (post), each taken just before this step's spikes enter them:
-//   pre spike:   w -= o1 (A2_minus + A3_minus r2)
-//   post spike:  w += r1 (A2_plus + A3_plus o2)
-//
-// Weights are shared by the batch: the changes of all batch entries are summed (BindsNET's default
-// reduction).
 #pragma once
 
 #include "snn/kernels/common.h"
-#include "snn/kernels/synapses.h"
+#include "snn/kernels/synapse_visits.h"
+#include "snn/kernels/trace_math.h"
 
 namespace snn {
 namespace kernels {
 
-template <typename T>
-SNN_HOST_DEVICE inline T clamp_(T v, T lo, T hi) {
-  return v < lo ? lo : (v > hi ? hi : v);
-}
-
-// Traces [k0, k1): decay, then this step's spikes (kSpikes), added (all-to-all) or set (kSet). Specialised
-// so that the loop has no conditional reads and vectorises.
-template <typename T, bool kSpikes, bool kSet>
-SNN_VECTOR_CLONES SNN_HOST_DEVICE void trace_block(T* SNN_RESTRICT x, const T* SNN_RESTRICT spikes, T decay, T amount,
-                                                   int64_t k0, int64_t k1) {
-  for (int64_t k = k0; k < k1; ++k) {
-    const T v = x[k] * decay;
-    if (!kSpikes) {
-      x[k] = v;
-    } else if (kSet) {
-      x[k] = spikes[k] != T(0) ? amount : v;
-    } else {
-      x[k] = spikes[k] != T(0) ? v + amount * spikes[k] : v;
-    }
-  }
-}
-
-// One trace per element of [B, N]: element e is traces [e block, (e + 1) block).
-template <typename T>
-struct TraceUpdate {
-  T* x;
-  const T* spikes;  // may be null: decay only
-  T decay;
-  T amount;
-  bool set;  // nearest-neighbour: x <- amount at a spike
-  int64_t n, block;
-  SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const ItemRange r = block_items(e, block, n);
-    const int64_t k0 = r.begin, k1 = r.end;
-    if (!spikes) {
-      trace_block<T, false, false>(x, spikes, decay, amount, k0, k1);
-    } else if (set) {
-      trace_block<T, true, true>(x, spikes, decay, amount, k0, k1);
-    } else {
-      trace_block<T, true, false>(x, spikes, decay, amount, k0, k1);
-    }
-  }
-};
-
 // The rules below update one synapse s (pre i, post j): `update(s, i, j)`. Which synapses a step visits
 // (all of them, or only those of neurons that spiked) is chosen by the iteration schemes of
-// snn/kernels/synapses.h; since a synapse without a spike at either end does not change, both give
+// snn/kernels/synapse_visits.h; since a synapse without a spike at either end does not change, both give
 // bitwise the same weights.
 
 // One dense row of pair STDP for a single batch entry: the body of PairStdpRule::update for every
@@ -233,28 +179,8 @@ struct PairStdpRule {
   }
 };
 
-template <typename T>
-struct TripletStdpRule {
-  using value_type = T;
-  T* w;
-  const T* pre_spikes;
-  const T* post_spikes;
-  const T* r1;  // [B, n_pre], before this step's pre spikes
-  const T* r2;
-  const T* o1;  // [B, n_post], before this step's post spikes
-  const T* o2;
-  T A2_plus, A3_plus, A2_minus, A3_minus, w_min, w_max;
-  int64_t n_pre, n_post, batch;
-  SNN_HOST_DEVICE void update(int64_t s, int64_t i, int64_t j) const {
-    T dw = T(0);
-    for (int64_t b = 0; b < batch; ++b) {
-      const int64_t bi = b * n_pre + i, bj = b * n_post + j;
-      if (pre_spikes[bi] != T(0)) dw -= pre_spikes[bi] * o1[bj] * (A2_minus + A3_minus * r2[bi]);
-      if (post_spikes[bj] != T(0)) dw += post_spikes[bj] * r1[bi] * (A2_plus + A3_plus * o2[bj]);
-    }
-    if (dw != T(0)) w[s] = clamp_(w[s] + dw, w_min, w_max);
-  }
-};
+// CUDA entry points (snn/kernels/common.h).
+SNN_CUDA_RULE(PairStdpRule)
 
 }  // namespace kernels
 }  // namespace snn

@@ -44,7 +44,7 @@ TEST(Errors, ModelsAndParameters) {
   EXPECT_ERROR(net.add(LIF(10, {{"V_reset", -50.0}})), ValueError, "V_reset", "V_th", "-50");
   EXPECT_ERROR(net.add(ModelSpec{"hh_psc_alpha", 3, {}, {}}), ValueError, "hh_psc_alpha", "iaf_psc_delta");
   EXPECT_ERROR(net.add(SpikeGeneratorInput(1, {{0.0}})), ValueError, "spike_times", "0");
-  EXPECT_ERROR(net.add(SpikeGeneratorInput(1, {{1.05}})), ValueError, "1.05", "grid");
+  EXPECT_ERROR(net.add(SpikeGeneratorInput(1, {{1.05}})), ValueError, "spike_times[0]", "1.05", "multiple of dt", "1.1");
   EXPECT_ERROR(net.add(SpikeGeneratorInput(2, {{1.0}})), ValueError, "one list per neuron");
   EXPECT_EQ(net.populations().size(), 0u);  // nothing was added
   auto& n = net.add(LIF(10), "n");

@@ -1,4 +1,4 @@
-// tests/cpp/test_network.cpp — the engine: delays, batches, Poisson input, determinism, dtypes.
+// tests/cpp/test_network.cpp — the engine: delays, batches, determinism, dtypes, time and reset.
 #include <ATen/Parallel.h>
 
 #include <cmath>
@@ -129,110 +129,6 @@ TEST(Batch, EntriesAreIndependent) {
   }
 }
 
-TEST(Poisson, RatesWithinThreeSigma) {
-  // 200 generators at 50 Hz and 200 at 20 kHz (mean 2 spikes per 0.1 ms step, NEST's regime for
-  // Brunel's external drive), 1 s: total counts within 3 standard deviations of rate x T x n.
-  Network net(options(0.1, "float32", 2, 3));
-  auto& x = net.add(PoissonInput(400));
-  auto& sp = net.monitor_spikes(x);
-  at::Tensor rates = at::empty({400}, at::kFloat);
-  rates.narrow(0, 0, 200).fill_(50.0);
-  rates.narrow(0, 200, 200).fill_(20000.0);
-  net.run(1000.0, {{x.name(), snn_test::on_test_device(rates)}});
-  const at::Tensor counts = sp.counts().to(at::kDouble);  // [2, 400]
-  for (int64_t b = 0; b < 2; ++b) {
-    const double low = counts[b].narrow(0, 0, 200).sum().item<double>();
-    const double high = counts[b].narrow(0, 200, 200).sum().item<double>();
-    const double m_low = 50.0 * 1.0 * 200, m_high = 20000.0 * 1.0 * 200;
-    EXPECT_NEAR(low, m_low, 3 * std::sqrt(m_low)) << "batch " << b;
-    EXPECT_NEAR(high, m_high, 3 * std::sqrt(m_high)) << "batch " << b;
-  }
-  // Counts per step are Poisson: at 20 kHz the dense record holds steps with 0..8 spikes, mean 2.
-  const at::Tensor dense = sp.dense().narrow(2, 200, 200).to(at::kDouble);
-  EXPECT_NEAR(dense.mean().item<double>(), 2.0, 3 * std::sqrt(2.0 / dense.numel()));
-  EXPECT_NEAR(dense.var().item<double>(), 2.0, 0.05);
-}
-
-TEST(Poisson, LowMeansDrawnByTimeRescalingArePoissonCountsIndependentBetweenSteps) {
-  // Means up to kBudgetMaxMean (0.1) per step come from the time-rescaling budgets, higher ones from
-  // a draw per step. Half the neurons alternate step by step between 0.05 (budget) and 0.5 (direct),
-  // half between 0 and 0.1 (budget, through silent steps); 2 x 2000 neurons x 2000 steps. Checked
-  // within 3 standard errors: the mean count of each kind of step, the variance and the share of
-  // steps with 2 or more spikes at 0.05 (Poisson: lambda and 1 - e^-lambda (1 + lambda)), and the
-  // correlation between a neuron's counts two steps apart (0 for independent steps).
-  const int64_t n = 2000, steps = 2000, B = 2;
-  Network net(options(0.1, "float64", B, 17));
-  auto& x = net.add(PoissonInput(n));
-  auto& sp = net.monitor_spikes(x);
-  at::Tensor rates = at::zeros({steps, B, n}, at::TensorOptions().dtype(at::kDouble));
-  using at::indexing::Slice;
-  rates.index_put_({Slice(0, steps, 2), Slice(), Slice(0, n / 2)}, 500.0);   // lambda 0.05
-  rates.index_put_({Slice(1, steps, 2), Slice(), Slice(0, n / 2)}, 5000.0);  // lambda 0.5
-  rates.index_put_({Slice(1, steps, 2), Slice(), Slice(n / 2, n)}, 1000.0);  // lambda 0.1; 0 in between
-  net.run_steps(steps, {{x.name(), snn_test::on_test_device(rates)}});
-  const at::Tensor d = sp.dense().to(at::kDouble);  // [steps, B, n]
-  auto check_mean = [&](const at::Tensor& c, double lambda, const char* what) {
-    const double m = static_cast<double>(c.numel());
-    EXPECT_NEAR(c.mean().item<double>(), lambda, 3 * std::sqrt(lambda / m)) << what;
-  };
-  const at::Tensor low = d.index({Slice(0, steps, 2), Slice(), Slice(0, n / 2)});
-  check_mean(low, 0.05, "lambda 0.05");
-  check_mean(d.index({Slice(1, steps, 2), Slice(), Slice(0, n / 2)}), 0.5, "lambda 0.5");
-  check_mean(d.index({Slice(1, steps, 2), Slice(), Slice(n / 2, n)}), 0.1, "lambda 0.1");
-  EXPECT_EQ(d.index({Slice(0, steps, 2), Slice(), Slice(n / 2, n)}).sum().item<double>(), 0.0);
-  const double m = static_cast<double>(low.numel()), lambda = 0.05;
-  // Var of the sample variance of Poisson counts ~ (lambda + 2 lambda^2) / m.
-  EXPECT_NEAR(low.var().item<double>(), lambda, 3 * std::sqrt((lambda + 2 * lambda * lambda) / m));
-  const double p2 = 1 - std::exp(-lambda) * (1 + lambda);
-  EXPECT_NEAR((low >= 2).to(at::kDouble).mean().item<double>(), p2, 3 * std::sqrt(p2 * (1 - p2) / m));
-  const at::Tensor a = low.narrow(0, 0, low.size(0) - 1) - lambda, b = low.narrow(0, 1, low.size(0) - 1) - lambda;
-  const double corr = (a * b).mean().item<double>() / lambda;
-  EXPECT_NEAR(corr, 0.0, 3 / std::sqrt(static_cast<double>(a.numel())));
-}
-
-TEST(Poisson, DefaultRateParameterAndPerStepRates) {
-  // Without inputs the `rate` parameter drives the source; [steps, B, N] rates switch per step.
-  Network net(options(1.0, "float32", 1, 4));
-  auto& x = net.add(PoissonInput(1000, {{"rate", 100.0}}));
-  auto& sp = net.monitor_spikes(x);
-  net.run(100.0);
-  const double n1 = static_cast<double>(sp.num_events());
-  EXPECT_NEAR(n1, 10000.0, 3 * std::sqrt(10000.0));
-  sp.clear();
-  at::Tensor per_step = at::zeros({100, 1, 1000}, at::kFloat);
-  per_step.narrow(0, 50, 50).fill_(1000.0);  // silent for 50 ms, then 1 kHz
-  net.run(100.0, {{x.name(), snn_test::on_test_device(per_step)}});
-  const at::Tensor dense = sp.dense();
-  EXPECT_EQ(dense.narrow(0, 0, 50).sum().item<int64_t>(), 0);
-  const double late = static_cast<double>(dense.narrow(0, 50, 50).sum().item<int64_t>());
-  const double mean_late = 1000.0 * 1000 * 0.05;
-  EXPECT_NEAR(late, mean_late, 3 * std::sqrt(mean_late));
-}
-
-TEST(Poisson, FixedAndPerStepRatesDrawTheSameSpikes) {
-  // Fixed [B, N] rates take their means from a table made once per run; per-step rates compute them
-  // every step (and a run whose rates are all 0 skips the draws). Same rates both ways (a third silent, some at 20 kHz for counts above 1, over
-  // several kernel blocks and a partial one): the spikes must be identical, step by step.
-  const int64_t n = 1000, steps = 200;
-  at::Tensor rates = at::rand({2, n}, at::TensorOptions().dtype(at::kDouble)) * 200.0;
-  rates.masked_fill_(at::rand({2, n}, at::TensorOptions().dtype(at::kDouble)) < 0.33, 0.0);
-  rates.select(1, 5).fill_(20000.0);
-  rates.narrow(1, 600, 300).zero_();  // whole silent kernel blocks
-  auto record = [&](const at::Tensor& input) {
-    Network net(options(0.1, "float64", 2, 11));
-    auto& x = net.add(PoissonInput(n));
-    auto& sp = net.monitor_spikes(x);
-    net.run_steps(steps, {{x.name(), snn_test::on_test_device(input)}});
-    return sp.dense().cpu();
-  };
-  const at::Tensor fixed = record(rates);
-  const at::Tensor per_step = record(rates.unsqueeze(0).expand({steps, 2, n}).contiguous());
-  EXPECT_GT(fixed.sum().item<double>(), 1000.0);
-  EXPECT_GT(fixed.max().item<double>(), 1.0);
-  EXPECT_EQ(fixed.masked_select(rates.unsqueeze(0).expand_as(fixed) == 0).sum().item<double>(), 0.0);
-  EXPECT_TRUE(at::equal(fixed, per_step));
-}
-
 namespace {
 // A small recurrent network with every kind of population, returning all spikes and final V_m.
 std::pair<at::Tensor, at::Tensor> run_reference_network(uint64_t seed, const char* dtype = "float32", int64_t B = 2) {
@@ -323,49 +219,6 @@ TEST(Determinism, ThreadCountDoesNotChangeResults) {
   for (size_t k = 0; k < one.size(); ++k) EXPECT_TRUE(at::equal(one[k], two[k])) << k;
 }
 
-TEST(SpikeSet, ListsEveryEntrysSpikesAscendingOnAnyThreadCount) {
-  // [48, 1000] spikes (counts 1 and 2, about 2 %, and entries without any): the set against a plain
-  // scan. 48 000 elements: the entries are scanned on two threads.
-  at::Tensor spikes = (at::rand({48, 1000}, at::TensorOptions().dtype(at::kFloat)) < 0.02).to(at::kFloat);
-  spikes.select(1, 7).fill_(2.0f);
-  spikes.select(0, 5).zero_();
-  spikes.select(0, 47).zero_();
-  const float* s = spikes.data_ptr<float>();
-  const int before = at::get_num_threads();
-  for (int threads : {1, 2}) {
-    at::set_num_threads(threads);
-    SpikeSet set;
-    set.build(spikes);
-    const kernels::ActiveSet a = set.view();
-    ASSERT_NE(a.by_entry, nullptr);
-    std::vector<int32_t> union_list;
-    int64_t events = 0;
-    for (int32_t i = 0; i < 1000; ++i) {
-      std::vector<int32_t> entries;
-      for (int32_t b = 0; b < 48; ++b) {
-        if (s[b * 1000 + i] != 0.0f) entries.push_back(b);
-      }
-      EXPECT_EQ(a.flag[i], entries.empty() ? 0 : 1) << i;
-      if (entries.empty()) continue;
-      union_list.push_back(i);
-      events += static_cast<int64_t>(entries.size());
-      EXPECT_EQ(std::vector<int32_t>(a.entries + a.first[i], a.entries + a.first[i] + a.size[i]), entries) << i;
-    }
-    EXPECT_EQ(std::vector<int32_t>(a.list, a.list + *a.count), union_list);
-    EXPECT_EQ(set.bound(), static_cast<int64_t>(union_list.size()));
-    EXPECT_EQ(set.events(), events);
-    for (int32_t b = 0, q = 0; b < 48; ++b) {
-      std::vector<int32_t> own;
-      for (int32_t i = 0; i < 1000; ++i) {
-        if (s[b * 1000 + i] != 0.0f) own.push_back(i);
-      }
-      EXPECT_EQ(std::vector<int32_t>(a.by_entry + q, a.by_entry + a.entry_end[b]), own) << "entry " << b;
-      q = a.entry_end[b];
-    }
-  }
-  at::set_num_threads(before);
-}
-
 TEST(Dtype, Float64AndFloat32AgreeToFloat32Precision) {
   const auto f64 = run_reference_network(7, "float64", 1);
   const auto f32 = run_reference_network(7, "float32", 1);
@@ -389,37 +242,4 @@ TEST(Network, TimeStepsAndReset) {
   net.reset_state();
   EXPECT_EQ(n.state("V_m")[0][0].item<double>(), -70.0);
   EXPECT_EQ(net.step_count(), 11);  // time keeps running
-}
-
-TEST(Network, AdaptiveThresholdKeptByResetUnlessAskedAndFrozenInEval) {
-  Network net(options(0.5));
-  auto& n = net.add(AdaptiveLIF(2, {{"I_e", 2000.0}, {"theta_plus", 1.0}}));
-  net.run(100.0);
-  const double theta = n.state("theta")[0][0].item<double>();
-  EXPECT_GT(theta, 0.0);
-  net.reset_state();
-  EXPECT_EQ(n.state("theta")[0][0].item<double>(), theta);
-  net.set_learning(false);
-  net.run(100.0);
-  // Frozen: neither growth at spikes nor decay (Diehl & Cook's test mode).
-  EXPECT_EQ(n.state("theta")[0][0].item<double>(), theta);
-  net.reset_state(/*include_learned=*/true);
-  EXPECT_EQ(n.state("theta")[0][0].item<double>(), 0.0);
-}
-
-TEST(Network, OneSpikePerStepPicksTheNeuronFurthestAboveThreshold) {
-  Network net(options(1.0, "float64", 2));
-  auto& n = net.add(AdaptiveLIF(4, {{"one_spike", 1.0}}));
-  auto& sp = net.monitor_spikes(n);
-  // Batch 0: neurons 1 and 3 above threshold after the step (3 more); batch 1: all below.
-  at::Tensor current = at::zeros({2, 4}, at::kDouble);
-  n.set_state("V_m", snn_test::on_test_device(
-      at::tensor({-40.0, -30.0, -60.0, -20.0, -60.0, -60.0, -60.0, -60.0}, at::kDouble).reshape({2, 4})));
-  net.run_steps(1, {{n.name(), snn_test::on_test_device(current)}});
-  const at::Tensor s = n.spikes();
-  EXPECT_EQ(s.sum().item<double>(), 1.0);
-  EXPECT_EQ(s[0][3].item<double>(), 1.0);
-  // The others above threshold kept their potential (not reset) and can fire later.
-  EXPECT_GT(n.state("V_m")[0][1].item<double>(), -52.0);
-  EXPECT_EQ(sp.num_events(), 1);
 }

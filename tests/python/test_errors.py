@@ -43,20 +43,34 @@ def test_cuda_device_without_cuda_build():
         snn.Network(device="cuda")
 
 
-@pytest.mark.parametrize("model, match", [
-    (snn.LIF(0), "n must be > 0, got 0"),
-    (snn.LIF(10, tau_m=-3.0), "tau_m must be > 0 ms, got -3"),
-    (snn.LIF(10, C_m=0.0), "C_m must be > 0 pF, got 0"),
-    (snn.LIFExp(10, tau_syn_in=0.0), "tau_syn_in must be > 0 ms, got 0"),
-    (snn.AdaptiveLIF(10, tau_theta=-1.0), "tau_theta must be > 0 ms"),
-    (snn.LIF(10, taum=3.0), "no parameter 'taum'.*tau_m"),
-    (snn.LIF(10, V_reset=-50.0), "V_reset must be < V_th"),
-    (snn.SpikeGeneratorInput(1, [[0.05]]), "0.05 ms, which is not on the dt = 0.1 ms grid"),
+@pytest.mark.parametrize("make, match", [
+    (lambda: snn.LIF(0), "n must be > 0, got 0"),
+    (lambda: snn.LIF(10, tau_m=-3.0), "tau_m must be > 0 ms, got -3"),
+    (lambda: snn.LIF(10, C_m=0.0), "C_m must be > 0 pF, got 0"),
+    (lambda: snn.LIFExp(10, tau_syn_in=0.0), "tau_syn_in must be > 0 ms, got 0"),
+    (lambda: snn.AdaptiveLIF(10, tau_theta=-1.0), "tau_theta must be > 0 ms"),
+    (lambda: snn.LIF(10, taum=3.0), "no parameter 'taum'.*tau_m"),
+    (lambda: snn.LIF(10, V_reset=-50.0), "V_reset must be < V_th"),
+    (lambda: snn.LIF(3, tau_m=[10.0, -2.0, 5.0]), r"tau_m\[1\] must be > 0 ms, got -2"),
+    (lambda: snn.LIF(3, V_th=torch.tensor([-55.0, -55.0, -80.0])), "V_reset must be < V_th.*at neuron 2"),
+    (lambda: snn.LIF(3, I_e=[1.0, 2.0]), "one number or one per neuron \\(3\\), got 2 values"),
+    (lambda: snn.AdaptiveLIF(2, one_spike=[0, 1]), "one_spike is a switch of the whole population"),
+    (lambda: snn.SpikeGeneratorInput(2, [[1.0]]), "one list per neuron"),
 ])
-def test_bad_models(net, model, match):
-    before = list(net.populations)
+def test_bad_models_are_refused_when_made(make, match):
     with pytest.raises(ValueError, match=match):
-        net.add(model)
+        make()
+
+
+def test_bad_parameter_types_are_refused_when_made():
+    with pytest.raises(TypeError, match="LIF: parameter tau_m must be a number, or one number per neuron"):
+        snn.LIF(3, tau_m="fast")
+
+
+def test_spike_times_off_the_grid_are_refused_when_added(net):
+    before = list(net.populations)
+    with pytest.raises(ValueError, match=r"spike_times\[0\] = 0.05 ms is not a multiple of dt = 0.1 ms"):
+        net.add(snn.SpikeGeneratorInput(1, [[0.05]]))
     assert list(net.populations) == before
 
 
@@ -65,8 +79,11 @@ def test_bad_parameter_values_leave_population_unchanged(net):
     with pytest.raises(ValueError, match="tau_m must be > 0 ms, got -3"):
         n.tau_m = -3.0
     assert n.tau_m == 10.0
-    with pytest.raises(TypeError, match="tau_m must be a number"):
+    with pytest.raises(TypeError, match="tau_m must be a number, or one number per neuron"):
         n.tau_m = "fast"
+    with pytest.raises(ValueError, match=r"tau_m\[2\] must be > 0 ms, got 0"):
+        n.tau_m = torch.tensor([10.0, 10.0, 0.0, 10.0, 10.0])
+    assert n.tau_m == 10.0
     with pytest.raises(AttributeError, match="no parameter or state 'tau'.*tau_m"):
         n.tau = 3.0
     with pytest.raises(AttributeError, match="has no attribute 'taum'"):

@@ -423,15 +423,23 @@ def test_plasticity_errors_leave_the_network_unchanged():
     net = snn.Network(dt=0.1, batch_size=2)
     a = net.add(snn.LIF(3), name="a")
     b = net.add(snn.LIF(3), name="b")
+    # A rule's own parameters are checked when it is made ...
+    made = [
+        (lambda: snn.STDP(tau_pre=0.0), "tau_pre must be > 0 ms, got 0"),
+        (lambda: snn.STDP(w_min=1.0, w_max=0.5), "w_min must be <= w_max"),
+        (lambda: snn.STDP(weight_dependence="multiplicative"), "multiplicative form needs finite"),
+        (lambda: snn.DopamineSTDP(Wmin=5.0, Wmax=1.0), "Wmin must be <= Wmax"),
+        (lambda: snn.DopamineSTDP(tau_n=-2.0), "tau_n must be > 0 ms, got -2"),
+        (lambda: snn.STDP(taup=1.0), "no parameter 'taup'"),
+        (lambda: snn.STDP(signal="dopamine"), "STDP reads no neuromodulator; got signal .dopamine."),
+    ]
+    for make, match in made:
+        with pytest.raises((ValueError, TypeError), match=match):
+            make()
+    # ... and what depends on the projection when it is connected.
     cases = [
-        (dict(plasticity=snn.STDP(tau_pre=0.0)), "tau_pre must be > 0 ms, got 0"),
-        (dict(plasticity=snn.STDP(w_min=1.0, w_max=0.5)), "w_min must be <= w_max"),
-        (dict(plasticity=snn.STDP(weight_dependence="multiplicative")), "multiplicative form needs finite"),
-        (dict(plasticity=snn.DopamineSTDP(Wmin=5.0, Wmax=1.0)), "Wmin must be <= Wmax"),
-        (dict(plasticity=snn.DopamineSTDP(tau_n=-2.0)), "tau_n must be > 0 ms, got -2"),
         (dict(plasticity=snn.DopamineSTDP(), delay=snn.init.uniform(0.1, 1.0)), "per-synapse delays"),
         (dict(plasticity=snn.IzhikevichDASTDP(interval=0.25)), "interval 0.25 ms is not a multiple of dt"),
-        (dict(plasticity=snn.STDP(taup=1.0)), "no parameter 'taup'"),
     ]
     for kwargs, match in cases:
         with pytest.raises(ValueError, match=match):

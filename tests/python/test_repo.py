@@ -1,8 +1,6 @@
 """The repository's promises about itself: the README's two commands, CI running the test command,
-Docker using the one dependency script, and docs listing every model parameter."""
+Docker using the one dependency script (the registries' promises are in test_registry.py)."""
 import re
-
-from snn import _snn
 
 
 def bash_blocks(path):
@@ -23,12 +21,3 @@ def test_dockerfiles_use_the_dependency_script(repo):
     for name in ("Dockerfile", "Dockerfile.cuda"):
         assert "docker/install-deps.sh" in open(f"{repo}/docker/{name}").read()
 
-
-def test_models_doc_lists_every_parameter_with_its_default(repo):
-    doc = open(f"{repo}/docs/models.md").read()
-    for model in ("LIF", "LIFExp", "LIFAlpha", "ConductanceLIF", "AdaptiveLIF", "Izhikevich", "PoissonInput"):
-        section = doc.split(f"## {model} ")[1].split("\n## ")[0]
-        for name, default, unit, _ in _snn.model_params(model):
-            row = re.search(rf"\| `{name}` \| ([^|]+) \|", section)
-            assert row, f"docs/models.md: {model} lacks parameter {name}"
-            assert float(row.group(1)) == default, f"docs/models.md: {model}.{name} default {row.group(1)} != {default}"

@@ -1,5 +1,6 @@
-// snn/kernels/synapses.h — how a projection's synapses are laid out, the set of neurons that spiked in
-// a step, and the iteration schemes that apply a per-synapse update to chosen synapses.
+// snn/kernels/synapse_visits.h — how a projection's synapses are laid out, the set of neurons that spiked
+// in a step, and the visits: the iteration schemes that apply a learning rule's per-synapse update to the
+// synapses a step must touch (chosen on the host by snn/plasticity/scheduler.h).
 //
 // Layouts (both index synapses by s):
 //   dense   s = i N_post + j over all N_pre x N_post entries; count[s] = synapses in the entry (0: none)
@@ -9,8 +10,8 @@
 // Bytes per synapse (float32): post index 4 + weight 4 = 8, + 4 for a per-synapse delay (int32);
 // the transposed index adds 8 for plastic sparse projections.
 //
-// A learning rule is written once as `update(s, i, j)` on one synapse (snn/kernels/stdp_math.h,
-// neuromodulated_math.h). Iteration schemes pick the synapses:
+// A learning rule is written once as `update(s, i, j)` on one synapse (snn/kernels/<rule>_math.h).
+// Iteration schemes pick the synapses:
 //   EveryRow    element = pre neuron i: all its synapses (a full sweep; rows are disjoint)
 //   ActiveRows  element = q-th neuron of an active set of pre neurons: all its synapses
 //   ActiveCols  element = q-th neuron of an active set of post neurons: all synapses onto it, except
@@ -254,6 +255,14 @@ struct ZeroCount {
   int32_t* count;
   SNN_HOST_DEVICE void operator()(int64_t) const { *count = 0; }
 };
+
+// CUDA entry points. A rule runs through every visit: SNN_CUDA_RULE(R) in the rule's header.
+#define SNN_CUDA_RULE_OF(R) \
+  SNN_CUDA_KERNEL_OF(EveryRow<R>) SNN_CUDA_KERNEL_OF(ActiveRows<R>) SNN_CUDA_KERNEL_OF(ActiveCols<R>) \
+  SNN_CUDA_KERNEL_OF(SynapseWise<R>)
+#define SNN_CUDA_RULE(R) SNN_CUDA_RULE_OF(R<float>) SNN_CUDA_RULE_OF(R<double>)
+SNN_CUDA_KERNEL(ActiveSetBuild)
+SNN_CUDA_KERNEL_OF(ZeroCount)
 
 }  // namespace kernels
 }  // namespace snn

@@ -1,4 +1,4 @@
-// snn/kernels/input_math.h — spike sources: Poisson generators, parrots and spike generators.
+// snn/kernels/poisson_math.h — Poisson spike sources: NEST poisson_generator (PoissonInput).
 //
 // PoissonInput (NEST poisson_generator): each neuron and batch entry is a Poisson process with rate r
 // [Hz]; a step of h ms gets a count with mean lambda = r h / 1000, independent of other steps. The
@@ -18,10 +18,6 @@
 // Draws are keyed by (seed, stream, step, element, draw number), so they do not depend on threads or
 // device: a spike's Exp(1) is draw 1 + r / 2 of its element (the r-th spike in the step), a budget's
 // first value draw 0 of element k + kBudgetInitIndex, the direct draws word k % 4 of block k / 4.
-// Parrot (NEST parrot_neuron): emits, in the step they arrive, as many spikes as it received;
-// the weights of its incoming connections are ignored (its projections deliver synapse counts).
-// SpikeGeneratorInput (NEST spike_generator): a sorted per-step schedule of (neuron, count) events,
-// the same in every batch entry.
 #pragma once
 
 #include "snn/kernels/common.h"
@@ -165,30 +161,9 @@ struct PoissonBudgetInit {
   }
 };
 
-template <typename T>
-struct ParrotStep {
-  T* spikes;
-  InputRing<T> ring;
-  SNN_HOST_DEVICE void operator()(int64_t k) const { spikes[k] = ring.take(0, k); }
-};
-
-// Element e in [0, B * m) writes event lo + e % m of this step into batch entry e / m.
-// The schedule holds at most one event per (step, neuron) (duplicates are merged into the count
-// when it is built), so no two elements write the same place.
-template <typename T>
-struct SpikeScheduleStep {
-  T* spikes;
-  const int64_t* neuron;
-  const T* count;
-  int64_t lo;  // first event of this step
-  int64_t m;   // events in this step
-  int64_t n;   // neurons
-  SNN_HOST_DEVICE void operator()(int64_t e) const {
-    const int64_t b = e / m;
-    const int64_t j = lo + e % m;
-    spikes[b * n + neuron[j]] = count[j];
-  }
-};
+// CUDA entry points (snn/kernels/common.h).
+SNN_CUDA_KERNEL(PoissonStep)
+SNN_CUDA_KERNEL_OF(PoissonBudgetInit)
 
 }  // namespace kernels
 }  // namespace snn

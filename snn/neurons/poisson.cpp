@@ -1,0 +1,111 @@
+// snn/neurons/poisson.cpp — PoissonInput (poisson_generator): the means of a run, the draws of a step.
+#include "snn/neurons/poisson.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "snn/backend.h"
+
+namespace snn {
+namespace neurons {
+
+PoissonSource::PoissonSource(const ModelSpec& spec)
+    : Population("PoissonInput", spec.n,
+                 {{"rate", 0.0, "Hz", Constraint::NonNegative, "rate used when run() gets no rates for this population"}}),
+      rate_(param_id("rate")) {}
+
+// The CDF and guide table of a Poisson law with mean lambda (kernels::PoissonTable), as one float64
+// tensor on `device`: [cdf (length) | guide (size, as doubles)].
+static at::Tensor poisson_table(double lambda, const c10::Device& device, int64_t* length, int64_t* size) {
+  std::vector<double> cdf;
+  double p = std::exp(-lambda), total = p;
+  cdf.push_back(total);
+  for (int64_t k = 1; k < kernels::kPoissonTerms && total < 1.0 - 1e-15; ++k) {
+    p *= lambda / static_cast<double>(k);
+    total += p;
+    cdf.push_back(total);
+  }
+  cdf.back() = 1.0;
+  const int64_t guides = 64;
+  std::vector<double> table = cdf;
+  int64_t k = 0;
+  for (int64_t g = 0; g < guides; ++g) {
+    while (k < static_cast<int64_t>(cdf.size()) - 1 && cdf[k] <= static_cast<double>(g) / guides) ++k;
+    table.push_back(static_cast<double>(k));
+  }
+  *length = static_cast<int64_t>(cdf.size());
+  *size = guides;
+  return at::tensor(table, at::kDouble).to(device);
+}
+
+void PoissonSource::prepare_run(double h) {
+  // The means rate h, and, when every neuron has the same mean above kBudgetMaxMean, a guide table for
+  // the direct draws.
+  const at::Tensor& input = run_input();
+  const ParamTable& t = params();
+  double lambda = -1.0;  // the one mean of every neuron, if they share one
+  if (input.defined()) {
+    lambda_ = (input.to(at::kDouble) * h).contiguous();
+    if (input.numel() > 0 && (input == input.flatten()[0]).all().item<bool>()) lambda = input.flatten()[0].item<double>() * h;
+  } else if (t.uniform(rate_)) {
+    lambda_ = at::full({batch_size(), size()}, t.value(rate_) * h, options().dtype(at::kDouble));
+    lambda = t.value(rate_) * h;
+  } else {
+    const at::Tensor rates = at::tensor(t.values(rate_), at::TensorOptions().dtype(at::kDouble));
+    lambda_ = (rates * h).to(options().device()).unsqueeze(0).expand({batch_size(), size()}).contiguous();
+  }
+  table_ = (lambda > kernels::kBudgetMaxMean && lambda <= kernels::kPoissonChunk)
+               ? poisson_table(lambda, options().device(), &table_length_, &table_size_)
+               : at::Tensor();
+  if (table_.defined()) guide_ = table_.narrow(0, table_length_, table_size_).to(at::kInt);
+  silent_run_ = !(lambda_.numel() > 0 && lambda_.max().item<double>() > 0.0);
+}
+
+void PoissonSource::integrate(const StepContext& ctx) {
+  // Rates fixed for the run (the `rate` parameter, or a [B, N] input): prepared once per run.
+  const at::Tensor& input = run_input();
+  const bool per_step = input.defined() && input.dim() == 3;
+  const double h = dt() * 1e-3;
+  if (!per_step && (ctx.run_step == 0 || !lambda_.defined())) prepare_run(h);
+  if (!inverse_.defined()) {
+    inverse_ = at::arange(kernels::kPoissonTerms, at::kDouble).reciprocal().to(options().device());
+  }
+  const int64_t n = batch_size() * size();
+  if (!budget_.defined()) {
+    budget_ = at::empty({batch_size(), size()}, options().dtype(at::kDouble));
+    backend::for_each(options().device(), n,
+                      kernels::PoissonBudgetInit{budget_.data_ptr<double>(), ctx.seed, rng_stream(), static_cast<uint64_t>(ctx.step)});
+  }
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    if (!per_step && silent_run_) {  // every rate 0 (e.g. the rest between images): no spikes, budgets kept
+      backend::for_each(options().device(), n, kernels::Fill<T>{mutable_spikes().data_ptr<T>(), T(0)});
+      return;
+    }
+    kernels::PoissonStep<T> f;
+    f.spikes = mutable_spikes().data_ptr<T>();
+    f.budget = budget_.data_ptr<double>();
+    f.rate = run_input_view<T>();
+    f.lambda = per_step ? nullptr : lambda_.data_ptr<double>();
+    f.inverse = inverse_.data_ptr<double>();
+    f.table = {};
+    if (!per_step && table_.defined()) {
+      f.table.cdf = table_.data_ptr<double>();
+      f.table.length = table_length_;
+      f.table.size = table_size_;
+      f.table.guide = guide_.data_ptr<int32_t>();
+    }
+    f.h_seconds = h;
+    f.seed = ctx.seed;
+    f.stream = rng_stream();
+    f.step = static_cast<uint64_t>(ctx.step);
+    f.run_step = ctx.run_step;
+    f.n = n;
+    backend::for_each(options().device(), (n + random_block() - 1) / random_block(), f,
+                      std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
+  });
+}
+
+}  // namespace neurons
+}  // namespace snn

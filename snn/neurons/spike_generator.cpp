@@ -1,0 +1,84 @@
+// snn/neurons/spike_generator.cpp — SpikeGeneratorInput (spike_generator): the schedule, one step.
+#include "snn/neurons/spike_generator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "snn/backend.h"
+#include "snn/errors.h"
+#include "snn/time_grid.h"
+
+namespace snn {
+namespace neurons {
+
+SpikeGenerator::SpikeGenerator(const ModelSpec& spec)
+    : Population("SpikeGeneratorInput", spec.n, {}), times_(spec.spike_times) {
+  if (times_.empty()) times_.resize(static_cast<size_t>(spec.n));  // no spikes
+  if (static_cast<int64_t>(times_.size()) != spec.n) {
+    throw_value_error("SpikeGeneratorInput: spike_times must hold one list per neuron (", spec.n, "), got ", times_.size());
+  }
+  for (size_t i = 0; i < times_.size(); ++i) {
+    for (double t : times_[i]) {
+      if (!(t > 0) || !std::isfinite(t)) {
+        throw_value_error("SpikeGeneratorInput: spike_times[", i, "] has ", t,
+                          " ms; spike times must be > 0 ms (a spike at t is emitted in the step ending at t)");
+      }
+    }
+  }
+}
+
+void SpikeGenerator::on_attach(const AttachContext& context) {
+  const double h = context.dt;
+  std::map<int64_t, std::map<int64_t, int64_t>> schedule;  // step -> neuron -> count
+  for (size_t i = 0; i < times_.size(); ++i) {
+    for (double t : times_[i]) {
+      const int64_t step = grid_steps(t, h, cat("SpikeGeneratorInput: spike_times[", i, "] =")) - 1;  // ends at t
+      if (step < context.step) {
+        throw_value_error("SpikeGeneratorInput: spike_times[", i, "] has ", t,
+                          " ms, which is not after the network's current time ", static_cast<double>(context.step) * h, " ms");
+      }
+      schedule[step][static_cast<int64_t>(i)] += 1;
+    }
+  }
+  std::vector<int64_t> neuron;
+  std::vector<double> count;
+  steps_.clear();
+  step_begin_.assign(1, 0);
+  for (const auto& [step, events] : schedule) {
+    steps_.push_back(step);
+    for (const auto& [i, c] : events) {
+      neuron.push_back(i);
+      count.push_back(static_cast<double>(c));
+    }
+    step_begin_.push_back(static_cast<int64_t>(neuron.size()));
+  }
+  const auto cpu64 = at::TensorOptions().dtype(at::kLong);
+  event_neuron_ = at::tensor(neuron.empty() ? std::vector<int64_t>{0} : neuron, cpu64).to(options().device());
+  event_count_ = at::tensor(count.empty() ? std::vector<double>{0.0} : count, at::TensorOptions().dtype(at::kDouble))
+                     .to(options().device(), options().dtype().toScalarType());
+}
+
+void SpikeGenerator::integrate(const StepContext& ctx) {
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    backend::for_each(options().device(), batch_size() * size(), kernels::Fill<T>{mutable_spikes().data_ptr<T>(), T(0)});
+  });
+  const auto it = std::lower_bound(steps_.begin(), steps_.end(), ctx.step);
+  if (it == steps_.end() || *it != ctx.step) return;
+  const size_t idx = static_cast<size_t>(it - steps_.begin());
+  dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
+    using T = decltype(tag);
+    kernels::SpikeScheduleStep<T> f;
+    f.spikes = mutable_spikes().data_ptr<T>();
+    f.neuron = event_neuron_.data_ptr<int64_t>();
+    f.count = event_count_.data_ptr<T>();
+    f.lo = step_begin_[idx];
+    f.m = step_begin_[idx + 1] - step_begin_[idx];
+    f.n = size();
+    backend::for_each(options().device(), batch_size() * f.m, f);
+  });
+}
+
+}  // namespace neurons
+}  // namespace snn
