@@ -30,6 +30,11 @@ namespace snn {
 
 class Network;
 
+// Neurons per element of the block functors (kernels::for_block_items) on the CPU: a loop long enough
+// that the shared parameters stay in registers, short enough that work spreads over the threads in
+// pieces of backend::kCpuGrain neurons. (CUDA: one neuron per thread.)
+constexpr int64_t kNeuronBlock = 1024;
+
 // What a population accepts in Network::run(..., inputs={name: tensor}).
 enum class InputKind {
   None,     // nothing (parrots, spike generators)

@@ -178,6 +178,8 @@ struct StepInput {
   SNN_HOST_DEVICE inline T at(int64_t run_step, int64_t k) const {
     return base ? base[run_step * step_stride + k] : T(0);
   }
+  // The [B, N] values of a step of the run, or null.
+  SNN_HOST_DEVICE inline const T* step(int64_t run_step) const { return base ? base + run_step * step_stride : nullptr; }
 };
 
 // The input ring buffer of a population: [R receptors, D slots, B, N], slot = step % D.
@@ -195,6 +197,8 @@ struct InputRing {
     *p = T(0);
     return v;
   }
+  // This step's [B, N] slot of receptor r.
+  SNN_HOST_DEVICE inline T* slot_data(int r) const { return data + r * receptor_stride + slot * slot_stride; }
 };
 
 // Functors whose element e is a block of items (the CPU: a vectorised loop over `block` items; CUDA:
@@ -205,6 +209,21 @@ struct ItemRange {
 SNN_HOST_DEVICE inline ItemRange block_items(int64_t e, int64_t block, int64_t n) {
   const int64_t begin = e * block;
   return {begin, begin + block < n ? begin + block : n};
+}
+
+// f(kEach, kCurrent) with two run-time switches of a block of neurons — per-neuron parameters, an
+// input current — made compile-time constants (std::bool_constant), so that the block's loop tests
+// neither, keeps shared parameters in registers and reads only what exists (the model's
+// <model>_block function is instantiated four times).
+template <class F>
+SNN_HOST_DEVICE SNN_INLINE void with_block_switches(bool each, bool current, F&& f) {
+  using yes = std::true_type;
+  using no = std::false_type;
+  if (each) {
+    if (current) f(yes{}, yes{}); else f(yes{}, no{});
+  } else {
+    if (current) f(no{}, yes{}); else f(no{}, no{});
+  }
 }
 
 // y[j] += c x[j] for j in [j0, j1), vectorised (a weight row into a ring row; STDP's batch sums).

@@ -48,6 +48,41 @@ struct LifAlphaParams {
   int32_t refractory_steps;
 };
 
+// Items [k0, k1) of one step, in NEST's order: in_ex / in_in this step's ring slots (read and cleared),
+// `current` the run's input for this step (kCurrent), parameters shared or per neuron (kEach).
+template <typename T, bool kEach, bool kCurrent>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void lif_alpha_block(T* SNN_RESTRICT V, T* SNN_RESTRICT I_ex, T* SNN_RESTRICT I_in,
+                                                       T* SNN_RESTRICT dI_ex, T* SNN_RESTRICT dI_in,
+                                                       int32_t* SNN_RESTRICT refractory, T* SNN_RESTRICT spikes,
+                                                       T* SNN_RESTRICT in_ex, T* SNN_RESTRICT in_in, const T* SNN_RESTRICT current,
+                                                       const PerNeuron<LifAlphaParams<T>> params, int64_t k0, int64_t k1) {
+  for (int64_t k = k0; k < k1; ++k) {
+    const LifAlphaParams<T>& p = kEach ? params.each[k % params.n] : params.all;
+    T v = V[k];
+    if (refractory[k] == 0) {
+      v = p.E_L + p.P33 * (v - p.E_L) + p.P30 * (p.I_e + (kCurrent ? current[k] : T(0))) + p.P31_ex * dI_ex[k] +
+          p.P32_ex * I_ex[k] + p.P31_in * dI_in[k] + p.P32_in * I_in[k];
+    } else {
+      --refractory[k];
+    }
+    const T x = in_ex[k], y = in_in[k];
+    in_ex[k] = T(0);
+    in_in[k] = T(0);
+    I_ex[k] = p.P21_ex * dI_ex[k] + p.P11_ex * I_ex[k];
+    dI_ex[k] = p.P11_ex * dI_ex[k] + p.psc_ex * x;
+    I_in[k] = p.P21_in * dI_in[k] + p.P11_in * I_in[k];
+    dI_in[k] = p.P11_in * dI_in[k] + p.psc_in * y;
+    const bool spiked = v >= p.V_th;
+    if (spiked) {
+      v = p.V_reset;
+      refractory[k] = p.refractory_steps;
+    }
+    V[k] = v;
+    spikes[k] = spiked ? T(1) : T(0);
+  }
+}
+
+// Element functor: a block of iaf_psc_alpha neurons (items k in [0, B*N); CUDA: one per thread).
 template <typename T>
 struct LifAlphaStep {
   T* V;
@@ -61,26 +96,14 @@ struct LifAlphaStep {
   StepInput<T> current;
   int64_t run_step;
   PerNeuron<LifAlphaParams<T>> params;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    const LifAlphaParams<T>& p = params.of(k);
-    T v = V[k];
-    if (refractory[k] == 0) {
-      v = p.E_L + p.P33 * (v - p.E_L) + p.P30 * (p.I_e + current.at(run_step, k)) + p.P31_ex * dI_ex[k] +
-          p.P32_ex * I_ex[k] + p.P31_in * dI_in[k] + p.P32_in * I_in[k];
-    } else {
-      --refractory[k];
-    }
-    I_ex[k] = p.P21_ex * dI_ex[k] + p.P11_ex * I_ex[k];
-    dI_ex[k] = p.P11_ex * dI_ex[k] + p.psc_ex * ring.take(0, k);
-    I_in[k] = p.P21_in * dI_in[k] + p.P11_in * I_in[k];
-    dI_in[k] = p.P11_in * dI_in[k] + p.psc_in * ring.take(1, k);
-    const bool spiked = v >= p.V_th;
-    if (spiked) {
-      v = p.V_reset;
-      refractory[k] = p.refractory_steps;
-    }
-    V[k] = v;
-    spikes[k] = spiked ? T(1) : T(0);
+  int64_t n, block;  // items (B N), items per element (CUDA: 1)
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const ItemRange r = block_items(e, block, n);
+    const T* cur = current.step(run_step);
+    with_block_switches(params.each != nullptr, cur != nullptr, [&](auto each, auto has_current) {
+      lif_alpha_block<T, decltype(each)::value, decltype(has_current)::value>(
+          V, I_ex, I_in, dI_ex, dI_in, refractory, spikes, ring.slot_data(0), ring.slot_data(1), cur, params, r.begin, r.end);
+    });
   }
 };
 

@@ -69,6 +69,24 @@ SNN_HOST_DEVICE inline bool lif_exp_update_one(T& V, T& I_ex, T& I_in, int32_t& 
   return false;
 }
 
+// Items [k0, k1) of one step: in_ex / in_in this step's ring slots (read and cleared), `current` the
+// run's input for this step (kCurrent), parameters shared or per neuron (kEach).
+template <typename T, bool kEach, bool kCurrent>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void lif_exp_block(T* SNN_RESTRICT V, T* SNN_RESTRICT I_ex, T* SNN_RESTRICT I_in,
+                                                     int32_t* SNN_RESTRICT refractory, T* SNN_RESTRICT spikes,
+                                                     T* SNN_RESTRICT in_ex, T* SNN_RESTRICT in_in,
+                                                     const T* SNN_RESTRICT current, const PerNeuron<LifExpParams<T>> params,
+                                                     int64_t k0, int64_t k1) {
+  for (int64_t k = k0; k < k1; ++k) {
+    const LifExpParams<T>& p = kEach ? params.each[k % params.n] : params.all;
+    const T x = in_ex[k], y = in_in[k];
+    in_ex[k] = T(0);
+    in_in[k] = T(0);
+    spikes[k] = lif_exp_update_one(V[k], I_ex[k], I_in[k], refractory[k], x, y, kCurrent ? current[k] : T(0), p) ? T(1) : T(0);
+  }
+}
+
+// Element functor: a block of iaf_psc_exp neurons (items k in [0, B*N); CUDA: one per thread).
 template <typename T>
 struct LifExpStep {
   T* V;
@@ -80,12 +98,14 @@ struct LifExpStep {
   StepInput<T> current;
   int64_t run_step;
   PerNeuron<LifExpParams<T>> params;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    const LifExpParams<T>& p = params.of(k);
-    const T in_ex = ring.take(0, k);
-    const T in_in = ring.take(1, k);
-    spikes[k] = lif_exp_update_one(V[k], I_ex[k], I_in[k], refractory[k], in_ex, in_in, current.at(run_step, k), p)
-                    ? T(1) : T(0);
+  int64_t n, block;  // items (B N), items per element (CUDA: 1)
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const ItemRange r = block_items(e, block, n);
+    const T* cur = current.step(run_step);
+    with_block_switches(params.each != nullptr, cur != nullptr, [&](auto each, auto has_current) {
+      lif_exp_block<T, decltype(each)::value, decltype(has_current)::value>(V, I_ex, I_in, refractory, spikes, ring.slot_data(0),
+                                                                            ring.slot_data(1), cur, params, r.begin, r.end);
+    });
   }
 };
 

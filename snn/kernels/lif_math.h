@@ -48,7 +48,22 @@ SNN_HOST_DEVICE inline bool lif_delta_update_one(T& V, int32_t& refractory, T ju
   return false;
 }
 
-// Element functor: one iaf_psc_delta neuron of one batch entry, k in [0, B*N).
+// Items [k0, k1) of one step (iaf_psc_delta): `input` is this step's ring slot (read and cleared),
+// `current` the run's input for this step (kCurrent), parameters shared or per neuron (kEach).
+template <typename T, bool kEach, bool kCurrent>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void lif_delta_block(T* SNN_RESTRICT V, int32_t* SNN_RESTRICT refractory,
+                                                       T* SNN_RESTRICT spikes, T* SNN_RESTRICT input,
+                                                       const T* SNN_RESTRICT current, const PerNeuron<LifParams<T>> params,
+                                                       int64_t k0, int64_t k1) {
+  for (int64_t k = k0; k < k1; ++k) {
+    const LifParams<T>& p = kEach ? params.each[k % params.n] : params.all;
+    const T jump = input[k];
+    input[k] = T(0);
+    spikes[k] = lif_delta_update_one(V[k], refractory[k], jump, kCurrent ? current[k] : T(0), p.V_th, p) ? T(1) : T(0);
+  }
+}
+
+// Element functor: a block of iaf_psc_delta neurons (items k in [0, B*N); CUDA: one per thread).
 template <typename T>
 struct LifDeltaStep {
   T* V;
@@ -58,10 +73,14 @@ struct LifDeltaStep {
   StepInput<T> current;  // external current [pA]
   int64_t run_step;
   PerNeuron<LifParams<T>> params;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    const LifParams<T>& p = params.of(k);
-    const T jump = ring.take(0, k);
-    spikes[k] = lif_delta_update_one(V[k], refractory[k], jump, current.at(run_step, k), p.V_th, p) ? T(1) : T(0);
+  int64_t n, block;  // items (B N), items per element
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const ItemRange r = block_items(e, block, n);
+    const T* cur = current.step(run_step);
+    with_block_switches(params.each != nullptr, cur != nullptr, [&](auto each, auto has_current) {
+      lif_delta_block<T, decltype(each)::value, decltype(has_current)::value>(V, refractory, spikes, ring.slot_data(0), cur,
+                                                                              params, r.begin, r.end);
+    });
   }
 };
 
@@ -71,8 +90,32 @@ struct AdaptiveLifParams : LifParams<T> {
   T theta_plus;   // threshold increment per spike [mV] (0 when not learning)
 };
 
-// Element functor: one AdaptiveLIF neuron. With defer_threshold set (at-most-one-spike-per-step
-// mode) it only integrates and leaves the threshold test to OneSpikeSelect.
+// Items [k0, k1) of one AdaptiveLIF step, as lif_delta_block. With `defer_threshold` (the at-most-one-
+// spike-per-step mode) they only integrate and leave the threshold test to OneSpikeSelect.
+template <typename T, bool kEach, bool kCurrent>
+SNN_VECTOR_CLONES SNN_HOST_DEVICE void adaptive_lif_block(T* SNN_RESTRICT V, int32_t* SNN_RESTRICT refractory,
+                                                          T* SNN_RESTRICT theta, T* SNN_RESTRICT spikes,
+                                                          T* SNN_RESTRICT input, const T* SNN_RESTRICT current,
+                                                          const PerNeuron<AdaptiveLifParams<T>> params,
+                                                          bool defer_threshold, int64_t k0, int64_t k1) {
+  for (int64_t k = k0; k < k1; ++k) {
+    const AdaptiveLifParams<T>& p = kEach ? params.each[k % params.n] : params.all;
+    const T jump = input[k];
+    input[k] = T(0);
+    const T I_ext = kCurrent ? current[k] : T(0);
+    theta[k] *= p.theta_decay;
+    if (defer_threshold) {
+      // +inf threshold: integrate (or count down refractoriness) without spiking.
+      lif_delta_update_one(V[k], refractory[k], jump, I_ext, T(INFINITY), p);
+      continue;
+    }
+    const bool spiked = lif_delta_update_one(V[k], refractory[k], jump, I_ext, p.V_th + theta[k], p);
+    if (spiked) theta[k] += p.theta_plus;
+    spikes[k] = spiked ? T(1) : T(0);
+  }
+}
+
+// Element functor: a block of AdaptiveLIF neurons.
 template <typename T>
 struct AdaptiveLifStep {
   T* V;
@@ -84,18 +127,14 @@ struct AdaptiveLifStep {
   int64_t run_step;
   PerNeuron<AdaptiveLifParams<T>> params;
   bool defer_threshold;
-  SNN_HOST_DEVICE void operator()(int64_t k) const {
-    const AdaptiveLifParams<T>& p = params.of(k);
-    const T jump = ring.take(0, k);
-    theta[k] *= p.theta_decay;
-    if (defer_threshold) {
-      // +inf threshold: integrate (or count down refractoriness) without spiking.
-      lif_delta_update_one(V[k], refractory[k], jump, current.at(run_step, k), T(INFINITY), p);
-      return;
-    }
-    const bool spiked = lif_delta_update_one(V[k], refractory[k], jump, current.at(run_step, k), p.V_th + theta[k], p);
-    if (spiked) theta[k] += p.theta_plus;
-    spikes[k] = spiked ? T(1) : T(0);
+  int64_t n, block;  // items (B N), items per element
+  SNN_HOST_DEVICE void operator()(int64_t e) const {
+    const ItemRange r = block_items(e, block, n);
+    const T* cur = current.step(run_step);
+    with_block_switches(params.each != nullptr, cur != nullptr, [&](auto each, auto has_current) {
+      adaptive_lif_block<T, decltype(each)::value, decltype(has_current)::value>(
+          V, refractory, theta, spikes, ring.slot_data(0), cur, params, defer_threshold, r.begin, r.end);
+    });
   }
 };
 

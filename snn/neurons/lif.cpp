@@ -40,7 +40,8 @@ void Lif::integrate(const StepContext& ctx) {
     f.current = run_input_view<T>();
     f.run_step = ctx.run_step;
     f.params = constants_.get<T>(*this, [this](auto& p, const ParamRow& r) { fill(p, r); });
-    backend::for_each(options().device(), batch_size() * size(), f);
+    f.n = batch_size() * size();
+    backend::for_each_block(options().device(), f, kNeuronBlock);
   });
 }
 
@@ -82,7 +83,8 @@ void AdaptiveLif::integrate(const StepContext& ctx) {
       p.theta_plus = static_cast<U>(learning() ? r[theta_plus_] : 0.0);
     });
     f.defer_threshold = one_spike;
-    backend::for_each(options().device(), batch_size() * size(), f);
+    f.n = batch_size() * size();
+    backend::for_each_block(options().device(), f, kNeuronBlock);
     if (one_spike) {
       kernels::OneSpikeSelect<T, kernels::AdaptiveLifParams<T>> s{f.V, f.refractory, f.theta, f.spikes, size(), f.params};
       backend::for_each(options().device(), batch_size(), s);

@@ -52,8 +52,8 @@ void LifAlpha::integrate(const StepContext& ctx) {
     kernels::LifAlphaStep<T> f{state(V_m_).data_ptr<T>(),  state(I_ex_).data_ptr<T>(),  state(I_in_).data_ptr<T>(),
                                state(dI_ex_).data_ptr<T>(), state(dI_in_).data_ptr<T>(), state(refractory_).data_ptr<int32_t>(),
                                mutable_spikes().data_ptr<T>(), ring_view<T>(ctx.step), run_input_view<T>(),
-                               ctx.run_step, p};
-    backend::for_each(options().device(), batch_size() * size(), f);
+                               ctx.run_step, p, batch_size() * size(), 1};
+    backend::for_each_block(options().device(), f, kNeuronBlock);
   });
 }
 

@@ -47,7 +47,8 @@ void LifExp::integrate(const StepContext& ctx) {
       c.P21_ex = static_cast<U>(ex.P21);
       c.P21_in = static_cast<U>(in.P21);
     });
-    backend::for_each(options().device(), batch_size() * size(), f);
+    f.n = batch_size() * size();
+    backend::for_each_block(options().device(), f, kNeuronBlock);
   });
 }
 

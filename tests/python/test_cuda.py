@@ -1,5 +1,5 @@
-"""CPU vs CUDA parity for every model, through the Python API (skipped with the reason when this
-build or machine has no CUDA)."""
+"""CPU vs CUDA parity for every model of the registry (shared and per-neuron parameters) and every rule,
+through the Python API (skipped with the reason when this build or machine has no CUDA)."""
 import pytest
 import torch
 
@@ -11,17 +11,25 @@ reason = cuda_skip_reason()
 
 def run_every_model(device):
     net = snn.Network(dt=0.1, batch_size=2, device=device, dtype=torch.float64, seed=8)
+    ramp = torch.linspace(0.0, 1.0, 80, dtype=torch.float64)
     x = net.add(snn.PoissonInput(200, rate=40.0))
     g = net.add(snn.SpikeGeneratorInput(2, [[1.0, 2.0], [3.0]]))
     p = net.add(snn.Parrot(2))
-    pops = [net.add(m) for m in (snn.LIF(80), snn.LIFExp(80), snn.AdaptiveLIF(80, one_spike=True), snn.Izhikevich(80),
-                                 snn.ConductanceLIF(80), snn.ConductanceLIF(80, t_lock=8.0))]
+    s = net.add(snn.SpikeInput(4))
+    r = net.add(snn.PoissonInput(80, rate=10.0 + 200.0 * ramp))
+    pops = [net.add(m) for m in (snn.LIF(80, tau_m=5.0 + 20.0 * ramp), snn.LIFExp(80), snn.LIFAlpha(80, I_e=300.0 * ramp),
+                                 snn.AdaptiveLIF(80, one_spike=True), snn.Izhikevich(80, a=0.02 + 0.08 * ramp),
+                                 snn.ConductanceLIF(80, V_th=-58.0 + 6.0 * ramp), snn.ConductanceLIF(80, t_lock=8.0))]
     net.connect(g, p, "one_to_one")
-    for pop, w in zip(pops, (3.0, 200.0, 6.0, 30.0, 0.3, 0.3)):
+    net.connect(s, pops[0], weight=3.0)
+    for pop, w in zip(pops, (3.0, 200.0, 200.0, 6.0, 30.0, 0.3, 0.3)):
         net.connect(x, pop, "fixed_indegree", indegree=30, multapses=False,
                     weight=snn.init.normal(w, w), delay=snn.init.uniform(0.1, 2.0))
-    mons = [net.monitor(pop) for pop in [x, p] + pops]
-    net.run(100.0)
+    sources = [x, p, s, r]
+    assert {pop.model for pop in pops + sources + [g]} == {name for name, _, _ in snn._snn.model_registry()}
+    mons = [net.monitor(pop) for pop in sources + pops]
+    spikes_in = (torch.rand(1000, 2, 4, generator=torch.Generator().manual_seed(1)) < 0.05).to(torch.float64)
+    net.run(100.0, inputs={s: spikes_in.to(device)})
     return [m.dense().cpu() for m in mons], [pop.V_m.cpu() for pop in pops]
 
 
