@@ -44,5 +44,20 @@ void MembraneIds::check_reset_below_threshold(const ParamTable& p, const std::st
   }
 }
 
+IafWithCurrents::IafWithCurrents(const ModelSpec& spec, std::string model)
+    : Population(std::move(model), spec.n, membrane_and_synapse_params()),
+      membrane_(params()),
+      tau_syn_ex_(param_id("tau_syn_ex")),
+      tau_syn_in_(param_id("tau_syn_in")),
+      V_m_(declare_state("V_m", "mV")),
+      I_ex_(declare_state("I_syn_ex", "pA")),
+      I_in_(declare_state("I_syn_in", "pA")),
+      refractory_(declare_state("refractory_steps", "steps", false, at::kInt)) {}
+
+void IafWithCurrents::reset_dynamic_state() {
+  fill_state(V_m_, membrane_.E_L);
+  for (StateRef s : {I_ex_, I_in_, refractory_}) state(s).zero_();
+}
+
 }  // namespace neurons
 }  // namespace snn

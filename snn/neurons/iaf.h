@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "snn/params.h"
+#include "snn/population.h"
 #include "snn/time_grid.h"
 
 namespace snn {
@@ -39,6 +40,24 @@ struct MembraneIds {
   }
   // ValueError unless V_reset < V_th at every neuron.
   void check_reset_below_threshold(const ParamTable& p, const std::string& owner) const;
+};
+
+// NEST's integrate-and-fire models with synaptic currents (iaf_psc_exp, iaf_psc_alpha): the membrane
+// and synapse parameters, the state V_m [mV], I_syn_ex, I_syn_in [pA], refractory_steps, and two
+// receptors (w > 0 feeds the excitatory current, w < 0 the inhibitory one). The model adds its step.
+class IafWithCurrents : public Population {
+ public:
+  int num_receptors() const override { return 2; }
+
+ protected:
+  IafWithCurrents(const ModelSpec& spec, std::string model);
+  void check_params(const ParamTable& p) const override { membrane_.check_reset_below_threshold(p, owner()); }
+  // V_m = E_L (per neuron), currents and refractoriness 0.
+  void reset_dynamic_state() override;
+
+  const MembraneIds membrane_;
+  const ParamId tau_syn_ex_, tau_syn_in_;
+  const StateRef V_m_, I_ex_, I_in_, refractory_;
 };
 
 }  // namespace neurons

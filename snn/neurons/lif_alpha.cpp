@@ -9,20 +9,11 @@ namespace snn {
 namespace neurons {
 
 LifAlpha::LifAlpha(const ModelSpec& spec)
-    : Population("LIFAlpha", spec.n, membrane_and_synapse_params()),
-      membrane_(params()),
-      tau_syn_ex_(param_id("tau_syn_ex")),
-      tau_syn_in_(param_id("tau_syn_in")),
-      V_m_(declare_state("V_m", "mV")),
-      I_ex_(declare_state("I_syn_ex", "pA")),
-      I_in_(declare_state("I_syn_in", "pA")),
-      dI_ex_(declare_state("dI_syn_ex", "pA/ms")),
-      dI_in_(declare_state("dI_syn_in", "pA/ms")),
-      refractory_(declare_state("refractory_steps", "steps", false, at::kInt)) {}
+    : IafWithCurrents(spec, "LIFAlpha"), dI_ex_(declare_state("dI_syn_ex", "pA/ms")), dI_in_(declare_state("dI_syn_in", "pA/ms")) {}
 
 void LifAlpha::reset_dynamic_state() {
-  fill_state(V_m_, membrane_.E_L);
-  for (StateRef s : {I_ex_, I_in_, dI_ex_, dI_in_, refractory_}) state(s).zero_();
+  IafWithCurrents::reset_dynamic_state();
+  for (StateRef s : {dI_ex_, dI_in_}) state(s).zero_();
 }
 
 void LifAlpha::integrate(const StepContext& ctx) {

@@ -6,30 +6,25 @@
 //   tau_syn; w > 0 excitatory, w < 0 inhibitory
 // Exact integration (Rotter & Diesmann 1999); the step in snn/kernels/lif_alpha_math.h.
 // Parameters (each one value or one per neuron): as LIFExp (snn/neurons/lif_exp.h).
-// State: V_m [mV], I_syn_ex, I_syn_in [pA], dI_syn_ex, dI_syn_in [pA/ms], refractory_steps.
+// State: V_m [mV], I_syn_ex, I_syn_in [pA], refractory_steps, dI_syn_ex, dI_syn_in [pA/ms].
 #pragma once
 
 #include "snn/kernels/lif_alpha_math.h"
 #include "snn/neurons/iaf.h"
-#include "snn/population.h"
 
 namespace snn {
 namespace neurons {
 
-class LifAlpha : public Population {
+class LifAlpha : public IafWithCurrents {
  public:
   explicit LifAlpha(const ModelSpec& spec);
-  int num_receptors() const override { return 2; }
 
  protected:
-  void check_params(const ParamTable& p) const override { membrane_.check_reset_below_threshold(p, owner()); }
   void reset_dynamic_state() override;
   void integrate(const StepContext& ctx) override;
 
  private:
-  const MembraneIds membrane_;
-  const ParamId tau_syn_ex_, tau_syn_in_;
-  const StateRef V_m_, I_ex_, I_in_, dI_ex_, dI_in_, refractory_;
+  const StateRef dI_ex_, dI_in_;
   NeuronConstants<kernels::LifAlphaParams> constants_;
 };
 

@@ -6,21 +6,6 @@
 namespace snn {
 namespace neurons {
 
-LifExp::LifExp(const ModelSpec& spec)
-    : Population("LIFExp", spec.n, membrane_and_synapse_params()),
-      membrane_(params()),
-      tau_syn_ex_(param_id("tau_syn_ex")),
-      tau_syn_in_(param_id("tau_syn_in")),
-      V_m_(declare_state("V_m", "mV")),
-      I_ex_(declare_state("I_syn_ex", "pA")),
-      I_in_(declare_state("I_syn_in", "pA")),
-      refractory_(declare_state("refractory_steps", "steps", false, at::kInt)) {}
-
-void LifExp::reset_dynamic_state() {
-  fill_state(V_m_, membrane_.E_L);
-  for (StateRef s : {I_ex_, I_in_, refractory_}) state(s).zero_();
-}
-
 void LifExp::integrate(const StepContext& ctx) {
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);

@@ -9,25 +9,18 @@
 
 #include "snn/kernels/lif_exp_math.h"
 #include "snn/neurons/iaf.h"
-#include "snn/population.h"
 
 namespace snn {
 namespace neurons {
 
-class LifExp : public Population {
+class LifExp : public IafWithCurrents {
  public:
-  explicit LifExp(const ModelSpec& spec);
-  int num_receptors() const override { return 2; }
+  explicit LifExp(const ModelSpec& spec) : IafWithCurrents(spec, "LIFExp") {}
 
  protected:
-  void check_params(const ParamTable& p) const override { membrane_.check_reset_below_threshold(p, owner()); }
-  void reset_dynamic_state() override;
   void integrate(const StepContext& ctx) override;
 
  private:
-  const MembraneIds membrane_;
-  const ParamId tau_syn_ex_, tau_syn_in_;
-  const StateRef V_m_, I_ex_, I_in_, refractory_;
   NeuronConstants<kernels::LifExpParams> constants_;
 };
 
