@@ -58,6 +58,57 @@ def test_stimulus_schedule_follows_the_tutorial():
     assert all(10.0 <= d - s < 30.0 for s, d in zip(presentations[0], dopamine))
 
 
+# ---- Izhikevich (2003): spnet, per-neuron parameters ---------------------------------------------
+
+def spnet_reference(params, S, thalamic, T):
+    """Independent transcription of spnet.m's loop in numpy (float64), with the example's random draws and
+    the engine's arithmetic: the synaptic input of a step sums S[:, j] over the neurons that fired in the
+    previous step in ascending order (as delivery does), then joins the thalamic input. Returns the spike
+    times (snn's stamps: spnet's time - 1) and senders, ordered by (time, neuron)."""
+    a, b, c, d = (params[k].numpy() for k in "abcd")
+    S, inputs = S.numpy(), thalamic[:, 0].numpy()
+    v = np.full(len(a), -65.0)
+    u = b * v
+    fired, times, senders = np.zeros(0, dtype=int), [], []
+    for t in range(T):
+        synaptic = np.zeros(len(a))
+        for j in fired:
+            synaptic = synaptic + 1.0 * S[:, j]
+        I = (0.0 + inputs[t]) + synaptic
+        vv = v + 0.5 * ((0.04 * v + 5.0) * v + 140.0 - u + I)
+        vv = vv + 0.5 * ((0.04 * vv + 5.0) * vv + 140.0 - u + I)
+        uu = u + 1.0 * a * (b * vv - u)
+        spike = vv >= 30.0
+        v, u = np.where(spike, c, vv), np.where(spike, uu + d, uu)
+        fired = np.nonzero(spike)[0]
+        times += [t + 1.0] * len(fired)
+        senders += fired.tolist()
+    return np.array(times), np.array(senders)
+
+
+def test_spnet_matches_a_transcription_of_the_published_loop():
+    """Izhikevich (2003)'s network: one population with per-neuron a, b, c, d, all-to-all weights, the
+    thalamic input; every spike of 300 ms equal to the numpy transcription (float64)."""
+    example = load_example("izhikevich2003/spnet.py")
+    T = 300
+    r = example.spnet(T, seed=3, dtype=torch.float64)
+    times, senders = spnet_reference(*example.draw(3, T), T)
+    assert len(times) > 1000
+    assert np.array_equal(r["times"].numpy(), times) and np.array_equal(r["senders"].numpy(), senders)
+    assert not r["neurons"].params["a"].unique().numel() == 1  # the parameters really differ per neuron
+
+
+def test_spnet_shows_the_papers_rhythms():
+    """One second, float32: the excitatory population oscillates; the dominant frequency of its activity
+    lies in the band the paper describes (alpha ~10 Hz to gamma ~40 Hz) for every seed."""
+    example = load_example("izhikevich2003/spnet.py")
+    for seed in (1, 2, 3):
+        r = example.spnet(1000, seed=seed)
+        rate_E, rate_I, peak = example.report(r)
+        assert 4.0 < peak < 50.0, (seed, peak)
+        assert 2.0 < rate_E < 30.0 and 5.0 < rate_I < 60.0, (seed, rate_E, rate_I)
+
+
 # ---- Izhikevich (2007) ----------------------------------------------------------------------------
 
 def daspnet_reference(minutes, seed=0):
@@ -219,6 +270,7 @@ def test_firing_rates_and_rate_histogram():
     ["izhikevich2007/distal_reward.py", "--minutes", "0.1", "--no-progress"],
     ["izhikevich2007/distal_reward.py", "--minutes", "0.1", "--pavlovian", "--no-progress"],
     ["brunel/brunel_delta.py", "--scale", "0.02", "--time", "200"],
+    ["izhikevich2003/spnet.py", "--time", "300"],
 ], ids=lambda a: " ".join(a))
 def test_example_command_line(args, repo, tmp_path):
     out = subprocess.run([sys.executable, f"{repo}/examples/{args[0]}", *args[1:], "--out", str(tmp_path)],
