@@ -100,6 +100,8 @@ BENCHMARK_CAPTURE(BM_Learning, STDP_1000x1000, snn::STDP({{"w_min", 0.0}, {"w_ma
 BENCHMARK_CAPTURE(BM_Learning, DopamineSTDP_1000x100, snn::DopamineSTDP(), 1000, 100)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_NeuronStep, LIF, "LIF")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_NeuronStep, LIFExp, "LIFExp")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_NeuronStep, LIFAlpha, "LIFAlpha")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_NeuronStep, AdaptiveLIF, "AdaptiveLIF")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_NeuronStep, Izhikevich, "Izhikevich")->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_PoissonStep)->RangeMultiplier(10)->Range(1000, 100000)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Delivery, one_delay, false)->Arg(1000)->Arg(4000)->Unit(benchmark::kMillisecond);

@@ -10,23 +10,24 @@ A minimal session::
     net.run(1000.0)
     times, senders = spikes.events()
 
-Models (NEST aliases in brackets): LIF [iaf_psc_delta], LIFExp [iaf_psc_exp], AdaptiveLIF,
-Izhikevich [izhikevich], PoissonInput [poisson_generator], SpikeGeneratorInput [spike_generator],
-Parrot [parrot_neuron]. Weights and delays: numbers, tensors, or snn.init distributions.
-Learning rules (``plasticity=``): STDP, TripletSTDP, DopamineSTDP [stdp_dopamine_synapse],
+Models (NEST aliases in brackets): LIF [iaf_psc_delta], LIFExp [iaf_psc_exp], LIFAlpha [iaf_psc_alpha],
+AdaptiveLIF, ConductanceLIF, Izhikevich [izhikevich], PoissonInput [poisson_generator],
+SpikeGeneratorInput [spike_generator], Parrot [parrot_neuron], SpikeInput: every model of the engine's
+registry (``snn._snn.model_registry()``). Parameters are one value or one per neuron. Weights and
+delays: numbers, tensors, or snn.init distributions. Learning rules (``plasticity=``): STDP
+[stdp_synapse], TripletSTDP [stdp_triplet_synapse], DopamineSTDP [stdp_dopamine_synapse],
 IzhikevichDASTDP, MSTDP, MSTDPET; neuromodulators with ``net.neuromodulator`` / ``net.set_signal``.
 See docs/ in the repository for the step order, units and every parameter.
 """
 import torch  # noqa: F401  (loads libtorch before the extension module)
 
 from . import _snn
+from . import neurons, plasticity
 from . import analysis, datasets, encoders, evaluation, init, models
 from ._snn import MonitorFullError
-from .neurons import (AdaptiveLIF, ConductanceLIF, Izhikevich, LIF, LIFAlpha, LIFExp, Model, Parrot, PoissonInput, SpikeGeneratorInput, SpikeInput,
-                     iaf_psc_alpha, iaf_psc_delta, iaf_psc_exp, izhikevich, parrot_neuron, poisson_generator, spike_generator)
+from .neurons import *  # noqa: F401,F403  (Model and every model of the registry, with its NEST alias)
 from .network import Network, Population, Projection, SpikeEvents, SpikeMonitor, StateMonitor, WeightMonitor
-from .plasticity import (MSTDP, MSTDPET, DopamineSTDP, IzhikevichDASTDP, STDP, TripletSTDP, stdp_dopamine_synapse,
-                         stdp_synapse, stdp_triplet_synapse)
+from .plasticity import *  # noqa: F401,F403  (every rule of the registry, with its NEST alias)
 
 __version__ = "0.1.0"
 
@@ -36,9 +37,6 @@ def cuda_built() -> bool:
     return _snn.cuda_built()
 
 
-__all__ = [
-    "ConductanceLIF", "LIFAlpha", "iaf_psc_alpha", "SpikeInput", "analysis", "datasets", "encoders", "evaluation", "models", "DopamineSTDP", "IzhikevichDASTDP", "MSTDP", "MSTDPET", "Projection", "STDP", "TripletSTDP", "stdp_dopamine_synapse",
-    "stdp_synapse", "stdp_triplet_synapse", "AdaptiveLIF", "Izhikevich", "LIF", "LIFExp", "Model", "MonitorFullError", "Network", "Parrot", "PoissonInput",
-    "Population", "SpikeEvents", "SpikeGeneratorInput", "SpikeMonitor", "StateMonitor", "WeightMonitor", "cuda_built", "iaf_psc_delta",
-    "iaf_psc_exp", "init", "izhikevich", "parrot_neuron", "poisson_generator", "spike_generator",
-]
+__all__ = ["MonitorFullError", "Network", "Population", "Projection", "SpikeEvents", "SpikeMonitor", "StateMonitor",
+           "WeightMonitor", "analysis", "cuda_built", "datasets", "encoders", "evaluation", "init", "models", "neurons",
+           "plasticity"] + neurons.__all__ + plasticity.__all__

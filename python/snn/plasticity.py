@@ -143,10 +143,26 @@ class MSTDPET(Rule):
         super().__init__(signal, **params)
 
 
-# NEST names (stdp_synapse = STDP, ...), from the C++ rule registry.
-for _name, _nest_name, _signal, _summary in _snn.rule_registry():
-    if _nest_name:
-        globals()[_nest_name] = globals()[_name]
+def _from_registry():
+    """A class for every registered rule that has none above (reading its default signal, if any), and
+    the NEST aliases, from the C++ table."""
+    made = {}
+    for name, nest_name, signal, summary in _snn.rule_registry():
+        cls = globals().get(name)
+        if not (isinstance(cls, type) and issubclass(cls, Rule)):
+            def __init__(self, signal=signal or None, **params):
+                Rule.__init__(self, signal, **params)
+            cls = _document(type(name, (Rule,), {"rule": name, "__init__": __init__, "__doc__": summary + ".\n\n",
+                                                 "__module__": __name__}))
+            made[name] = cls
+        if nest_name:
+            made[nest_name] = cls
+    globals().update(made)
+    return sorted(made)
+
+
+# NEST names (stdp_synapse = STDP, ...), and classes for rules without one of their own.
+__all__ = ["Rule", "RuleHandle"] + [name for name, *_ in _snn.rule_registry()] + _from_registry()
 
 
 class RuleHandle:

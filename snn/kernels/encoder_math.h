@@ -15,6 +15,18 @@
 namespace snn {
 namespace kernels {
 
+// Element e of a random encoder over [steps, B N]: step e / blocks, neuron block e % blocks, with the
+// block's random words drawn for that step.
+struct EncoderBlock {
+  int64_t step;
+  NeuronBlock neurons;
+  SNN_HOST_DEVICE EncoderBlock(int64_t e, int64_t n, uint64_t seed, uint32_t stream) {
+    const int64_t blocks = (n + kRandomBlock - 1) / kRandomBlock;
+    step = e / blocks;
+    neurons.draw(seed, stream, static_cast<uint64_t>(step), e % blocks, n);
+  }
+};
+
 template <typename T>
 struct PoissonEncode {
   const T* rate;     // [B N] Hz
@@ -26,12 +38,9 @@ struct PoissonEncode {
   uint64_t seed;
   uint32_t stream;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    // Element e: step e / blocks, neuron block e % blocks.
-    const int64_t blocks = (n + kRandomBlock - 1) / kRandomBlock, step = e / blocks;
-    NeuronBlock blk;
-    blk.draw(seed, stream, static_cast<uint64_t>(step), e % blocks, n);
-    const int64_t k0 = blk.k0, m = blk.m;
-    const uint32_t* words = blk.words;
+    const EncoderBlock blk(e, n, seed, stream);
+    const int64_t step = blk.step, k0 = blk.neurons.k0, m = blk.neurons.m;
+    const uint32_t* words = blk.neurons.words;
     for (int64_t q = 0; q < m; ++q) {
       const int64_t k = k0 + q;
       const double u = uniform_word(words[q]);
@@ -49,12 +58,9 @@ struct BernoulliEncode {
   uint64_t seed;
   uint32_t stream;
   SNN_HOST_DEVICE void operator()(int64_t e) const {
-    // Element e: step e / blocks, neuron block e % blocks.
-    const int64_t blocks = (n + kRandomBlock - 1) / kRandomBlock, step = e / blocks;
-    NeuronBlock blk;
-    blk.draw(seed, stream, static_cast<uint64_t>(step), e % blocks, n);
-    const int64_t k0 = blk.k0, m = blk.m;
-    const uint32_t* words = blk.words;
+    const EncoderBlock blk(e, n, seed, stream);
+    const int64_t step = blk.step, k0 = blk.neurons.k0, m = blk.neurons.m;
+    const uint32_t* words = blk.neurons.words;
     for (int64_t q = 0; q < m; ++q) {
       out[step * n + k0 + q] = uniform_word(words[q]) < static_cast<double>(p[k0 + q]) ? T(1) : T(0);
     }
