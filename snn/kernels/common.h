@@ -97,7 +97,7 @@ SNN_MATH_FUNCTION(ceil)
 // exp(x) in plain arithmetic, so that a loop calling it vectorises (std::exp is a library call):
 // x = k ln2 + r with |r| <= ln2/2 (ln2 in two parts, Cody & Waite), exp(r) by its Taylor series to
 // r^7 (float: truncation below 5e-9 relative) or r^12 (double: below 2e-16), 2^k written into the
-// exponent bits. Measured against std::exp in tests/cpp/test_kernels.cpp (ExpPoly): within 2 ulp.
+// exponent bits. Measured against std::exp in tests/cpp/kernels/test_common_math.cpp (ExpPoly): within 2 ulp.
 // x is clamped to [-87, 88] (float) or [-708, 709] (double): the result stays finite, and below the
 // range it is about 1e-38 (1e-308) rather than 0. Rounding to the nearest k uses the 1.5 * 2^mantissa
 // trick, which needs IEEE round-to-nearest arithmetic without -ffast-math reassociation.

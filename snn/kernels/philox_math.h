@@ -2,7 +2,7 @@
 //
 // Philox4x32-10: Salmon, Moraes, Dror & Shaw (2011), "Parallel random numbers: as easy as 1, 2, 3",
 // SC'11. A bijection of a 128-bit counter under a 64-bit key; checked against the Random123
-// known-answer vectors in tests/cpp/test_kernels.cpp (Philox.MatchesRandom123KnownAnswers).
+// known-answer vectors in tests/cpp/kernels/test_philox_math.cpp (Philox.MatchesRandom123KnownAnswers).
 //
 // snn keys every draw by (seed, stream, step, element index, draw number), never by a sequence
 // position, so a run's random numbers do not depend on the thread count, the order of work or the

@@ -179,7 +179,7 @@ struct ActiveCols {
 // (e = q n_post + j) or, `by_column`, of the q-th listed column (e = q n_pre + i) except the rows
 // flagged in skip_pre; elements past the set's count do nothing (on CUDA the count is read on the
 // device). Each synapse gets update(s, i, j): the arithmetic that the rules' row and column forms
-// repeat (tests/cpp/test_kernels.cpp, SynapseWise: bitwise the same weights).
+// repeat (tests/cpp/kernels/test_synapse_visits.cpp, SynapseWise: bitwise the same weights).
 template <class Rule>
 struct SynapseWise {
   using T = typename Rule::value_type;
