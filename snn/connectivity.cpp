@@ -155,23 +155,81 @@ int32_t delay_steps(double d_ms, double dt, bool drawn, const char* what) {
   return static_cast<int32_t>(rounded);
 }
 
-// The synapses of a connection rule, enumerated in the rule's order.
+// The neurons a rule connects on one side: all of a population, or the listed ones (ConnectSpec's
+// pre_neurons / post_neurons). Rules work in list positions; id() maps a position to the neuron.
+class Side {
+ public:
+  Side(const Population& pop, const std::optional<std::vector<int64_t>>& listed, const char* arg, bool unique)
+      : pop_size_(pop.size()) {
+    if (!listed) {
+      size_ = pop_size_;
+      return;
+    }
+    ids_ = listed->data();
+    size_ = static_cast<int64_t>(listed->size());
+    std::vector<uint8_t> seen(static_cast<size_t>(pop_size_), 0);
+    for (int64_t k = 0; k < size_; ++k) {
+      const int64_t id = ids_[k];
+      if (id < 0 || id >= pop_size_) {
+        throw_value_error(arg, "[", k, "] = ", id, " is not a neuron of '", pop.name(), "' (", pop_size_, " neurons)");
+      }
+      if (unique && seen[id]) {
+        throw_value_error(arg, " lists neuron ", id, " twice; only one_to_one takes repeated neurons (explicit pairs)");
+      }
+      seen[id] = 1;
+    }
+  }
+  int64_t size() const { return size_; }
+  int64_t id(int64_t k) const { return ids_ ? ids_[k] : k; }
+  bool all() const { return ids_ == nullptr; }
+  // Whether neuron id is on this side (one bit per neuron of the population).
+  std::vector<uint8_t> members() const {
+    std::vector<uint8_t> in(static_cast<size_t>(pop_size_), ids_ ? 0 : 1);
+    for (int64_t k = 0; ids_ && k < size_; ++k) in[ids_[k]] = 1;
+    return in;
+  }
+
+ private:
+  int64_t pop_size_ = 0, size_ = 0;
+  const int64_t* ids_ = nullptr;
+};
+
+// The synapses of a connection rule, enumerated in the rule's order. Visitors get (s, i, j) in list
+// positions of the two sides; pre_id / post_id give the neurons.
 class Enumerator {
  public:
   Enumerator(const ConnectSpec& spec, const Population& pre, const Population& post, uint64_t seed, uint32_t stream)
-      : spec_(spec), n_pre_(pre.size()), n_post_(post.size()), same_(&pre == &post), seed_(seed), stream_(stream) {
+      : spec_(spec),
+        pre_(pre, spec.pre_neurons, "pre_neurons", spec.rule != "one_to_one"),
+        post_(post, spec.post_neurons, "post_neurons", spec.rule != "one_to_one"),
+        n_pre_(pre_.size()), n_post_(post_.size()), seed_(seed), stream_(stream) {
     const std::string& rule = spec.rule;
     auto needs = [&](bool ok, const std::string& msg) {
       if (!ok) throw ValueError("connect(" + pre.name() + " -> " + post.name() + ", '" + rule + "'): " + msg);
     };
-    const int64_t pre_choices = no_self() ? n_pre_ - 1 : n_pre_;
-    const int64_t post_choices = no_self() ? n_post_ - 1 : n_post_;
+    // Autapses are excluded for neurons on both sides; without lists every neuron is on both.
+    no_self_ = &pre == &post && !spec.autapses;
+    int64_t overlap = 0;
+    if (no_self_ && !(pre_.all() && post_.all())) {
+      const std::vector<uint8_t> in_pre = pre_.members();
+      if (rule == "one_to_one") {
+        for (int64_t k = 0; k < std::min(n_pre_, n_post_); ++k) overlap += pre_.id(k) == post_.id(k);
+      } else {
+        for (int64_t k = 0; k < n_post_; ++k) overlap += in_pre[post_.id(k)];
+      }
+      no_self_ = overlap > 0;
+    } else if (no_self_) {
+      overlap = n_pre_;
+    }
+    const bool in_both = overlap > 0;  // some neuron may not pick itself
+    const int64_t pre_choices = in_both ? n_pre_ - 1 : n_pre_;
+    const int64_t post_choices = in_both ? n_post_ - 1 : n_post_;
     if (rule == "one_to_one") {
       needs(n_pre_ == n_post_, cat("one_to_one needs equal sizes, got ", n_pre_, " and ", n_post_));
-      expected_ = no_self() ? 0 : n_pre_;
+      expected_ = n_pre_ - overlap;
     } else if (rule == "all_to_all") {
       by_rows_ = true;
-      expected_ = no_self() ? n_pre_ * (n_post_ - 1) : n_pre_ * n_post_;
+      expected_ = n_pre_ * n_post_ - overlap;
     } else if (rule == "pairwise_bernoulli") {
       by_rows_ = true;
       needs(spec.p.has_value(), "p must be given");
@@ -193,8 +251,9 @@ class Enumerator {
       needs(spec.N.has_value(), "N must be given");
       const int64_t N = *spec.N;
       needs(N >= 0, cat("N must be >= 0, got ", N));
-      const int64_t possible = n_pre_ * post_choices;
+      const int64_t possible = n_pre_ * n_post_ - overlap;
       needs(spec.multapses || N <= possible, cat("N ", N, " exceeds the ", possible, " possible pairs without multapses"));
+      needs(N == 0 || possible > 0, cat("no possible pairs for N ", N));
       expected_ = N;
     } else {
       throw_value_error("unknown connection rule '", rule,
@@ -207,13 +266,16 @@ class Enumerator {
   // Number of synapses (exact unless pairwise_bernoulli, where it is the expectation).
   int64_t expected() const { return expected_; }
   bool count_known() const { return known_; }
+  int64_t rows() const { return n_pre_; }
+  int64_t pre_id(int64_t i) const { return pre_.id(i); }
+  int64_t post_id(int64_t j) const { return post_.id(j); }
 
   // Row rules: visit(s, i, j) for the synapses of row i, j ascending.
   template <class F>
   void visit_row(int64_t i, F&& visit) const {
     const bool bernoulli = spec_.rule == "pairwise_bernoulli";
     for (int64_t j = 0; j < n_post_; ++j) {
-      if (no_self() && i == j) continue;
+      if (self_pair(i, j)) continue;
       const int64_t s = i * n_post_ + j;
       if (bernoulli && !(kernels::uniform2(kernels::random_words(seed_, stream_, 1, static_cast<uint64_t>(s))).u0 < *spec_.p)) {
         continue;
@@ -228,8 +290,8 @@ class Enumerator {
     const std::string& rule = spec_.rule;
     int64_t s = 0;
     if (rule == "one_to_one") {
-      if (!no_self()) {
-        for (int64_t i = 0; i < n_pre_; ++i) visit(s++, i, i);
+      for (int64_t i = 0; i < n_pre_; ++i) {
+        if (!self_pair(i, i)) visit(s++, i, i);
       }
       return;
     }
@@ -238,7 +300,7 @@ class Enumerator {
       std::vector<uint8_t> taken(static_cast<size_t>(spec_.multapses ? 0 : n_pre_ * n_post_), 0);
       while (s < *spec_.N) {
         const int64_t i = rng.below(n_pre_), j = rng.below(n_post_);
-        if (no_self() && i == j) continue;
+        if (self_pair(i, j)) continue;
         if (!spec_.multapses) {
           if (taken[i * n_post_ + j]) continue;
           taken[i * n_post_ + j] = 1;
@@ -256,7 +318,7 @@ class Enumerator {
       chosen.clear();
       while (static_cast<int64_t>(chosen.size()) < K) {
         const int64_t c = rng.below(partners);
-        if (no_self() && c == o) continue;
+        if (in ? self_pair(c, o) : self_pair(o, c)) continue;
         if (!spec_.multapses) {
           if (taken[c]) continue;
           taken[c] = 1;
@@ -275,10 +337,11 @@ class Enumerator {
   }
 
  private:
-  bool no_self() const { return same_ && !spec_.autapses; }
+  bool self_pair(int64_t i, int64_t j) const { return no_self_ && pre_.id(i) == post_.id(j); }
   const ConnectSpec& spec_;
+  Side pre_, post_;
   int64_t n_pre_, n_post_;
-  bool same_;
+  bool no_self_ = false;
   uint64_t seed_;
   uint32_t stream_;
   bool by_rows_ = false;
@@ -321,8 +384,10 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
   }
   const Enumerator rule(spec, pre, post, seed, stream);
   const int64_t n_listed = (rule.by_rows() || !rule.count_known()) ? -1 : rule.expected();
-  const Values weight(spec.weight, "weight", n_pre, n_post, n_listed, seed, stream + 1);
-  const Values delay(spec.delay ? *spec.delay : Init::constant(dt), "delay", n_pre, n_post, n_listed, seed, stream + 2);
+  // Values are indexed in the rule's positions (a weight tensor is [listed pre, listed post]).
+  const int64_t rows = rule.rows(), cols = spec.post_neurons ? static_cast<int64_t>(spec.post_neurons->size()) : n_post;
+  const Values weight(spec.weight, "weight", rows, cols, n_listed, seed, stream + 1);
+  const Values delay(spec.delay ? *spec.delay : Init::constant(dt), "delay", rows, cols, n_listed, seed, stream + 2);
   // Auto: sparse when fewer than a third of the entries hold a synapse (a sparse synapse costs 8-12
   // bytes, a dense entry 4 plus its count).
   const bool sparse = spec.storage == "sparse" || (spec.storage == "auto" && 3 * rule.expected() < cells);
@@ -347,10 +412,10 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
     std::vector<double> w(static_cast<size_t>(cells), 0.0);
     std::vector<int32_t> count(static_cast<size_t>(cells), 0), d(static_cast<size_t>(cells), 0);
     auto place = [&](int64_t s, int64_t i, int64_t j) {
-      const int64_t c = i * n_post + j;
+      const int64_t from = rule.pre_id(i), to = rule.post_id(j), c = from * n_post + to;
       const int32_t dl = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
       if (count[c] > 0 && d[c] != dl) {
-        throw_value_error("multapses from ", i, " to ", j, " have different delays (", d[c] * dt, " and ", dl * dt,
+        throw_value_error("multapses from ", from, " to ", to, " have different delays (", d[c] * dt, " and ", dl * dt,
                           " ms); dense storage keeps one delay per pair: pass multapses=False or storage='sparse'");
       }
       count[c] += 1;
@@ -358,7 +423,8 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
       d[c] = dl;
     };
     if (rule.by_rows()) {
-      parallel_rows(n_pre, n_post, [&](int64_t i) { rule.visit_row(i, place); });
+      // Rows of the listed neurons are distinct neurons (lists are unique for row rules): no races.
+      parallel_rows(rows, cols, [&](int64_t i) { rule.visit_row(i, place); });
     } else {
       rule.visit_all(place);
     }
@@ -376,14 +442,17 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
   } else {
     // ---- sparse CSR by pre neuron: count per row, then fill ----
     std::vector<int64_t> row_ptr(static_cast<size_t>(n_pre + 1), 0);
+    std::vector<int64_t> row_count;  // row rules: synapses of each listed row
     if (rule.by_rows()) {
-      parallel_rows(n_pre, n_post, [&](int64_t i) {
+      row_count.assign(static_cast<size_t>(rows), 0);
+      parallel_rows(rows, cols, [&](int64_t i) {
         int64_t k = 0;
         rule.visit_row(i, [&](int64_t, int64_t, int64_t) { ++k; });
-        row_ptr[i + 1] = k;
+        row_count[i] = k;
       });
+      for (int64_t i = 0; i < rows; ++i) row_ptr[rule.pre_id(i) + 1] += row_count[i];
     } else {
-      rule.visit_all([&](int64_t, int64_t i, int64_t) { ++row_ptr[i + 1]; });
+      rule.visit_all([&](int64_t, int64_t i, int64_t) { ++row_ptr[rule.pre_id(i) + 1]; });
     }
     std::partial_sum(row_ptr.begin(), row_ptr.end(), row_ptr.begin());
     const int64_t S = row_ptr[n_pre];
@@ -391,18 +460,18 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
     std::vector<int32_t> post_idx(static_cast<size_t>(S)), d(static_cast<size_t>(S));
     std::vector<double> w(static_cast<size_t>(S));
     auto put = [&](int64_t at_pos, int64_t s, int64_t i, int64_t j) {
-      post_idx[at_pos] = static_cast<int32_t>(j);
+      post_idx[at_pos] = static_cast<int32_t>(rule.post_id(j));
       w[at_pos] = weight(s, i, j);
       d[at_pos] = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
     };
     if (rule.by_rows()) {
-      parallel_rows(n_pre, n_post, [&](int64_t i) {
-        int64_t pos = row_ptr[i];
+      parallel_rows(rows, cols, [&](int64_t i) {
+        int64_t pos = row_ptr[rule.pre_id(i)];
         rule.visit_row(i, [&](int64_t s, int64_t ii, int64_t j) { put(pos++, s, ii, j); });
       });
     } else {
       std::vector<int64_t> cursor(row_ptr.begin(), row_ptr.end() - 1);
-      rule.visit_all([&](int64_t s, int64_t i, int64_t j) { put(cursor[i]++, s, i, j); });
+      rule.visit_all([&](int64_t s, int64_t i, int64_t j) { put(cursor[rule.pre_id(i)]++, s, i, j); });
     }
     // Rows sorted by target (stable: multapses keep their order), as the delivery kernels need.
     parallel_rows(n_pre, 64, [&](int64_t i) {

@@ -80,6 +80,10 @@ struct Init {
 //   pairwise_bernoulli (p), fixed_total_number (N).
 // autapses: allow i -> i when pre and post are the same population (NEST default: true).
 // multapses: allow several synapses between one pair in the fixed_* rules (NEST default: true).
+// pre_neurons / post_neurons: the rule connects these neurons of pre and post (indices, in this order)
+// instead of all of them: a rule sees them as a population of their own (the k-th listed neuron is
+// its neuron k: weight tensors and one_to_one pair them in list order). Unique, except for one_to_one,
+// where repeated indices make explicit pairs (pre_neurons[k] -> post_neurons[k]).
 struct ConnectSpec {
   std::string rule = "all_to_all";
   std::optional<int64_t> indegree;
@@ -88,6 +92,8 @@ struct ConnectSpec {
   std::optional<double> p;
   bool autapses = true;
   bool multapses = true;
+  std::optional<std::vector<int64_t>> pre_neurons;   // empty: every neuron of pre
+  std::optional<std::vector<int64_t>> post_neurons;  // empty: every neuron of post
   Init weight = Init::constant(1.0);
   std::optional<Init> delay;      // [ms]; empty: one step (dt), whatever dt is
   std::string name;               // default: "<pre>-><post>"

@@ -112,8 +112,20 @@ class Population:
         changes on error)."""
         self._cpp.set_params({k: neuron_parameter(self.model, k, v) for k, v in params.items()})
 
+    def set_spike_times(self, times: Sequence[Sequence[float]], neurons: Optional[Sequence[int]] = None) -> None:
+        """SpikeGeneratorInput: replaces the spike times [ms] of ``neurons`` (default: all; ``times[k]``
+        for ``neurons[k]``), also after a run (times must then lie after ``net.t``). ``pop.spike_times =
+        [[...], ...]`` sets all of them."""
+        try:
+            times = [[float(t) for t in ts] for ts in times]
+        except TypeError:
+            raise TypeError("spike_times must be a list of lists of times in ms, one per neuron") from None
+        self._cpp.set_spike_times([] if neurons is None else [_integer(i, "neurons[i]") for i in neurons], times)
+
     def __getattr__(self, name):
         cpp = object.__getattribute__(self, "_cpp")
+        if name == "spike_times" and cpp.model == "SpikeGeneratorInput":
+            return cpp.spike_times()
         if name in cpp.param_names():
             return cpp.param(name)
         if name in cpp.state_names():
@@ -135,13 +147,65 @@ class Population:
             cpp.set_state(name, value)
         elif name == "learning":
             object.__setattr__(self, name, value)
+        elif name == "spike_times" and cpp.model == "SpikeGeneratorInput":
+            self.set_spike_times(value)
         else:
             raise AttributeError(f"{cpp.model} population '{cpp.name}' has no parameter or state {name!r}; "
                                  f"parameters: {', '.join(cpp.param_names()) or '(none)'}; "
                                  f"state: {', '.join(cpp.state_names()) or '(none)'}")
 
+    def __getitem__(self, index) -> "PopulationView":
+        """Some of the neurons: ``pop[10:20]``, ``pop[[0, 5, 7]]``, ``pop[mask]``, usable wherever
+        ``connect`` takes a population (the rule connects only those neurons)."""
+        return PopulationView(self, index)
+
     def __repr__(self):
         return f"<Population '{self.name}': {self.model}, n={self.size}>"
+
+
+class PopulationView:
+    """Some neurons of a population, in a given order (``pop[2:5]``): ``connect`` treats them as a
+    population of their own (indegrees, one_to_one pairing and weight tensors follow this order)."""
+
+    __slots__ = ("population", "indices")
+
+    def __init__(self, population: Population, index):
+        n = population.size
+        if isinstance(index, slice):
+            ids = list(range(n))[index]
+        elif isinstance(index, numbers.Integral) and not isinstance(index, bool):
+            i = int(index)
+            if not -n <= i < n:
+                raise IndexError(f"neuron {i} is out of range for '{population.name}' ({n} neurons)")
+            ids = [i % n]
+        else:
+            t = torch.as_tensor(index)
+            if t.dtype == torch.bool:
+                if t.shape != (n,):
+                    raise IndexError(f"a mask over '{population.name}' must have shape [{n}], got {list(t.shape)}")
+                t = t.nonzero().flatten()
+            if t.dim() != 1 or (t.numel() and (t.dtype.is_floating_point or t.dtype.is_complex)):
+                raise IndexError(f"neuron indices must be a 1-D list of ints, got {index!r}")
+            ids = [int(i) for i in t.tolist()]
+            bad = [i for i in ids if not -n <= i < n]
+            if bad:
+                raise IndexError(f"neuron {bad[0]} is out of range for '{population.name}' ({n} neurons)")
+            ids = [i % n for i in ids]
+        self.population, self.indices = population, ids
+
+    @property
+    def name(self) -> str:
+        return self.population.name
+
+    @property
+    def size(self) -> int:
+        return len(self.indices)
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __repr__(self):
+        return f"<PopulationView of '{self.population.name}': {len(self.indices)} of {self.population.size} neurons>"
 
 
 class SpikeEvents:
@@ -334,6 +398,7 @@ class Projection:
 
 
 PopulationRef = Union[Population, str]
+Side = Union[Population, PopulationView, str]
 
 
 class Network:
@@ -432,7 +497,7 @@ class Network:
             return self._populations[ref]
         raise TypeError(f"{what} must be a Population or a population name, got {type(ref).__name__}")
 
-    def connect(self, pre: PopulationRef, post: PopulationRef, conn: str = "all_to_all", *,
+    def connect(self, pre: Side, post: Side, conn: str = "all_to_all", *,
                 weight: Union[float, torch.Tensor, Distribution] = 1.0,
                 delay: Union[None, float, torch.Tensor, Distribution] = None,
                 indegree: Optional[int] = None, outdegree: Optional[int] = None, p: Optional[float] = None,
@@ -440,6 +505,11 @@ class Network:
                 name: Optional[str] = None, plasticity: Optional[Rule] = None,
                 normalize: Optional[float] = None, storage: str = "auto") -> Projection:
         """Connects two populations and returns the projection.
+
+        ``pre`` and ``post`` are populations (or names), or views of some of their neurons
+        (``pop[0:50]``, ``pop[[3, 7]]``): the rule then connects only those, in that order, and the
+        projection still spans the whole populations. ``one_to_one`` between views with repeated
+        indices makes explicit pairs (``pre[k] -> post[k]``).
 
         Args:
             conn: connection rule (NEST names): "one_to_one", "all_to_all", "fixed_indegree"
@@ -457,8 +527,10 @@ class Network:
             storage: "dense" ([n_pre, n_post] weights), "sparse" (CSR by source: 8 bytes per synapse,
                 12 with per-synapse delays) or "auto" (sparse below a third of the entries).
         """
-        pre_pop = self._population(pre, "pre")
-        post_pop = self._population(post, "post")
+        pre_ids = pre.indices if isinstance(pre, PopulationView) else None
+        post_ids = post.indices if isinstance(post, PopulationView) else None
+        pre_pop = self._population(pre.population if pre_ids is not None else pre, "pre")
+        post_pop = self._population(post.population if post_ids is not None else post, "post")
         if not isinstance(conn, str):
             raise TypeError(f"conn must be a rule name such as 'all_to_all', got {type(conn).__name__}")
         if plasticity is not None and not isinstance(plasticity, Rule):
@@ -472,6 +544,7 @@ class Network:
         spec.N = None if N is None else _integer(N, "N")
         spec.p = None if p is None else _number(p, "p")
         spec.autapses, spec.multapses = bool(autapses), bool(multapses)
+        spec.pre_neurons, spec.post_neurons = pre_ids, post_ids
         spec.name = name or ""
         spec.storage = storage
         spec.plasticity = None if plasticity is None else plasticity._spec()

@@ -1,5 +1,6 @@
 // python/src/bind_network.cpp — Network, Population, Projection, connection specs and the model registry.
 #include "bindings.h"
+#include "snn/neurons/spike_generator.h"
 
 namespace snn {
 namespace python {
@@ -73,6 +74,8 @@ void bind_network(py::module_& m) {
       .def_readwrite("p", &ConnectSpec::p)
       .def_readwrite("autapses", &ConnectSpec::autapses)
       .def_readwrite("multapses", &ConnectSpec::multapses)
+      .def_readwrite("pre_neurons", &ConnectSpec::pre_neurons)
+      .def_readwrite("post_neurons", &ConnectSpec::post_neurons)
       .def_readwrite("weight", &ConnectSpec::weight)
       .def_readwrite("delay", &ConnectSpec::delay)
       .def_readwrite("name", &ConnectSpec::name)
@@ -87,6 +90,18 @@ void bind_network(py::module_& m) {
       .def_property_readonly("batch_size", &Population::batch_size)
       .def_property_readonly("input_kind", [](const Population& p) { return to_string(p.input_kind()); })
       .def_property_readonly("num_receptors", &Population::num_receptors)
+      .def("spike_times",
+           [](const Population& p) {
+             auto* gen = dynamic_cast<const neurons::SpikeGenerator*>(&p);
+             if (!gen) throw ValueError("'" + p.name() + "' (" + p.model() + ") has no spike_times: it is not a SpikeGeneratorInput");
+             return gen->spike_times();
+           })
+      .def("set_spike_times",
+           [](Population& p, const std::vector<int64_t>& neurons, const std::vector<std::vector<double>>& times) {
+             auto* gen = dynamic_cast<neurons::SpikeGenerator*>(&p);
+             if (!gen) throw ValueError("'" + p.name() + "' (" + p.model() + ") has no spike_times: it is not a SpikeGeneratorInput");
+             gen->set_spike_times(neurons, times);
+           })
       .def_property_readonly("spikes", &Population::spikes)
       .def_property("learning", &Population::learning, &Population::set_learning)
       .def("param_names", [](const Population& p) { return p.params().names(); })

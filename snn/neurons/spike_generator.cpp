@@ -13,7 +13,10 @@ namespace snn {
 namespace neurons {
 
 SpikeGenerator::SpikeGenerator(const ModelSpec& spec)
-    : Population("SpikeGeneratorInput", spec.n, {}), times_(spec.spike_times) {
+    : Population("SpikeGeneratorInput", spec.n,
+                 {{"allow_offgrid_times", 0.0, "", Constraint::Bool,
+                   "emit a time off the dt grid at the end of its step (else an error)", Scope::Shared}}),
+      times_(spec.spike_times) {
   if (times_.empty()) times_.resize(static_cast<size_t>(spec.n));  // no spikes
   if (static_cast<int64_t>(times_.size()) != spec.n) {
     throw_value_error("SpikeGeneratorInput: spike_times must hold one list per neuron (", spec.n, "), got ", times_.size());
@@ -28,15 +31,59 @@ SpikeGenerator::SpikeGenerator(const ModelSpec& spec)
   }
 }
 
+int64_t SpikeGenerator::step_of(double t, double h, size_t neuron) const {
+  const std::string what = cat("SpikeGeneratorInput: spike_times[", neuron, "] =");
+  if (params().value(param_id("allow_offgrid_times")) != 0.0 && !on_grid(t, h)) {
+    if (!std::isfinite(t)) throw_value_error(what, " must be finite, got ", t, " ms");
+    return static_cast<int64_t>(std::ceil(t / h)) - 1;
+  }
+  return grid_steps(t, h, what) - 1;  // the step that ends at t
+}
+
 void SpikeGenerator::on_attach(const AttachContext& context) {
-  const double h = context.dt;
+  h_ = context.dt;
+  now_ = context.step;
+  build_schedule();
+}
+
+void SpikeGenerator::set_spike_times(const std::vector<int64_t>& neurons, const std::vector<std::vector<double>>& times) {
+  const bool all = neurons.empty();
+  if (all ? static_cast<int64_t>(times.size()) != size() : times.size() != neurons.size()) {
+    throw_value_error("SpikeGeneratorInput: spike_times must hold one list per neuron (",
+                      all ? size() : static_cast<int64_t>(neurons.size()), "), got ", times.size());
+  }
+  std::vector<std::vector<double>> next = times_;
+  for (size_t k = 0; k < times.size(); ++k) {
+    const int64_t i = all ? static_cast<int64_t>(k) : neurons[k];
+    if (i < 0 || i >= size()) throw_value_error("SpikeGeneratorInput: neuron ", i, " is out of range (", size(), " neurons)");
+    for (double t : times[k]) {
+      if (!(t > 0) || !std::isfinite(t)) {
+        throw_value_error("SpikeGeneratorInput: spike_times[", i, "] has ", t,
+                          " ms; spike times must be > 0 ms (a spike at t is emitted in the step ending at t)");
+      }
+    }
+    next[static_cast<size_t>(i)] = times[k];
+  }
+  std::swap(times_, next);
+  if (now_ < 0) return;  // checked against the grid when the population joins a network
+  try {
+    build_schedule();
+  } catch (...) {
+    std::swap(times_, next);
+    build_schedule();
+    throw;
+  }
+}
+
+void SpikeGenerator::build_schedule() {
+  const double h = h_;
   std::map<int64_t, std::map<int64_t, int64_t>> schedule;  // step -> neuron -> count
   for (size_t i = 0; i < times_.size(); ++i) {
     for (double t : times_[i]) {
-      const int64_t step = grid_steps(t, h, cat("SpikeGeneratorInput: spike_times[", i, "] =")) - 1;  // ends at t
-      if (step < context.step) {
+      const int64_t step = step_of(t, h, i);
+      if (step < now_) {
         throw_value_error("SpikeGeneratorInput: spike_times[", i, "] has ", t,
-                          " ms, which is not after the network's current time ", static_cast<double>(context.step) * h, " ms");
+                          " ms, which is not after the network's current time ", static_cast<double>(now_) * h, " ms");
       }
       schedule[step][static_cast<int64_t>(i)] += 1;
     }
@@ -60,6 +107,7 @@ void SpikeGenerator::on_attach(const AttachContext& context) {
 }
 
 void SpikeGenerator::integrate(const StepContext& ctx) {
+  now_ = ctx.step + 1;
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);
     backend::for_each(options().device(), batch_size() * size(), kernels::Fill<T>{mutable_spikes().data_ptr<T>(), T(0)});

@@ -3,7 +3,10 @@
 //
 // A spike at t is emitted in the step that ends at t (NEST stamps spikes at the end of their step) and
 // reaches a target with delay d in the step that ends at t + d. Times already past when the population
-// joins a network are an error. No parameters, no state. The step: snn/kernels/spike_generator_math.h.
+// joins a network are an error. allow_offgrid_times (NEST's name, default false): a time off the grid
+// is emitted at the end of the step that contains it (NEST rounds it up to the grid); otherwise it is
+// an error. set_spike_times replaces the schedule of some neurons later on (PyNEST sets spike_times
+// after Connect). No state. The step: snn/kernels/spike_generator_math.h.
 #pragma once
 
 #include <vector>
@@ -20,6 +23,10 @@ class SpikeGenerator : public Population {
   InputKind input_kind() const override { return InputKind::None; }
   bool receives_spikes() const override { return false; }
   const std::vector<std::vector<double>>& spike_times() const { return times_; }
+  // Replaces the spike times of `neurons` (every neuron when empty; times[k] for neurons[k]). After the
+  // population joined a network the times must lie after the current step (`now`). Checked first:
+  // nothing changes on error.
+  void set_spike_times(const std::vector<int64_t>& neurons, const std::vector<std::vector<double>>& times);
 
  protected:
   void on_attach(const AttachContext& context) override;
@@ -27,7 +34,13 @@ class SpikeGenerator : public Population {
   void integrate(const StepContext& ctx) override;
 
  private:
+  // The step whose end a spike time falls on (or, allow_offgrid_times, the step that contains it).
+  int64_t step_of(double t, double h, size_t neuron) const;
+  void build_schedule();
+
   std::vector<std::vector<double>> times_;
+  double h_ = 0.0;           // dt, once attached
+  int64_t now_ = -1;         // first step that may still emit (-1: not attached)
   // Schedule sorted by step: events [step_begin_[i], step_begin_[i+1]) are due in step steps_[i].
   std::vector<int64_t> steps_;       // distinct steps with events, ascending
   std::vector<int64_t> step_begin_;  // offsets into the event arrays, size steps_.size() + 1

@@ -145,3 +145,29 @@ TEST(Connect, SameSeedSameConnectivityDifferentSeedDifferent) {
   EXPECT_TRUE(at::equal(build(3), build(3)));
   EXPECT_FALSE(at::equal(build(3), build(4)));
 }
+
+TEST(Connect, ListedNeuronsAreConnectedAsAPopulationOfTheirOwn) {
+  // pre_neurons / post_neurons: fixed_indegree 4 from neurons 10..29 of a onto neurons 0..9 of a, no
+  // autapses: every listed target gets exactly 4 sources from the listed ones, nobody else gets any.
+  Network net(options(0.1, "float32", 1, 5));
+  auto& a = net.add(LIF(40));
+  ConnectSpec c = rule("fixed_indegree");
+  c.indegree = 4;
+  c.autapses = false;
+  c.pre_neurons = std::vector<int64_t>{};
+  c.post_neurons = std::vector<int64_t>{};
+  for (int64_t i = 5; i < 30; ++i) c.pre_neurons->push_back(i);
+  for (int64_t j = 0; j < 10; ++j) c.post_neurons->push_back(j);
+  for (const char* storage : {"dense", "sparse"}) {
+    c.storage = storage;
+    auto& p = net.connect(a, a, c);
+    const at::Tensor count = p.synapse_count().to(at::kDouble);
+    EXPECT_EQ(p.num_synapses(), 40);
+    EXPECT_TRUE(at::all(count.sum(0).slice(0, 0, 10) == 4).item<bool>()) << storage;
+    EXPECT_EQ(count.slice(1, 10, 40).sum().item<double>(), 0.0) << storage;
+    EXPECT_EQ(count.slice(0, 0, 5).sum().item<double>(), 0.0) << storage;
+    EXPECT_EQ(count.diagonal().sum().item<double>(), 0.0) << storage;
+  }
+  c.post_neurons->push_back(3);  // a repeated target only makes sense for one_to_one
+  EXPECT_THROW(net.connect(a, a, c), ValueError);
+}
