@@ -2,6 +2,7 @@
 #include "snn/neurons/izhikevich.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "snn/backend.h"
 
@@ -18,6 +19,10 @@ Izhikevich::Izhikevich(const ModelSpec& spec)
                      {"V_th", 30.0, "mV", Constraint::Finite, "spike cut-off (V_peak)"},
                      {"I_noise", 0.0, "", Constraint::NonNegative, "uniform noise current I_noise (U - 1/2) per step (published: 13)"},
                      {"I_e", 0.0, "", Constraint::Finite, "constant input (the published model's units: v in mV, t in ms)"},
+                     {"V_min", -std::numeric_limits<double>::max(), "mV", Constraint::Finite,
+                      "lower bound of V_m (NEST's; default: none)"},
+                     {"consistent_integration", 0.0, "", Constraint::Bool,
+                      "NEST's forward Euler (weights jump V_m) instead of the published half steps", Scope::Shared},
                  }),
       a_(param_id("a")),
       b_(param_id("b")),
@@ -26,6 +31,8 @@ Izhikevich::Izhikevich(const ModelSpec& spec)
       V_th_(param_id("V_th")),
       I_noise_(param_id("I_noise")),
       I_e_(param_id("I_e")),
+      V_min_(param_id("V_min")),
+      consistent_(param_id("consistent_integration")),
       V_m_(declare_state("V_m", "mV")),
       U_m_(declare_state("U_m", "")) {}
 
@@ -49,9 +56,11 @@ void Izhikevich::integrate(const StepContext& ctx) {
       using U = std::remove_reference_t<decltype(p.noise)>;
       p = {static_cast<U>(r[a_]),    static_cast<U>(r[b_]),    static_cast<U>(r[c_]),
            static_cast<U>(r[d_]),    static_cast<U>(r[V_th_]), static_cast<U>(r[I_e_]),
-           static_cast<U>(0.5 * dt()), static_cast<U>(dt()),   static_cast<U>(r[I_noise_])};
+           static_cast<U>(0.5 * dt()), static_cast<U>(dt()),   static_cast<U>(r[I_noise_]),
+           static_cast<U>(r[V_min_])};
     });
     const ParamTable& t = params();
+    f.consistent = t.value(consistent_) != 0.0;
     f.noise = t.uniform(I_noise_) ? t.value(I_noise_) != 0.0 : true;  // per-neuron values differ: some are not 0
     f.seed = ctx.seed;
     f.stream = rng_stream();

@@ -84,3 +84,43 @@ def test_monitor_on_full_is_checked_by_the_engine():
         net.monitor(pop, on_full="gorw")
     with pytest.raises(ValueError, match="on_full must be 'grow' or 'error', got 'Error'"):
         net.monitor(pop, "V_m", on_full="Error")
+
+
+def nest_izhikevich(T_steps, h, I_e, jumps, a=0.02, b=0.2, c=-65.0, d=8.0, V_th=30.0, V_min=-1e300, v=-65.0, u=0.0):
+    """A transcription of NEST 3's izhikevich update with consistent_integration (float64): forward
+    Euler from the old (v, u), weights arriving in a step as a jump of v, v bounded by V_min."""
+    vs, spikes = [], []
+    for k in range(T_steps):
+        v_old, u_old = v, u
+        v = v_old + h * (0.04 * v_old * v_old + 5.0 * v_old + 140.0 - u_old + I_e) + jumps.get(k, 0.0)
+        u = u_old + h * a * (b * v_old - u_old)
+        v = max(v, V_min)
+        if v >= V_th:
+            v, u = c, u + d
+            spikes.append(k)
+        vs.append(v)
+    return np.array(vs), spikes
+
+
+def test_izhikevich_consistent_integration_is_nests_forward_euler():
+    net = snn.Network(dt=0.1, dtype=torch.float64)
+    neuron = net.add(snn.Izhikevich(1, I_e=10.0, consistent_integration=True))
+    neuron.U_m = 0.0  # NEST's initial u
+    gen = net.add(snn.SpikeGeneratorInput(1, [[5.0, 50.0]]))
+    net.connect(gen, neuron, weight=4.0, delay=1.0)
+    vm = net.monitor(neuron, "V_m")
+    spikes = net.monitor(neuron)
+    net.run(300.0)
+    # The generator's spike stamped t arrives in the step that ends at t + delay: steps 59 and 509.
+    expected, expected_spikes = nest_izhikevich(3000, 0.1, 10.0, {59: 4.0, 509: 4.0})
+    assert len(expected_spikes) > 5
+    np.testing.assert_allclose(vm.values()[:, 0, 0].numpy(), expected, rtol=0, atol=1e-9)
+    assert spikes.events().steps.tolist() == expected_spikes
+
+
+def test_izhikevich_v_min_bounds_the_membrane_potential():
+    net = snn.Network(dt=0.1, dtype=torch.float64)
+    neuron = net.add(snn.Izhikevich(2, I_e=[-40.0, -40.0], V_min=[-70.0, -1e300], consistent_integration=True))
+    net.run(50.0)
+    v = neuron.V_m[0].tolist()
+    assert v[0] == -70.0 and v[1] < -70.0
