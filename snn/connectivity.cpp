@@ -54,6 +54,7 @@ const char* kind_name(Init::Kind k) {
     case Init::Kind::Uniform: return "uniform";
     case Init::Kind::Normal: return "normal";
     case Init::Kind::LogNormal: return "lognormal";
+    case Init::Kind::Exponential: return "exponential";
     case Init::Kind::Tensor: return "tensor";
   }
   return "?";
@@ -76,6 +77,9 @@ void check_init(const Init& init, const char* what) {
         throw_value_error(what, ": ", kind_name(init.kind), " needs a finite location and a finite scale >= 0, got ",
                           init.a, " and ", init.b);
       }
+      break;
+    case Init::Kind::Exponential:
+      if (!(init.a > 0) || !std::isfinite(init.a)) throw_value_error(what, ": exponential needs a finite scale > 0, got ", init.a);
       break;
     case Init::Kind::Tensor:
       if (!init.tensor.defined()) throw_value_error(what, ": got an undefined tensor");
@@ -123,6 +127,8 @@ class Values {
         v = init_.a + (init_.b - init_.a) * kernels::uniform2(w).u0;
       } else if (init_.kind == Init::Kind::Normal) {
         v = init_.a + init_.b * kernels::normal_from(w);
+      } else if (init_.kind == Init::Kind::Exponential) {
+        v = -init_.a * std::log(kernels::uniform2(w).u0);  // u0 in (0, 1): finite
       } else {
         v = std::exp(init_.a + init_.b * kernels::normal_from(w));
       }

@@ -43,10 +43,11 @@ class Network;
 // generator (counter-based: the value of synapse s does not depend on threads or device).
 // Distributions may be truncated to [min, max]: values outside are redrawn (NEST's *_clipped).
 struct Init {
-  enum class Kind { Constant, Uniform, Normal, LogNormal, Tensor };
+  enum class Kind { Constant, Uniform, Normal, LogNormal, Exponential, Tensor };
   Kind kind = Kind::Constant;
   double a = 1.0;  // Constant: the value; Uniform: low; Normal: mean; LogNormal: mu of log
   double b = 0.0;  // Uniform: high; Normal: standard deviation; LogNormal: sigma of log
+                   // (Exponential: a is the scale beta, the mean)
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
   at::Tensor tensor;       // Tensor: [N_pre, N_post], or [number of synapses] in the rule's order
@@ -62,6 +63,7 @@ struct Init {
   static Init uniform(double low, double high) { return make(Kind::Uniform, low, high); }
   static Init normal(double mean, double std) { return make(Kind::Normal, mean, std); }
   static Init lognormal(double mu, double sigma) { return make(Kind::LogNormal, mu, sigma); }
+  static Init exponential(double beta) { return make(Kind::Exponential, beta, 0.0); }
   static Init from(const at::Tensor& t) {
     Init i;
     i.kind = Kind::Tensor;

@@ -1,6 +1,7 @@
 """Distributions for weights and delays, drawn from the network's seeded generator.
 
 ``snn.init.uniform(0.0, 0.3)``, ``snn.init.normal(0.0, 1.0)``, ``snn.init.lognormal(mu, sigma)``,
+``snn.init.exponential(beta)``,
 optionally truncated with ``.clip(low, high)`` (values outside are redrawn, as NEST's
 ``*_clipped`` distributions). Draws are keyed by the synapse's index, so they are the same on
 every device and thread count.
@@ -19,11 +20,13 @@ class Distribution:
         return Distribution(self.kind, self.a, self.b, low, high)
 
     def _to_cpp(self):
-        return getattr(_snn.Init, self.kind)(self.a, self.b).clip(self.low, self.high)
+        args = (self.a,) if self.kind == "exponential" else (self.a, self.b)
+        return getattr(_snn.Init, self.kind)(*args).clip(self.low, self.high)
 
     def __repr__(self):
         clip = "" if (self.low, self.high) == (-math.inf, math.inf) else f".clip({self.low}, {self.high})"
-        return f"snn.init.{self.kind}({self.a}, {self.b}){clip}"
+        args = f"{self.a}" if self.kind == "exponential" else f"{self.a}, {self.b}"
+        return f"snn.init.{self.kind}({args}){clip}"
 
 
 def uniform(low: float, high: float) -> Distribution:
@@ -39,3 +42,8 @@ def normal(mean: float, std: float) -> Distribution:
 def lognormal(mu: float, sigma: float) -> Distribution:
     """exp(N(mu, sigma)): mu and sigma of the underlying normal (as NEST and numpy)."""
     return Distribution("lognormal", mu, sigma)
+
+
+def exponential(beta: float) -> Distribution:
+    """Exponential with scale (mean) beta: density exp(-x / beta) / beta for x >= 0 (NEST's beta)."""
+    return Distribution("exponential", beta, 0.0)

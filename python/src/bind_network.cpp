@@ -55,6 +55,7 @@ void bind_network(py::module_& m) {
       .def_static("uniform", &Init::uniform)
       .def_static("normal", &Init::normal)
       .def_static("lognormal", &Init::lognormal)
+      .def_static("exponential", &Init::exponential)
       .def_static("from_tensor", &Init::from)
       .def("clip", [](Init self, double lo, double hi) { return self.clip(lo, hi); });
 

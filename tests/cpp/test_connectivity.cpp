@@ -116,6 +116,11 @@ TEST(Connect, WeightDistributionsAndClipping) {
   c.weight = Init::lognormal(0.0, 0.5);
   const at::Tensor l = net.connect(a, b, c).weight();
   EXPECT_NEAR(l.log().mean().item<double>(), 0.0, 4 * 0.5 / std::sqrt(2e5));
+  c.weight = Init::exponential(2.0);  // mean = standard deviation = beta
+  const at::Tensor e = net.connect(a, b, c).weight();
+  EXPECT_GT(e.min().item<double>(), 0.0);
+  EXPECT_NEAR(e.mean().item<double>(), 2.0, 4 * 2.0 / std::sqrt(2e5));
+  EXPECT_NEAR(e.std().item<double>(), 2.0, 0.03);
 }
 
 TEST(Connect, DrawnDelaysAreRoundedToTheGridAndAtLeastOneStep) {
