@@ -11,7 +11,8 @@
 // A monitor learns what it needs about its network (dt, batch, device, the current step) from a
 // MonitorContext when it is made and from the StepContext of each call: it never calls into Network.
 // Monitors: SpikeMonitor (snn/spike_monitor.h, NEST's spike_recorder), StateMonitor
-// (snn/state_monitor.h, NEST's multimeter and weight_recorder).
+// (snn/state_monitor.h, NEST's multimeter; weights sampled in time), TransmissionMonitor
+// (snn/transmission_monitor.h, NEST's weight_recorder: weights when spikes pass).
 #pragma once
 
 #include <c10/core/Device.h>

@@ -174,6 +174,14 @@ StateMonitor& Network::monitor_state(Population& pop, const std::string& variabl
   });
 }
 
+TransmissionMonitor& Network::monitor_transmissions(Projection& proj) {
+  bool owned = false;
+  for (const auto& p : projections_) owned |= p.get() == &proj;
+  if (!owned) throw_value_error("projection '", proj.name(), "' belongs to another network");
+  return add_monitor<TransmissionMonitor>(
+      [&](const MonitorContext& context) { return std::make_unique<TransmissionMonitor>(context, proj); });
+}
+
 StateMonitor& Network::monitor_projection(Projection& proj, const std::string& variable, const StateMonitorOptions& options) {
   bool owned = false;
   for (const auto& p : projections_) owned |= p.get() == &proj;

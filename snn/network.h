@@ -35,6 +35,7 @@
 #include "snn/signals.h"
 #include "snn/spike_monitor.h"
 #include "snn/state_monitor.h"
+#include "snn/transmission_monitor.h"
 
 namespace snn {
 
@@ -80,6 +81,8 @@ class Network {
   // Weights ("weight") or a learning rule's state of a projection; options.neurons lists synapses
   // as i * N_post + j (every listed one must exist) or neurons for per-neuron rule state.
   StateMonitor& monitor_projection(Projection& proj, const std::string& variable, const StateMonitorOptions& options = {});
+  // Every spike's passage through the synapses of a projection, with the weight (NEST's weight_recorder).
+  TransmissionMonitor& monitor_transmissions(Projection& proj);
   // Any monitor (snn/monitor.h): the network records it after every step. `make(context)` builds it.
   template <class M, class Make>
   M& add_monitor(Make&& make) {

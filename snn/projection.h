@@ -164,6 +164,7 @@ class Projection {
   friend class Network;
   friend struct ProjectionBuilder;
   friend struct RuleAccess;
+  friend class TransmissionMonitor;  // reads the stored weights of spiking rows
   Projection() = default;
   // Called after weights were written through raw pointers (learning rules).
   void weights_changed() { routing_version_ = -1; }

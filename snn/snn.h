@@ -12,3 +12,4 @@
 #include "snn/signals.h"
 #include "snn/spike_monitor.h"
 #include "snn/state_monitor.h"
+#include "snn/transmission_monitor.h"

@@ -23,10 +23,10 @@ import torch  # noqa: F401  (loads libtorch before the extension module)
 
 from . import _snn
 from . import neurons, plasticity
-from . import analysis, datasets, encoders, evaluation, init, models
+from . import analysis, datasets, encoders, evaluation, init, models, plot
 from ._snn import MonitorFullError
 from .neurons import *  # noqa: F401,F403  (Model and every model of the registry, with its NEST alias)
-from .network import Network, Population, PopulationView, Projection, SpikeEvents, SpikeMonitor, StateMonitor, WeightMonitor
+from .network import Network, Population, PopulationView, Projection, SpikeEvents, SpikeMonitor, StateMonitor, TransmissionMonitor, WeightMonitor
 from .plasticity import *  # noqa: F401,F403  (every rule of the registry, with its NEST alias)
 
 __version__ = "0.1.0"
@@ -37,6 +37,6 @@ def cuda_built() -> bool:
     return _snn.cuda_built()
 
 
-__all__ = ["MonitorFullError", "Network", "Population", "PopulationView", "Projection", "SpikeEvents", "SpikeMonitor", "StateMonitor",
-           "WeightMonitor", "analysis", "cuda_built", "datasets", "encoders", "evaluation", "init", "models", "neurons",
-           "plasticity"] + neurons.__all__ + plasticity.__all__
+__all__ = ["MonitorFullError", "Network", "Population", "PopulationView", "Projection", "SpikeEvents", "SpikeMonitor",
+           "StateMonitor", "TransmissionMonitor", "WeightMonitor", "analysis", "cuda_built", "datasets", "encoders",
+           "evaluation", "init", "models", "neurons", "plot", "plasticity"] + neurons.__all__ + plasticity.__all__

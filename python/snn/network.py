@@ -311,6 +311,29 @@ class WeightMonitor(StateMonitor):
     ms into memory reserved per run. ``values()`` is [T, 1, len(synapses)]."""
 
 
+class TransmissionMonitor:
+    """Records every spike's passage through a projection's synapses with the weight (NEST's
+    weight_recorder): ``events()`` -> dict of times [ms] (the spike's stamp), senders and targets (neuron
+    indices), weights, ordered by time. See ``Network.monitor(projection, "transmissions")``."""
+
+    def __init__(self, cpp, projection: "Projection"):
+        self._cpp, self.projection = cpp, projection
+
+    def events(self) -> Dict[str, torch.Tensor]:
+        times, senders, targets, weights = self._cpp.events()
+        return {"times": times, "senders": senders, "targets": targets, "weights": weights}
+
+    @property
+    def num_events(self) -> int:
+        return self._cpp.num_events
+
+    def clear(self) -> None:
+        self._cpp.clear()
+
+    def __repr__(self):
+        return f"<TransmissionMonitor of '{self.projection.name}': {self.num_events} events>"
+
+
 class Projection:
     """Connections from one population to another (returned by ``Network.connect``).
 
@@ -585,7 +608,8 @@ class Network:
                 interval: Optional[float] = None, capacity: Optional[int] = None, on_full: str = "grow",
                 staging_steps: int = 64) -> Union[SpikeMonitor, StateMonitor]:
         """Records "spikes" or a state variable ("V_m", ...) of a population, or "weight" or a rule
-        state ("c", ...) of a projection (NEST's weight_recorder; ``synapses=[(i, j), ...]``).
+        state ("c", ...) of a projection, sampled every ``interval`` (``synapses=[(i, j), ...]``), or
+        its "transmissions" (NEST's weight_recorder: the weight of each synapse a spike passes through).
 
         Spikes: events (``monitor.events()``), dense counts (``dense()``), totals (``counts()``).
         Capacity is in events (default 2**20, reserved up front); ``on_full="grow"`` doubles it
@@ -625,6 +649,13 @@ class Network:
     def _monitor_projection(self, proj, what, neurons, synapses, interval, capacity, on_full):
         if proj._net is not self:
             raise ValueError(f"projection '{proj.name}' belongs to another network")
+        if what == "transmissions":
+            if any(x is not None for x in (neurons, synapses, interval, capacity)):
+                raise ValueError("a transmissions monitor records every synapse at every spike: it takes no "
+                                 "neurons=, synapses=, interval= or capacity=")
+            mon = TransmissionMonitor(self._net.monitor_transmissions(proj._cpp), proj)
+            self._monitors.append(mon)
+            return mon
         if neurons is not None and synapses is not None:
             raise ValueError("give synapses= (pairs) or neurons= (for per-neuron rule state), not both")
         n_post = proj.post.size

@@ -18,6 +18,14 @@ void bind_monitors(py::module_& m) {
       .def_property_readonly("capacity", &SpikeMonitor::capacity)
       .def("clear", &SpikeMonitor::clear);
 
+  py::class_<TransmissionMonitor>(m, "TransmissionMonitor")
+      .def("events", [](const TransmissionMonitor& mon) {
+        const TransmissionEvents e = mon.events();
+        return py::make_tuple(e.times, e.senders, e.targets, e.weights);
+      })
+      .def_property_readonly("num_events", &TransmissionMonitor::num_events)
+      .def("clear", &TransmissionMonitor::clear);
+
   py::class_<StateMonitor>(m, "StateMonitor")
       .def_property_readonly("label", &StateMonitor::label)
       .def_property_readonly("variable", &StateMonitor::variable)

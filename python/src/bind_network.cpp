@@ -161,6 +161,7 @@ void bind_network(py::module_& m) {
           },
           kOwnedByParent)
       .def("population", &Network::population, kOwnedByParent)
+      .def("monitor_transmissions", &Network::monitor_transmissions, kOwnedByParent)
       .def("population_names", [](const Network& n) {
         std::vector<std::string> out;
         for (const auto& p : n.populations()) out.push_back(p->name());

@@ -1006,10 +1006,7 @@ class Kernel:
                 state = proj.plasticity.state[k]
                 state.fill_(v)
         if c.weight_recorder is not None:
-            c.recorder_monitor = self.network()._net.monitor_transmissions(proj._cpp) \
-                if hasattr(self.net._net, "monitor_transmissions") else None
-            if c.recorder_monitor is None:
-                raise NESTError("weight_recorder: this build of snn cannot record transmissions")
+            c.recorder_monitor = self.net.monitor(proj, "transmissions")
         self.connections.append(c)
         return c
 
@@ -1283,7 +1280,7 @@ class Kernel:
                 if c.weight_recorder is not block or c.recorder_monitor is None:
                     continue
                 ev = c.recorder_monitor.events()
-                t, pre, post, w = ev[0].cpu(), ev[1].cpu(), ev[2].cpu(), ev[3].cpu()
+                t, pre, post, w = ev["times"], ev["senders"], ev["targets"], ev["weights"]
                 src, tgt = c.pre_gids[pre], post + c.post.first
                 keep = (t > max(since, lo)) & (t <= hi)
                 if p["senders"]:
