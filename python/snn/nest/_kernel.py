@@ -963,6 +963,8 @@ class Kernel:
                                   self._block_values(delay, conn, pp, qp, n_pre, n_post)))
         made = []
         for pb, pl, qb, ql, kw, w, d in calls:
+            if rule not in ("one_to_one", "all_to_all", "pairwise_bernoulli") and conn["allow_multapses"]:
+                kw["storage"] = "sparse"  # multapses stay separate synapses, as NEST lists them
             plasticity = self._rule_for(model, values, qb, ql)
             proj = self._project(pb.pop, pl, qb.pop, ql, kw, w, self._grid_delay(d), plasticity)
             made.append(self._record(proj, model, values, pb.pop, pb.first + torch.arange(pb.n), qb))
