@@ -71,14 +71,11 @@ def SetKernelStatus(params: dict) -> None:
 
 def GetKernelStatus(keys=None):
     """The kernel's status dict, one value (``keys`` a string) or a tuple of values (a list)."""
-    status = _k().kernel_status()
     if keys is None:
-        return status
+        return _k().kernel_status()
     if isinstance(keys, str):
-        if keys not in status:
-            raise NESTError(f"unknown kernel status {keys!r}; keys: {', '.join(sorted(status))}")
-        return status[keys]
-    return tuple(GetKernelStatus(k) for k in keys)
+        return _k().kernel_status(keys)
+    return tuple(_k().kernel_status(k) for k in keys)
 
 
 def set_verbosity(level) -> None:

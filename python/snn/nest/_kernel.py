@@ -141,14 +141,24 @@ class Kernel:
     def time(self) -> float:
         return 0.0 if self.net is None else self.net.t
 
-    def kernel_status(self) -> dict:
+    def kernel_status(self, key: Optional[str] = None):
+        """Every status entry, or one (computed alone: scripts read biological_time every chunk)."""
+        derived = {
+            "biological_time": lambda: self.time,
+            "network_size": lambda: self.next_gid - 1,
+            "num_connections": lambda: sum(c.proj.num_synapses for c in self.connections),
+            "min_delay": lambda: min((float(c.proj.delay.min()) for c in self.connections), default=self.resolution),
+            "max_delay": lambda: max((float(c.proj.delay.max()) for c in self.connections), default=self.resolution),
+            "total_num_virtual_procs": lambda: self.status["local_num_threads"],
+        }
+        if key is not None:
+            if key in derived:
+                return derived[key]()
+            if key not in self.status:
+                raise NESTError(f"unknown kernel status {key!r}; keys: {', '.join(sorted([*self.status, *derived]))}")
+            return self.status[key]
         s = dict(self.status)
-        delays = [c.proj.delay for c in self.connections]
-        lo = min((float(d.min()) for d in delays if d.numel()), default=self.resolution)
-        hi = max((float(d.max()) for d in delays if d.numel()), default=self.resolution)
-        s.update(biological_time=self.time, network_size=self.next_gid - 1,
-                 num_connections=sum(c.proj.num_synapses for c in self.connections),
-                 min_delay=lo, max_delay=hi, total_num_virtual_procs=s["local_num_threads"])
+        s.update({k: f() for k, f in derived.items()})
         return s
 
     def set_kernel_status(self, params: dict) -> None:
@@ -301,9 +311,10 @@ class Kernel:
             return []
         starts = torch.tensor(self.firsts, dtype=torch.long)
         which = torch.searchsorted(starts, ids, right=True) - 1
+        blocks = torch.unique(which).tolist()
+        first_seen = {b: int((which == b).nonzero()[0]) for b in blocks}
         out = []
-        for b in torch.unique_consecutive(which).tolist() if bool((which[1:] >= which[:-1]).all()) \
-                else sorted(set(which.tolist()), key=lambda x: int((which == x).nonzero()[0])):
+        for b in sorted(blocks, key=first_seen.get):
             pos = (which == b).nonzero().flatten()
             block = self.blocks[b]
             out.append((block, ids[pos] - block.first, pos))
@@ -640,8 +651,8 @@ class Kernel:
                     continue
                 if k not in m.params:
                     raise NESTError(self._unknown(m, k, where))
-                if k == "record_from" and block.meters[i]:
-                    raise NESTError(f"{where}: record_from cannot change after the multimeter was connected")
+                if k in ("record_from", "interval") and block.meters[i]:
+                    raise NESTError(f"{where}: {k} cannot change after the multimeter was connected")
                 node[k] = self._device_value(m, k, v, where)
             updates.append((i, node))
 

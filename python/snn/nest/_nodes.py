@@ -31,7 +31,29 @@ def _as_ids(value) -> torch.Tensor:
     return t.reshape(-1).long()
 
 
-class NodeCollection:
+class _Attributes:
+    """``coll.name`` reads get(name); ``coll.name = value`` is set({name: value})."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.get(name)
+
+    def __setattr__(self, name, value):
+        self.set({name: value})
+
+
+def _one_dict(params, kwargs, what: str):
+    if params is None:
+        return kwargs
+    if kwargs:
+        raise TypeError(f"{what}.set: give a dict or keyword arguments, not both")
+    return params
+
+
+class NodeCollection(_Attributes):
     """Nodes by global id (NEST 3). ``nest.NodeCollection([1, 2, 3])`` makes one from ids."""
 
     __slots__ = ("_ids",)
@@ -129,19 +151,7 @@ class NodeCollection:
     def set(self, params=None, **kwargs) -> None:
         """``set({"I_e": 376.0})``, ``set(I_e=376.0)``, per node with lists or arrays, or a list of one
         dict per node. Checked first: nothing changes on error."""
-        if params is None:
-            params = kwargs
-        elif kwargs:
-            raise TypeError("NodeCollection.set: give a dict or keyword arguments, not both")
-        _kernel.kernel().set_status(self._ids, params)
-
-    def __getattr__(self, name):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return self.get(name)
-
-    def __setattr__(self, name, value):
-        self.set({name: value})
+        _kernel.kernel().set_status(self._ids, _one_dict(params, kwargs, "NodeCollection"))
 
     def __repr__(self):
         if not len(self):
@@ -151,7 +161,7 @@ class NodeCollection:
     __str__ = __repr__
 
 
-class SynapseCollection:
+class SynapseCollection(_Attributes):
     """Connections (``nest.GetConnections``): ``get("weight")``, ``get(["source", "target"])``,
     ``set(weight=...)``, ``conns.weight``; rule state (``c``, ``n``) and parameters (``A_vt``) of
     learning synapses. One group per snn projection, each with the synapses (storage positions) chosen."""
@@ -204,24 +214,13 @@ class SynapseCollection:
         return {name: (v[0] if single else v) for name, v in values.items()}
 
     def set(self, params=None, **kwargs) -> None:
-        if params is None:
-            params = kwargs
-        elif kwargs:
-            raise TypeError("SynapseCollection.set: give a dict or keyword arguments, not both")
+        params = _one_dict(params, kwargs, "SynapseCollection")
         if isinstance(params, (list, tuple)):
             if len(params) != len(self):
                 raise ValueError(f"SynapseCollection.set: {len(params)} dicts for {len(self)} connections")
             keys = set().union(*(p.keys() for p in params)) if params else set()
             params = {key: [p[key] for p in params] for key in keys}
         _kernel.kernel().set_synapses(self._groups, params, len(self))
-
-    def __getattr__(self, name):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return self.get(name)
-
-    def __setattr__(self, name, value):
-        self.set({name: value})
 
     def __repr__(self):
         return f"SynapseCollection({len(self)} connections)"
