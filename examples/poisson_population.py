@@ -51,10 +51,10 @@ def main():
         import matplotlib.pyplot as plt
         os.makedirs(args.out, exist_ok=True)
         fig, ax = plt.subplots(3, 1, figsize=(8, 8), gridspec_kw={"height_ratios": [3, 1, 1]})
-        ax[0].plot(times.cpu(), senders.cpu(), "|", ms=3, color="k")
-        ax[0].set(ylabel="neuron", title="LIF population driven by Poisson input", xlim=(0, args.time))
-        ax[1].plot(vm.times().cpu(), vm.values()[:, 0, :].cpu())
-        ax[1].set(xlabel="time [ms]", ylabel="V_m [mV]", xlim=(0, args.time))
+        snn.plot.raster((times, senders), hist=False, t_range=(0, args.time), ax=ax[0], color="k",
+                        title="LIF population driven by Poisson input", xlabel="")
+        snn.plot.traces(vm, ax=ax[1])
+        ax[1].set(xlim=(0, args.time))
         ax[2].hist(per_neuron.cpu(), bins=30, color="gray")
         ax[2].set(xlabel="firing rate [Hz]", ylabel="neurons")
         fig.tight_layout()

@@ -16,7 +16,7 @@ import time
 
 
 import snn
-from snn.analysis import firing_rates, isi_cv, rate_histogram
+from snn.analysis import firing_rates, isi_cv
 
 
 def main():
@@ -46,12 +46,9 @@ def main():
     times, senders = model.spikes_E.events()
     times, senders = times.cpu(), senders.cpu()
     fig, ax = plt.subplots(2, 2, figsize=(12, 7), gridspec_kw=dict(height_ratios=(2, 1)))
-    shown = senders < 50
-    ax[0, 0].plot(times[shown], senders[shown], ".", ms=2)
-    ax[0, 0].set(ylabel="excitatory neuron", title=f"raster, 50 of {model.NE} excitatory neurons")
-    edges, rate = rate_histogram(times, args.time, model.NE, bin_ms=5.0)
-    ax[1, 0].step(edges, rate, where="post", lw=0.8)
-    ax[1, 0].set(xlabel="time [ms]", ylabel="rate [Hz]")
+    snn.plot.raster((times, senders), neurons=range(50), hist=False, t_range=(0, args.time), ax=ax[0, 0],
+                    ylabel="excitatory neuron", xlabel="", title=f"raster, 50 of {model.NE} excitatory neurons")
+    snn.plot.rate_histogram((times, senders), args.time, model.NE, bin_ms=5.0, ax=ax[1, 0])
     ax[1, 0].sharex(ax[0, 0])
     rates = firing_rates(times, senders, model.NE, args.time)
     ax[0, 1].hist(rates.numpy(), bins=40)

@@ -117,14 +117,9 @@ def plot_all(model, assignment, result, test, out, running_at, running):
     side = int(math.ceil(math.sqrt(n)))
     w = model.input_projection.weight.detach().cpu()  # [784, n]
     pixels = int(round(math.sqrt(w.shape[0])))
-    grid = torch.zeros(side * pixels, side * pixels)
-    for k in range(n):
-        r, c = divmod(k, side)
-        grid[r * pixels:(r + 1) * pixels, c * pixels:(c + 1) * pixels] = w[:, k].reshape(pixels, pixels)
     fig, ax = plt.subplots(figsize=(8, 8))
-    im = ax.imshow(grid, cmap="hot_r", vmin=0, vmax=float(w.max()))
-    ax.set(title=f"input weights of {n} excitatory neurons", xticks=[], yticks=[])
-    fig.colorbar(im, ax=ax, fraction=0.046)
+    snn.plot.receptive_fields(w, (pixels, pixels), ax=ax, vmin=0.0, vmax=float(w.max()),
+                              title=f"input weights of {n} excitatory neurons")
     save(fig, out, "weights.png")
 
     classes = getattr(test, "classes", [str(c) for c in range(10)])

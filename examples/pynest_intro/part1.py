@@ -95,17 +95,14 @@ def main():
     import matplotlib.pyplot as plt
     os.makedirs(args.out, exist_ok=True)
     fig, ax = plt.subplots(2, 2, figsize=(12, 7))
-    ax[0, 0].plot(vm.times(), vm.values()[:, 0, 0])
+    snn.plot.traces(vm, ax=ax[0, 0], title="1. I_e = 376 pA (red: spikes)", xlabel="")
     ax[0, 0].plot(times, torch.full_like(times, -54.0), "|", color="r", ms=10)
-    ax[0, 0].set(title="1. I_e = 376 pA (red: spikes)", ylabel="V_m [mV]")
-    ax[0, 1].plot(vm_noise.times(), vm_noise.values()[:, 0, 0], lw=0.6)
-    ax[0, 1].set(title="2. Poisson noise, 80 kHz (+1.2 pA) and 15 kHz (-2.0 pA)")
-    ax[1, 0].plot(vm2.times(), vm2.values()[:, 0, 0])
-    ax[1, 0].set(title="3. neuron 2, driven by neuron 1 (20 pA, 1 ms)", xlabel="time [ms]", ylabel="V_m [mV]")
+    snn.plot.traces(vm_noise, ax=ax[0, 1], title="2. Poisson noise, 80 kHz (+1.2 pA) and 15 kHz (-2.0 pA)",
+                    xlabel="", lw=0.6)
+    snn.plot.traces(vm2, ax=ax[1, 0], title="3. neuron 2, driven by neuron 1 (20 pA, 1 ms)")
     for rule, style in (("one_to_one", "-"), ("all_to_all", "--")):
         vmp, _ = two_populations(rule, T=300.0)
-        ax[1, 1].plot(vmp.times(), vmp.values()[:, 0, 0], style, label=rule)
-    ax[1, 1].set(title="4. pop2 neuron 0", xlabel="time [ms]")
+        snn.plot.traces(vmp, neurons=[0], ax=ax[1, 1], labels=[rule] * 10, title="4. pop2 neuron 0", ls=style)
     ax[1, 1].legend()
     fig.tight_layout()
     path = os.path.join(args.out, "part1.png")

@@ -144,7 +144,8 @@ def weights(source, ax=None, title: Optional[str] = None, cmap: str = "viridis",
 
 
 def receptive_fields(source, shape: Tuple[int, int], n: Optional[int] = None, ncols: Optional[int] = None,
-                     fig=None, cmap: str = "hot_r", title: Optional[str] = None):
+                     ax=None, cmap: str = "hot_r", title: Optional[str] = None, vmin: Optional[float] = None,
+                     vmax: Optional[float] = None):
     """Each target neuron's incoming weights (a column of [n_pre, n_post], n_pre = h * w) as an h x w
     image, on a grid (the first n targets; ncols columns, default a square)."""
     m = _matrix(source)
@@ -158,10 +159,10 @@ def receptive_fields(source, shape: Tuple[int, int], n: Optional[int] = None, nc
     for k in range(n):
         r, c = divmod(k, ncols)
         grid[r * h:(r + 1) * h, c * w:(c + 1) * w] = m[:, k].reshape(h, w)
-    plt = _plt()
-    fig = fig or plt.figure(figsize=(max(4, ncols * 0.6), max(4, nrows * 0.6)))
-    ax = fig.add_subplot(111)
-    im = ax.imshow(grid, cmap=cmap, interpolation="nearest")
+    if ax is None:
+        fig, ax = _plt().subplots(figsize=(max(4, ncols * 0.6), max(4, nrows * 0.6)))
+    fig = ax.figure
+    im = ax.imshow(grid, cmap=cmap, interpolation="nearest", vmin=vmin, vmax=vmax)
     ax.set_xticks([])
     ax.set_yticks([])
     if title:

@@ -133,3 +133,29 @@ TEST(StateMonitor, FixedCapacityRefusesARunThatWouldOverflowBeforeRunning) {
   net.run(0.5);
   EXPECT_EQ(vm.num_samples(), 15);
 }
+
+TEST(TransmissionMonitor, OneEventPerSynapseOfEverySpikingRowWithItsWeight) {
+  // 5 generators x 10 spikes onto 4 targets, all_to_all with weight 10 i + j: 50 spikes x 4 synapses,
+  // each event stamped at its spike's time with that synapse's weight; dense and sparse alike.
+  for (const char* storage : {"dense", "sparse"}) {
+    Network net(options(0.5, "float64"));
+    auto& g = net.add(SpikeGeneratorInput(5, regular_times()));
+    auto& post = net.add(LIF(4));
+    ConnectSpec c;
+    c.weight = Init::from(at::arange(20, at::kDouble).view({5, 4}) + at::arange(5, at::kDouble).view({5, 1}) * 6);
+    c.storage = storage;
+    auto& proj = net.connect(g, post, c);
+    auto& m = net.monitor_transmissions(proj);
+    net.run(100.0);
+    ASSERT_EQ(m.num_events(), 200) << storage;
+    const TransmissionEvents ev = m.events();
+    for (int64_t e = 0; e < 200; ++e) {
+      const int64_t i = ev.senders[e].item<int64_t>(), j = ev.targets[e].item<int64_t>();
+      EXPECT_DOUBLE_EQ(ev.weights[e].item<double>(), 10.0 * i + j) << storage;
+      EXPECT_NEAR(std::fmod(ev.times[e].item<double>() - (i + 1.0), 10.0), 0.0, 1e-9) << storage;
+    }
+    m.clear();
+    EXPECT_EQ(m.num_events(), 0);
+    EXPECT_EQ(m.events().times.numel(), 0);
+  }
+}
