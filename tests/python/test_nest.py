@@ -487,3 +487,32 @@ def test_bad_input_is_refused_and_changes_nothing():
     with pytest.raises(nest.NESTError, match="no volume transmitter"):
         nest.Connect(n, n, syn_spec="stdp_dopamine_synapse")
     assert nest.num_connections == 0
+
+
+def test_recorders_write_nest3_ascii_files_and_take_nest2_to_file(tmp_path):
+    nest.data_path = str(tmp_path)
+    nest.data_prefix = "run1_"
+    n = nest.Create("iaf_psc_delta", 2, params={"I_e": 500.0})
+    sr = nest.Create("spike_detector")
+    nest.SetStatus(sr, [{"label": "ex", "withgid": True, "withtime": True, "to_file": True}])
+    vm = nest.Create("voltmeter", params={"record_to": "ascii", "interval": 5.0})
+    nest.Connect(n, sr)
+    nest.Connect(vm, n)
+    nest.Simulate(50.0)
+    assert sr.record_to == "ascii"
+    lines = open(tmp_path / f"run1_ex-{sr.global_id}-0.dat").read().splitlines()
+    assert lines[1] == "# RecordingBackendASCII version: 2" and lines[2] == "sender\ttime_ms"
+    rows = [line.split("\t") for line in lines[3:]]
+    assert [(int(s), float(t)) for s, t in rows] == list(zip(sr.events["senders"], sr.events["times"]))
+    v = np.loadtxt(tmp_path / f"run1_voltmeter-{vm.global_id}-0.dat", skiprows=3)
+    assert v.shape == (20, 3) and np.allclose(v[:, 2], vm.events["V_m"], atol=1e-3)
+    nest.ResetKernel()
+    nest.data_path, nest.data_prefix = str(tmp_path), "run1_"
+    nest.Create("iaf_psc_delta", 2)
+    again = nest.Create("spike_recorder", params={"label": "ex", "record_to": "ascii"})
+    assert again.global_id == sr.global_id
+    with pytest.raises(nest.NESTError, match="exists; set nest.overwrite_files = True"):
+        nest.Simulate(10.0)
+    assert nest.biological_time == 0.0  # refused before running
+    nest.overwrite_files = True
+    nest.Simulate(10.0)

@@ -117,6 +117,7 @@ class Kernel:
         self.spike_monitors = {}  # id(block) -> SpikeMonitor
         self.prepared = False
         self.signals: Dict[int, str] = {}
+        self.files = set()  # ascii files this kernel wrote (overwritten after each run)
         self._rng: Optional[torch.Generator] = None
 
     # ---- kernel status ------------------------------------------------------------------------
@@ -274,16 +275,16 @@ class Kernel:
         """Model-level (scalar) parameter updates, checked: {name: value}."""
         out = {}
         for k, v in params.items():
-            if k in _models.IGNORED_NEST2:
+            if m.kind != "neuron":
+                item = self._device_item(m, k, v, where)
+                if item is not None:
+                    out[item[0]] = item[1]
                 continue
             if k not in m.params and k not in m.state:
                 raise NESTError(self._unknown(m, k, where))
-            if m.kind == "neuron":
-                if not _is_number(v):
-                    raise NESTError(f"{where}: {k} must be a number, got {v!r}")
-                out[k] = float(v)
-            else:
-                out[k] = self._device_value(m, k, v, where)
+            if not _is_number(v):
+                raise NESTError(f"{where}: {k} must be a number, got {v!r}")
+            out[k] = float(v)
         if m.kind == "neuron":
             snn_params = {k: v for k, v in {**m.params, **out}.items() if k not in _models.ARCHIVING}
             self._check_neuron(m, 1, snn_params, where)
@@ -432,12 +433,20 @@ class Kernel:
     def _device_node(self, m: _models.Model, per_node: dict, i: int) -> dict:
         node = {k: (list(v) if isinstance(v, list) else v) for k, v in m.params.items()}
         for k, v in per_node.items():
-            if k in _models.IGNORED_NEST2:
-                continue
-            if k not in m.params:
-                raise NESTError(self._unknown(m, k, "Create"))
-            node[k] = self._device_value(m, k, v.values[i] if isinstance(v, _PerNode) else v, "Create")
+            item = self._device_item(m, k, v.values[i] if isinstance(v, _PerNode) else v, "Create")
+            if item is not None:
+                node[item[0]] = item[1]
         return node
+
+    def _device_item(self, m: _models.Model, key: str, value, where: str):
+        """(name, checked value) of a device parameter as stored, or None for NEST 2 flags without effect."""
+        if key in _models.IGNORED_NEST2:
+            return None
+        if key in _models.NEST2_RECORD_TO and "record_to" in m.params:
+            return "record_to", _models.NEST2_RECORD_TO[key] if value else "memory"
+        if key not in m.params:
+            raise NESTError(self._unknown(m, key, where))
+        return key, self._device_value(m, key, value, where)
 
     def _device_value(self, m: _models.Model, key: str, value, where: str):
         """A checked device parameter (one node)."""
@@ -477,13 +486,17 @@ class Kernel:
                 raise NESTError(f"{where}: spike_weights are not supported by snn.nest (use the connection weight)")
             return []
         if key == "record_to":
-            if value != "memory":
-                raise NESTError(f"{where}: record_to {value!r} is not supported by snn.nest; use 'memory'")
+            if value not in ("memory", "ascii"):
+                raise NESTError(f"{where}: record_to {value!r} is not supported by snn.nest; use 'memory' or 'ascii'")
             return value
-        if key == "label":
+        if key in ("label", "file_extension"):
             if not isinstance(value, str):
-                raise NESTError(f"{where}: label must be a string, got {value!r}")
+                raise NESTError(f"{where}: {key} must be a string, got {value!r}")
             return value
+        if key == "precision":
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value <= 17:
+                raise NESTError(f"{where}: precision must be an int in [0, 17], got {value!r}")
+            return int(value)
         if key == "record_from":
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
                 raise NESTError(f"{where}: record_from must be a list of variable names, got {value!r}")
@@ -642,18 +655,16 @@ class Kernel:
                     if len(v) != n_nodes:
                         raise NESTError(f"{where}: {k} has {len(v)} values for {n_nodes} nodes")
                     v = float(v[int(pos[idx])])
-                if k in _models.IGNORED_NEST2:
-                    continue
                 if k == "n_events":
                     if v != 0:
                         raise NESTError(f"{where}: n_events can only be set to 0 (clears the events), got {v!r}")
                     node[k] = 0
                     continue
-                if k not in m.params:
-                    raise NESTError(self._unknown(m, k, where))
                 if k in ("record_from", "interval") and block.meters[i]:
                     raise NESTError(f"{where}: {k} cannot change after the multimeter was connected")
-                node[k] = self._device_value(m, k, v, where)
+                item = self._device_item(m, k, v, where)
+                if item is not None:
+                    node[item[0]] = item[1]
             updates.append((i, node))
 
         def apply():
@@ -1323,6 +1334,7 @@ class Kernel:
         net = self.network()
         if t == 0:
             return
+        self._ascii_files()  # refuses the run before it starts if a file may not be written
         t0 = net.t
         cuts = sorted({c for c in self._change_times() if t0 < c < t0 + t - 1e-9 * self.resolution})
         edges = [t0] + cuts + [t0 + t]
@@ -1331,6 +1343,41 @@ class Kernel:
             steps = round((b - a) / self.resolution)
             if steps:
                 net.run(steps * self.resolution, inputs=self._inputs_at(a), progress=progress)
+        self._write_files()
+
+    def _ascii_files(self):
+        """[(block, node, path)] of the recorders with record_to = "ascii" (NEST 3's file names:
+        data_path/data_prefix + label-id-0.dat); an error for a file this kernel may not overwrite."""
+        out = []
+        for block in self.blocks:
+            if block.kind not in ("recorder", "multimeter", "weight_recorder"):
+                continue
+            for i, p in enumerate(block.nodes):
+                if p["record_to"] != "ascii":
+                    continue
+                name = f"{self.status['data_prefix']}{p['label'] or block.model.name}-{block.first + i}-0.{p['file_extension']}"
+                path = os.path.join(self.status["data_path"] or ".", name)
+                if path not in self.files and os.path.exists(path) and not self.status["overwrite_files"]:
+                    raise NESTError(f"recorder {block.first + i}: {path} exists; set nest.overwrite_files = True "
+                                    f"or choose another data_path, data_prefix or label")
+                out.append((block, i, path))
+        return out
+
+    def _write_files(self) -> None:
+        """All events so far of each ascii recorder, rewritten after every run, tab-separated."""
+        for block, i, path in self._ascii_files():
+            p = block.nodes[i]
+            ev = self.events(block, i)
+            columns = ["sender", "time_ms"] + [k for k in ev if k not in ("senders", "times")]
+            cols = [ev["senders"], ev["times"]] + [ev[k] for k in columns[2:]]
+            fmt = "\t".join(["%d", f"%.{p['precision']}f"] +
+                             ["%d" if k == "targets" else f"%.{p['precision']}f" for k in columns[2:]])
+            with open(path, "w") as f:
+                f.write(f"# NEST version: {_models.SNN_NEST_VERSION}\n# RecordingBackendASCII version: 2\n")
+                f.write("\t".join(columns) + "\n")
+                if len(ev["times"]):
+                    np.savetxt(f, np.column_stack(cols), fmt=fmt)
+            self.files.add(path)
 
     def _change_times(self):
         for block in self.blocks:

@@ -13,11 +13,14 @@ from typing import Dict, Optional
 from .. import _snn
 
 INF = math.inf
+SNN_NEST_VERSION = "snn.nest (PyNEST 3 API)"
 
 # NEST 2 names the PyNEST introduction uses -> NEST 3 names.
 NEST2_NAMES = {"iaf_neuron": "iaf_psc_alpha", "spike_detector": "spike_recorder"}
 # NEST 2 parameters that NEST 3 dropped and snn.nest accepts and ignores (recorders).
-IGNORED_NEST2 = {"withgid", "withtime", "withweight", "withport", "withrport", "to_memory", "to_screen"}
+IGNORED_NEST2 = {"withgid", "withtime", "withweight", "withport", "withrport", "to_memory"}
+# NEST 2's to_file = True is NEST 3's record_to = "ascii".
+NEST2_RECORD_TO = {"to_file": "ascii"}
 
 # Parameters of NEST's archiving node (the spike history STDP synapses read), on every neuron model.
 ARCHIVING = {"tau_minus": (20.0, "ms", "time constant of the postsynaptic STDP trace"),
@@ -33,7 +36,8 @@ HIDDEN_STATE = {"refractory_steps", "dI_syn_ex", "dI_syn_in"}
 # Models of the registry that are not nodes of their own here (devices stand for them).
 NOT_NODES = {"PoissonInput", "SpikeGeneratorInput", "SpikeInput"}
 
-RECORDER_PARAMS = {"start": 0.0, "stop": INF, "origin": 0.0, "record_to": "memory", "label": "", "time_in_steps": False}
+RECORDER_PARAMS = {"start": 0.0, "stop": INF, "origin": 0.0, "record_to": "memory", "label": "", "time_in_steps": False,
+                   "file_extension": "dat", "precision": 3}
 DEVICE_PARAMS = {"start": 0.0, "stop": INF, "origin": 0.0}
 
 
