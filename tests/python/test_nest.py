@@ -186,7 +186,8 @@ def test_models_defaults_copymodel_install_verbosity():
     assert nest.Models(sel="iaf") == tuple(sorted(m for m in nest.Models("nodes") if "iaf" in m))
     assert nest.GetDefaults("iaf_psc_alpha", "tau_syn_ex") == 2.0
     assert nest.GetDefaults("izhikevich")["consistent_integration"] == 1.0  # NEST's default numerics
-    nest.SetDefaults("iaf_psc_delta", {"V_th": -50.0})
+    nest.SetDefaults("iaf_psc_delta", {"V_th": -50.0, "V_m": -60.0})
+    assert nest.Create("iaf_psc_delta").V_m == -60.0
     nest.CopyModel("iaf_psc_delta", "my_iaf", {"tau_m": 15.0})
     n = nest.Create("my_iaf")
     assert n.get(["V_th", "tau_m", "model"]) == {"V_th": -50.0, "tau_m": 15.0, "model": "my_iaf"}

@@ -286,7 +286,7 @@ class Kernel:
                 raise NESTError(f"{where}: {k} must be a number, got {v!r}")
             out[k] = float(v)
         if m.kind == "neuron":
-            snn_params = {k: v for k, v in {**m.params, **out}.items() if k not in _models.ARCHIVING}
+            snn_params = {k: v for k, v in {**m.params, **out}.items() if k not in _models.ARCHIVING and k not in m.state}
             self._check_neuron(m, 1, snn_params, where)
         return out
 
