@@ -27,7 +27,7 @@ import types
 from typing import Optional
 
 from .. import __version__ as _snn_version
-from . import _kernel, _models, random
+from . import _kernel, random
 from ._kernel import NESTError
 from ._nodes import NodeCollection, SynapseCollection, as_nodes, optional_nodes
 
