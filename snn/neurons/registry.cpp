@@ -9,6 +9,7 @@
 #include "snn/neurons/lif_exp.h"
 #include "snn/neurons/parrot.h"
 #include "snn/neurons/poisson.h"
+#include "snn/neurons/poisson_dbl_exp.h"
 #include "snn/neurons/spike_generator.h"
 #include "snn/neurons/spike_input.h"
 
@@ -33,6 +34,8 @@ const std::vector<ModelInfo>& model_registry() {
       {"ConductanceLIF", "", "conductance-based LIF with an adaptive threshold (Diehl & Cook 2015)", &make<neurons::ConductanceLif>},
       {"SpikeInput", "", "emits the spike counts given as run() input", &make<neurons::SpikeInput>},
       {"SpikeGeneratorInput", "spike_generator", "spikes at given times", &make<neurons::SpikeGenerator>},
+      {"PoissonDblExp", "poisson_dbl_exp_neuron", "SPORE's stochastic neuron: double-exponential PSPs, exponential rate",
+       &make<neurons::PoissonDblExp>},
   };
   return table;
 }

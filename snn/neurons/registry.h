@@ -51,6 +51,7 @@ inline ModelSpec PoissonInput(int64_t n, ParamMap p = {}) { return {"PoissonInpu
 inline ModelSpec Parrot(int64_t n) { return {"Parrot", n, {}, {}}; }
 inline ModelSpec ConductanceLIF(int64_t n, ParamMap p = {}) { return {"ConductanceLIF", n, std::move(p), {}}; }
 inline ModelSpec SpikeInput(int64_t n) { return {"SpikeInput", n, {}, {}}; }
+inline ModelSpec PoissonDblExp(int64_t n, ParamMap p = {}) { return {"PoissonDblExp", n, std::move(p), {}}; }
 inline ModelSpec SpikeGeneratorInput(int64_t n, std::vector<std::vector<double>> spike_times) {
   return {"SpikeGeneratorInput", n, {}, std::move(spike_times)};
 }

@@ -41,6 +41,7 @@ std::vector<at::Tensor> run_all_models(const std::string& device) {
   auto& cond = net.add(ConductanceLIF(100, {{"V_th", plus(-58.0, 6.0)}}));
   auto& cond1 = net.add(ConductanceLIF(100, {{"one_spike", 1.0}}));
   auto& rates = net.add(PoissonInput(100, {{"rate", plus(0.0, 20000.0)}}));
+  auto& pde = net.add(PoissonDblExp(100, {{"I_e", plus(0.0, 12.0)}, {"target_adaptation_speed", 0.1}}));
   ConnectSpec c;
   c.rule = "fixed_indegree";
   c.indegree = 40;
@@ -57,19 +58,21 @@ std::vector<at::Tensor> run_all_models(const std::string& device) {
   c.weight = Init::normal(0.2, 0.3);  // conductances: both signs
   net.connect(x, cond, c);
   net.connect(x, cond1, c);
+  c.weight = Init::normal(0.5, 2.0);  // both PSP kinds
+  net.connect(x, pde, c);
   c.weight = Init::constant(3.0);
   net.connect(s, lif, c);
   ConnectSpec one;
   one.rule = "one_to_one";
   net.connect(g, p, one);
-  const std::vector<Population*> pops = {&x, &g, &p, &s, &rates, &lif, &exp, &alpha, &ada, &izh, &cond, &cond1};
+  const std::vector<Population*> pops = {&x, &g, &p, &s, &rates, &lif, &exp, &alpha, &ada, &izh, &cond, &cond1, &pde};
   std::vector<SpikeMonitor*> mons;
   for (Population* pop : pops) mons.push_back(&net.monitor_spikes(*pop));
   const at::Tensor spikes_in = (at::rand({1000, 2, 7}, at::TensorOptions().dtype(at::kDouble)) < 0.05).to(at::kDouble);
   net.run(100.0, {{s.name(), spikes_in.to(at::Device(device))}});
   std::vector<at::Tensor> out;
   for (auto* m : mons) out.push_back(m->dense().cpu());
-  for (Population* pop : {&lif, &exp, &alpha, &ada, &izh, &cond, &cond1}) out.push_back(pop->state("V_m").cpu());
+  for (Population* pop : {&lif, &exp, &alpha, &ada, &izh, &cond, &cond1, &pde}) out.push_back(pop->state("V_m").cpu());
   return out;
 }
 
@@ -83,17 +86,17 @@ TEST(CudaParity, EveryModelMatchesTheCpu) {
   at::manual_seed(5);
   const auto gpu = run_all_models("cuda");
   ASSERT_EQ(cpu.size(), gpu.size());
-  const size_t populations = 12;
+  const size_t populations = 13;
   for (size_t k = 0; k < populations; ++k) EXPECT_TRUE(at::equal(cpu[k], gpu[k])) << "spikes of population " << k;
   // States: same math in double (nvcc without fused multiply-add: CMakeLists.txt); allclose for safety.
   for (size_t k = populations; k < cpu.size(); ++k) EXPECT_TRUE(at::allclose(cpu[k], gpu[k], 1e-9, 1e-9)) << "V_m " << k;
   // Every model of the registry is in the network.
-  EXPECT_EQ(model_registry().size(), 10u) << "a new model: add it to run_all_models";
+  EXPECT_EQ(model_registry().size(), 11u) << "a new model: add it to run_all_models";
 }
 
 TEST(CudaParity, TheNetworkIsValidAndEveryPopulationSpikesOnTheCpu) {
   // So that the comparison above, which only a GPU machine runs, compares activity and not silence.
   at::manual_seed(5);
   const auto cpu = run_all_models("cpu");
-  for (size_t k = 0; k < 12; ++k) EXPECT_GT(cpu[k].sum().item<int64_t>(), 0) << "population " << k << " never spiked";
+  for (size_t k = 0; k < 13; ++k) EXPECT_GT(cpu[k].sum().item<int64_t>(), 0) << "population " << k << " never spiked";
 }
