@@ -400,6 +400,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
 
   auto p = std::unique_ptr<Projection>(new Projection());
   p->rule_ = spec.rule;
+  p->stream_ = stream;
   p->pre_ = &pre;
   p->post_ = &post;
   p->dt_ = dt;

@@ -306,14 +306,16 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
 void Network::step_once(const StepContext& ctx) {
   for (auto& pop : populations_) pop->advance(ctx);
   for (auto& proj : projections_) {
-    if (proj->plasticity() && proj->learning()) proj->plasticity()->before_delivery(*proj, StepInfo{step_, dt_, nullptr});
+    if (proj->plasticity() && proj->learning()) {
+      proj->plasticity()->before_delivery(*proj, StepInfo{step_, dt_, nullptr, seed_, proj->rule_stream()});
+    }
   }
   for (auto& proj : projections_) proj->propagate(step_);
   for (auto& s : signals_) s->update(step_);
   for (auto& proj : projections_) {
     Plasticity* rule = proj->plasticity();
     if (!rule || !proj->learning()) continue;
-    rule->step(*proj, StepInfo{step_, dt_, proj->signal_ ? &proj->signal_->value() : nullptr});
+    rule->step(*proj, StepInfo{step_, dt_, proj->signal_ ? &proj->signal_->value() : nullptr, seed_, proj->rule_stream()});
     proj->weights_changed();
   }
   for (auto& m : monitors_) m->record(ctx);

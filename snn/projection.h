@@ -139,6 +139,9 @@ class Projection {
   // The delay in steps when the projection has one delay, else -1.
   int64_t uniform_delay_steps() const { return uniform_delay_; }
   int64_t max_delay_steps() const { return max_delay_; }
+  // The random stream of the projection's learning rule (connectivity, weights and delays use the three
+  // streams before it).
+  uint32_t rule_stream() const { return stream_ + 3; }
   // Bytes of the synapse arrays (weights, indices, delays, counts, transposed index).
   int64_t synapse_bytes() const;
   // How the last step delivered: "none", "events" or "matrix".
@@ -180,6 +183,7 @@ class Projection {
   Population* pre_ = nullptr;
   Population* post_ = nullptr;
   double dt_ = 0.0;
+  uint32_t stream_ = 0;     // first of the projection's four random streams
   Storage storage_ = Storage::Dense;
   at::Tensor weight_;       // [N_pre, N_post] or [S]
   at::Tensor count_;        // dense: [N_pre, N_post], synapses per entry

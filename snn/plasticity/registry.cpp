@@ -6,6 +6,7 @@
 #include "snn/plasticity/izhikevich_da_stdp.h"
 #include "snn/plasticity/reward_stdp.h"
 #include "snn/plasticity/stdp.h"
+#include "snn/plasticity/synaptic_sampling.h"
 #include "snn/plasticity/triplet_stdp.h"
 
 namespace snn {
@@ -26,6 +27,9 @@ const std::vector<RuleInfo>& rule_registry() {
        [](const std::string& s) -> Made { return std::make_unique<RewardStdp>(false, s); }},
       {"MSTDPET", "", "reward", "reward-modulated STDP with an eligibility trace (Florian 2007)",
        [](const std::string& s) -> Made { return std::make_unique<RewardStdp>(true, s); }},
+      {"SynapticSampling", "synaptic_sampling_rewardgradient_connection", "reward",
+       "reward-based synaptic sampling (SPORE; Kappel et al. 2018)",
+       [](const std::string& s) -> Made { return std::make_unique<SynapticSampling>(s); }},
   };
   return table;
 }

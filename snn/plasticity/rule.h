@@ -43,6 +43,8 @@ struct StepInfo {
   int64_t step;
   double dt;
   const at::Tensor* signal;  // [B] value of the rule's signal this step, or null
+  uint64_t seed = 0;         // the network's seed and the projection's stream for a rule's own draws
+  uint32_t stream = 0;
 };
 
 // Which synapses a rule visits in a step (parameter `event_driven`): every synapse (a full sweep), or
