@@ -23,7 +23,7 @@ import torch  # noqa: F401  (loads libtorch before the extension module)
 
 from . import _snn
 from . import neurons, plasticity
-from . import analysis, datasets, encoders, evaluation, init, models, plot
+from . import analysis, closed_loop, datasets, encoders, evaluation, init, models, plot
 from ._snn import MonitorFullError
 from .neurons import *  # noqa: F401,F403  (Model and every model of the registry, with its NEST alias)
 from .network import Network, Population, PopulationView, Projection, SpikeEvents, SpikeMonitor, StateMonitor, TransmissionMonitor, WeightMonitor
@@ -38,5 +38,5 @@ def cuda_built() -> bool:
 
 
 __all__ = ["MonitorFullError", "Network", "Population", "PopulationView", "Projection", "SpikeEvents", "SpikeMonitor",
-           "StateMonitor", "TransmissionMonitor", "WeightMonitor", "analysis", "cuda_built", "datasets", "encoders",
+           "StateMonitor", "TransmissionMonitor", "WeightMonitor", "analysis", "closed_loop", "cuda_built", "datasets", "encoders",
            "evaluation", "init", "models", "neurons", "plot", "plasticity"] + neurons.__all__ + plasticity.__all__
