@@ -271,6 +271,8 @@ def test_firing_rates_and_rate_histogram():
     ["izhikevich2007/distal_reward.py", "--minutes", "0.1", "--pavlovian", "--no-progress"],
     ["brunel/brunel_delta.py", "--scale", "0.02", "--time", "200"],
     ["izhikevich2003/spnet.py", "--time", "300"],
+    ["spore/unit_checks.py"],
+    ["spore/pattern_matching.py", "--seeds", "1", "--minutes", "1"],
 ], ids=lambda a: " ".join(a))
 def test_example_command_line(args, repo, tmp_path):
     out = subprocess.run([sys.executable, f"{repo}/examples/{args[0]}", *args[1:], "--out", str(tmp_path)],
