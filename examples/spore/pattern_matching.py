@@ -43,13 +43,14 @@ def showcase(seed=1, minutes=10, dt=1.0, record_rasters=True):
     inputs = net.add(snn.PoissonInput(50), name="inputs")
     neurons = net.add(snn.PoissonDblExp(20), name="neurons")
     rule = dict(learning_rate=5e-8, temperature=0.1, prior_precision=0.25, weight_update_interval=100.0)
-    projections = [net.connect(inputs, neurons, weight=snn.init.uniform(0.5, 1.5), storage="sparse", name=f"syn{k}",
+    projections = [net.connect(inputs, neurons, weight=snn.init.uniform(0.05, 0.3), storage="sparse", name=f"syn{k}",
                                plasticity=snn.SynapticSampling(**rule)) for k in range(2)]
     env = PatternMatching(step_ms=10.0, episode_ms=60000.0)  # an "episode" is one simulated minute
     baseline = Baseline()
     loop = ClosedLoop(net, env, IdentityEncoder(), GroupRates(2), inputs, neurons, chunk_ms=10.0, seed=seed,
                       reward_fn=baseline)
     spikes = net.monitor(neurons) if record_rasters else None
+    first_minute = None
     retracted, per_minute, wall = [], [], time.perf_counter()
     for minute in range(minutes):
         history = loop.run(episodes=1, progress=False)
@@ -57,15 +58,17 @@ def showcase(seed=1, minutes=10, dt=1.0, record_rasters=True):
         per_minute.append((history.episode_rewards[0] / steps, float(np.mean(baseline.correct[-steps:]))))
         w = torch.cat([p.weight for p in projections])
         retracted.append((w == 0).double().mean().item())
-        if spikes is not None and 0 < minute < minutes - 1:
+        if spikes is not None and minute < minutes - 1:
+            if minute == 0:
+                first_minute = tuple(x.cpu().numpy() for x in spikes.events())
             spikes.clear()  # keep the first and the last minute
     wall = time.perf_counter() - wall
     result = dict(reward=np.array([r for r, _ in per_minute]), correct=np.array([c for _, c in per_minute]),
                   retracted=np.array(retracted), wall=wall, minutes=minutes,
                   weights=sum(p.dense_weight() for p in projections).cpu().numpy(), patterns=env.patterns)
     if spikes is not None:
-        t, s = spikes.events()
-        result["raster"] = (t.cpu().numpy(), s.cpu().numpy())
+        last = tuple(x.cpu().numpy() for x in spikes.events())
+        result["raster"] = (first_minute or last, last)
     return result
 
 
@@ -106,12 +109,11 @@ def main():
     r = results[0]
     order = np.argsort(r["patterns"][0] - r["patterns"][1])  # inputs of pattern 1 first, then of pattern 0
     snn.plot.weights(r["weights"][order], ax=ax[1, 0], title="weights (inputs sorted by pattern; columns: groups)")
-    t, s = r["raster"]
-    first, last = t < 60000.0, t >= t.max() - 60000.0 if len(t) else t
-    snn.plot.raster((t[first], s[first]), hist=False, t_range=(0, 10000), ax=ax[1, 1], title="first 10 s", markersize=1)
-    end = t.max() if len(t) else 0.0
-    snn.plot.raster((t[last], s[last]), hist=False, t_range=(end - 10000, end), ax=ax[1, 2], title="last 10 s",
-                    markersize=1)
+    (t0, s0), (t1, s1) = r["raster"]
+    end = args.minutes * 60000.0
+    snn.plot.raster((t0, s0), hist=False, t_range=(0, 5000), ax=ax[1, 1], title="first 5 s", markersize=1)
+    snn.plot.raster((t1 - (end - 5000), s1), hist=False, t_range=(0, 5000), ax=ax[1, 2], markersize=1,
+                    title=f"last 5 s (from {end / 60000 - 5 / 60:.2f} min)")
     fig.suptitle("SPORE pattern matching with snn.SynapticSampling")
     fig.tight_layout()
     path = os.path.join(args.out, "pattern_matching.png")
