@@ -4,7 +4,8 @@ answer two input patterns with two groups of stochastic neurons.
 50 Poisson inputs show one of two patterns at a time (phases of 0.5-1 s; a random half of the inputs at
 60 Hz, the rest at 2 Hz: snn.closed_loop.PatternMatching); 20 PoissonDblExp neurons in two groups of 10;
 the inputs connect all-to-all with two synapses per pair (two projections), each a SynapticSampling
-synapse (learning rate 5e-8, temperature 0.1, prior precision 0.25, updates every 100 ms). Every 10 ms
+synapse (learning rate 5e-8, temperature 0.1, prior precision 0.25, updates every 100 ms; initial
+weights uniform in [0.05, 0.3], theta = 3 + ln w). Every 10 ms
 the runner reads the groups' rates; the reward is sigmoid(0.2 (right group's rate - other's - 25 Hz))
 when the right group is ahead, else 0, fed to the synapses minus its running mean over 50 s (a baseline:
 SPORE's showcase normalises its reward by a running mean over 50 s). Prints, per simulated minute, the
