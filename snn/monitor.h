@@ -12,7 +12,8 @@
 // MonitorContext when it is made and from the StepContext of each call: it never calls into Network.
 // Monitors: SpikeMonitor (snn/spike_monitor.h, NEST's spike_recorder), StateMonitor
 // (snn/state_monitor.h, NEST's multimeter; weights sampled in time), TransmissionMonitor
-// (snn/transmission_monitor.h, NEST's weight_recorder: weights when spikes pass).
+// (snn/transmission_monitor.h, NEST's weight_recorder: weights when spikes pass), SpikeCounter
+// (snn/spike_counter.h: spikes per neuron since the last read).
 #pragma once
 
 #include <c10/core/Device.h>

@@ -155,6 +155,12 @@ void Network::set_signal(const std::string& name, const at::Tensor& value) {
   s.set(v);
 }
 
+void Network::set_signal(const std::string& name, double value) {
+  Neuromodulator& s = signal(name);
+  if (!std::isfinite(value)) throw_value_error("set_signal('", name, "'): values must be finite, got ", value);
+  s.set(value);
+}
+
 Projection& Network::connect(const std::string& pre, const std::string& post, const ConnectSpec& spec) {
   return connect(population(pre), population(post), spec);
 }
@@ -163,6 +169,11 @@ SpikeMonitor& Network::monitor_spikes(Population& pop, const SpikeMonitorOptions
   check_owned(pop, "monitored");
   return add_monitor<SpikeMonitor>(
       [&](const MonitorContext& context) { return std::make_unique<SpikeMonitor>(context, pop, options); });
+}
+
+SpikeCounter& Network::count_spikes(Population& pop) {
+  check_owned(pop, "counted");
+  return add_monitor<SpikeCounter>([&](const MonitorContext& context) { return std::make_unique<SpikeCounter>(context, pop); });
 }
 
 StateMonitor& Network::monitor_state(Population& pop, const std::string& variable, const StateMonitorOptions& options) {

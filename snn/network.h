@@ -33,6 +33,7 @@
 #include "snn/population.h"
 #include "snn/projection.h"
 #include "snn/signals.h"
+#include "snn/spike_counter.h"
 #include "snn/spike_monitor.h"
 #include "snn/state_monitor.h"
 #include "snn/transmission_monitor.h"
@@ -77,6 +78,7 @@ class Network {
   const std::vector<std::unique_ptr<Projection>>& projections() const { return projections_; }
 
   SpikeMonitor& monitor_spikes(Population& pop, const SpikeMonitorOptions& options = {});
+  SpikeCounter& count_spikes(Population& pop);
   StateMonitor& monitor_state(Population& pop, const std::string& variable, const StateMonitorOptions& options = {});
   // Weights ("weight") or a learning rule's state of a projection; options.neurons lists synapses
   // as i * N_post + j (every listed one must exist) or neurons for per-neuron rule state.
@@ -97,6 +99,7 @@ class Network {
   // signals hold it from the next step on. value: a scalar ([] or [1]) or one value per batch entry.
   Neuromodulator& neuromodulator(const std::string& name, Population& source, double delay_ms);
   void set_signal(const std::string& name, const at::Tensor& value);
+  void set_signal(const std::string& name, double value);  // every batch entry (a closed loop's reward)
   Neuromodulator& signal(const std::string& name) const;
   const std::vector<std::unique_ptr<Neuromodulator>>& signals() const { return signals_; }
 

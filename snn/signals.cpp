@@ -33,6 +33,14 @@ void Neuromodulator::set(const at::Tensor& value_b) {
   }
 }
 
+void Neuromodulator::set(double value) {
+  if (kind_ == SignalKind::Events) {
+    pending_.add_(value);
+  } else {
+    pending_.fill_(value);
+  }
+}
+
 void Neuromodulator::update(int64_t step) {
   const int64_t D = ring_.size(0);
   dispatch_floating(value_.scalar_type(), [&](auto tag) {

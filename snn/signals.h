@@ -33,6 +33,7 @@ class Neuromodulator {
   void add_source(Population& pop, int64_t delay_steps, int64_t current_step);
   // Events: amounts counted in the next step. Level: the value from the next step on.
   void set(const at::Tensor& value_b);
+  void set(double value);  // the same for every batch entry
   void update(int64_t step);  // computes value() for this step (after the populations integrated)
   void reset();
 

@@ -10,6 +10,7 @@
 #include "snn/population.h"
 #include "snn/projection.h"
 #include "snn/signals.h"
+#include "snn/spike_counter.h"
 #include "snn/spike_monitor.h"
 #include "snn/state_monitor.h"
 #include "snn/transmission_monitor.h"

@@ -591,6 +591,9 @@ class Network:
         Events signals ("dopamine"): the amount counts in the next step only (a reward delivery).
         Level signals ("reward"): the value holds from the next step until changed.
         """
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            self._net.set_signal_value(name, float(value))  # no tensor on the way: a closed loop sets it often
+            return
         if not isinstance(value, torch.Tensor):
             value = torch.as_tensor(value, dtype=torch.float64)
         self._net.set_signal(name, value)

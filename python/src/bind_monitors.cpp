@@ -18,6 +18,8 @@ void bind_monitors(py::module_& m) {
       .def_property_readonly("capacity", &SpikeMonitor::capacity)
       .def("clear", &SpikeMonitor::clear);
 
+  py::class_<SpikeCounter>(m, "SpikeCounter").def("take", &SpikeCounter::take);
+
   py::class_<TransmissionMonitor>(m, "TransmissionMonitor")
       .def("events", [](const TransmissionMonitor& mon) {
         const TransmissionEvents e = mon.events();

@@ -162,6 +162,7 @@ void bind_network(py::module_& m) {
           kOwnedByParent)
       .def("population", &Network::population, kOwnedByParent)
       .def("monitor_transmissions", &Network::monitor_transmissions, kOwnedByParent)
+      .def("count_spikes", &Network::count_spikes, kOwnedByParent)
       .def("population_names", [](const Network& n) {
         std::vector<std::string> out;
         for (const auto& p : n.populations()) out.push_back(p->name());
@@ -190,7 +191,8 @@ void bind_network(py::module_& m) {
           },
           kOwnedByParent)
       .def("neuromodulator", &Network::neuromodulator, kOwnedByParent)
-      .def("set_signal", &Network::set_signal)
+      .def("set_signal", py::overload_cast<const std::string&, const at::Tensor&>(&Network::set_signal))
+      .def("set_signal_value", py::overload_cast<const std::string&, double>(&Network::set_signal))
       .def("signal", &Network::signal, kOwnedByParent)
       .def("signal_names", [](const Network& n) {
         std::vector<std::string> out;

@@ -159,3 +159,16 @@ TEST(TransmissionMonitor, OneEventPerSynapseOfEverySpikingRowWithItsWeight) {
     EXPECT_EQ(m.events().times.numel(), 0);
   }
 }
+
+TEST(SpikeCounter, CountsEverySpikeSinceTheLastTake) {
+  Network net(options(0.5, "float32", 3));
+  auto& g = net.add(SpikeGeneratorInput(5, regular_times()));
+  auto& counter = net.count_spikes(g);
+  net.run(50.0);  // 5 spikes of each neuron in the first 50 ms
+  const at::Tensor first = counter.take();
+  EXPECT_EQ(first.sizes(), (at::IntArrayRef{3, 5}));
+  EXPECT_TRUE(at::all(first == 5).item<bool>());
+  net.run(50.0);
+  EXPECT_TRUE(at::all(counter.take() == 5).item<bool>());
+  EXPECT_EQ(counter.take().sum().item<double>(), 0.0);
+}

@@ -171,7 +171,8 @@ class ClosedLoop:
         self.chunk_ms = self.chunk_steps * net.dt
         self.reward_signal, self.reward_fn, self.seed = reward_signal, reward_fn, seed
         self.reset_network = reset_network
-        self._spikes = net.monitor(self.output)
+        self._counter = net._net.count_spikes(self.output._cpp)
+        self._rates = torch.zeros(self.input.size, dtype=self.net.dtype, device=self.net.device)
         self._obs = None
 
     def _observe(self, obs) -> torch.Tensor:
@@ -184,13 +185,14 @@ class ClosedLoop:
         if rates.shape != (self.input.size,):
             raise ValueError(f"the encoder gave {rates.size} rates for input population '{self.input.name}' of "
                              f"{self.input.size} neurons")
-        if not np.all(np.isfinite(rates)) or np.any(rates < 0):
+        low, total = rates.min(), rates.sum()
+        if not (low >= 0 and np.isfinite(total)):
             raise ValueError("the encoder gave rates that are negative or not finite")
-        return torch.as_tensor(rates, dtype=self.net.dtype, device=self.net.device)
+        self._rates.copy_(torch.from_numpy(rates))  # one buffer, reused every chunk
+        return self._rates
 
     def _act(self):
-        counts = self._spikes.counts()[0].cpu().numpy()
-        self._spikes.clear()
+        counts = self._counter.take()[0].cpu().numpy()
         action = self.decoder(counts, self.chunk_ms)
         space = getattr(self.env, "action_space", None)
         if space is not None and hasattr(space, "contains") and not space.contains(action):
@@ -222,7 +224,7 @@ class ClosedLoop:
                 reward = float(reward)
                 if feed:
                     fed = reward if self.reward_fn is None else float(self.reward_fn(reward, info))
-                    self.net.set_signal(self.reward_signal, fed)
+                    self.net._net.set_signal_value(self.reward_signal, fed)
                 history.rewards.append(reward)
                 episode_reward += reward
                 episode_steps += 1
