@@ -166,6 +166,11 @@ class Population {
     return in;
   }
   uint32_t rng_stream() const { return rng_stream_; }
+  // Runs a step functor that draws one random word per element (a kernels::NeuronBlock per element):
+  // sets its seed, stream, step and n (B N) and launches one element per random_block() neurons.
+  // Defined in snn/neurons/random_step.h, which the models that draw include.
+  template <class F>
+  void run_random_step(F& f, const StepContext& ctx);
   const at::Tensor& run_input() const { return run_input_; }
   int64_t random_block() const;
   at::Tensor& mutable_spikes() { return spikes_; }

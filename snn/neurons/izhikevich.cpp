@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "snn/backend.h"
+#include "snn/neurons/random_step.h"
 
 namespace snn {
 namespace neurons {
@@ -62,12 +63,7 @@ void Izhikevich::integrate(const StepContext& ctx) {
     const ParamTable& t = params();
     f.consistent = t.value(consistent_) != 0.0;
     f.noise = t.uniform(I_noise_) ? t.value(I_noise_) != 0.0 : true;  // per-neuron values differ: some are not 0
-    f.seed = ctx.seed;
-    f.stream = rng_stream();
-    f.step = static_cast<uint64_t>(ctx.step);
-    f.n = batch_size() * size();
-    backend::for_each(options().device(), (f.n + random_block() - 1) / random_block(), f,
-                      std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
+    run_random_step(f, ctx);
   });
 }
 

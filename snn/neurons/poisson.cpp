@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "snn/backend.h"
+#include "snn/neurons/random_step.h"
 
 namespace snn {
 namespace neurons {
@@ -97,13 +98,8 @@ void PoissonSource::integrate(const StepContext& ctx) {
       f.table.guide = guide_.data_ptr<int32_t>();
     }
     f.h_seconds = h;
-    f.seed = ctx.seed;
-    f.stream = rng_stream();
-    f.step = static_cast<uint64_t>(ctx.step);
     f.run_step = ctx.run_step;
-    f.n = n;
-    backend::for_each(options().device(), (n + random_block() - 1) / random_block(), f,
-                      std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
+    run_random_step(f, ctx);
   });
 }
 

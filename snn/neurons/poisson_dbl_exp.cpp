@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "snn/backend.h"
+#include "snn/neurons/random_step.h"
 #include "snn/time_grid.h"
 
 namespace snn {
@@ -109,12 +110,7 @@ void PoissonDblExp::integrate(const StepContext& ctx) {
       p.reset = r[with_reset_] != 0.0;
       p.poisson = dead == 0.0;
     });
-    f.seed = ctx.seed;
-    f.stream = rng_stream();
-    f.step = static_cast<uint64_t>(ctx.step);
-    f.n = batch_size() * size();
-    backend::for_each(options().device(), (f.n + random_block() - 1) / random_block(), f,
-                      std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
+    run_random_step(f, ctx);
   });
 }
 
