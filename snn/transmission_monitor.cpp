@@ -1,6 +1,7 @@
 // snn/transmission_monitor.cpp — TransmissionMonitor: the rows of the neurons that spiked, after learning.
 #include "snn/transmission_monitor.h"
 
+#include "snn/kernels/synapse_visits.h"
 #include "snn/population.h"
 #include "snn/projection.h"
 
@@ -11,9 +12,16 @@ TransmissionMonitor::TransmissionMonitor(const MonitorContext& context, Projecti
 
 void TransmissionMonitor::record(const StepContext& ctx) {
   Projection& p = *proj_;
-  const at::Tensor& spikes = p.pre().spikes();  // [B, N_pre]
-  const at::Tensor fired = spikes.ne(0).any(0).nonzero().flatten();
-  if (fired.numel() == 0) return;
+  at::Tensor fired;  // the pre neurons that spiked (in any batch entry)
+  if (p.pre().spikes().is_cuda()) {
+    fired = p.pre().spikes().ne(0).any(0).nonzero().flatten();
+    if (fired.numel() == 0) return;
+  } else {
+    // The population's own list (ascending): a quiet step costs nothing.
+    const kernels::ActiveSet set = p.pre().fired().view();
+    if (*set.count == 0) return;
+    fired = at::from_blob(const_cast<int32_t*>(set.list), {*set.count}, at::TensorOptions().dtype(at::kInt)).to(at::kLong);
+  }
   at::Tensor pre, post, w;
   const at::Tensor& weight = p.weight_;  // stored values: no lazy rule is brought forward here
   if (p.sparse()) {

@@ -68,6 +68,11 @@ struct SynapticSamplingUpdateParams {
   T min_param, max_param;
   T w0, theta0;
   bool simulate_retracted;
+  template <typename U>
+  SynapticSamplingUpdateParams<U> as() const {
+    return {U(lr),        U(prior_precision), U(prior_mean), U(gradient_scale), U(max_change), U(wiener),
+            U(gradient_noise), U(min_param), U(max_param), U(w0), U(theta0), simulate_retracted};
+  }
 };
 
 // One parameter update of synapse s (all batch entries): theta, then w.

@@ -3,7 +3,6 @@
 
 #include <cmath>
 
-#include "snn/kernels/synaptic_sampling_math.h"
 #include "snn/plasticity/scheduler.h"
 #include "snn/time_grid.h"
 
@@ -89,11 +88,24 @@ void SynapticSampling::step(Projection& proj, const StepInfo& info) {
     k.cutoff = param("psp_cutoff_amplitude");
     k.direct = param("learning_rate") * param("direct_gradient_rate") / static_cast<double>(proj.post().batch_size());
     k.update_steps = grid_steps(param("weight_update_interval"), info.dt, rule() + ": weight_update_interval");
+    k.retracted_too = param("simulate_retracted_synapses") != 0.0;
+    const double lr = param("weight_update_interval") * param("learning_rate");
+    k.update = {lr,
+                param("prior_precision"),
+                param("prior_mean"),
+                param("gradient_scale"),
+                param("max_param_change"),
+                std::sqrt(2.0 * param("temperature") * lr),
+                std::sqrt(2.0 * param("gradient_noise") * lr),
+                param("min_param"),
+                param("max_param"),
+                param("weight_scale"),
+                param("parameter_mapping_offset"),
+                k.retracted_too};
   });
   at::Tensor& w = RuleAccess::weights(proj);
   at::Tensor& f = state(f_);
   at::Tensor& r = state(r_);
-  const bool retracted_too = param("simulate_retracted_synapses") != 0.0;
   dispatch_floating(w.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     backend::for_each(w.device(), f.numel(),
@@ -111,7 +123,7 @@ void SynapticSampling::step(Projection& proj, const StepInfo& info) {
     s.decay_e = static_cast<T>(c.decay_e);
     s.decay_g = static_cast<T>(c.decay_g);
     s.direct = static_cast<T>(c.direct);
-    s.simulate_retracted = retracted_too;
+    s.simulate_retracted = c.retracted_too;
     set_rule_shape(s, proj);
     s.n_syn = proj.sparse() ? proj.num_synapses() : s.n_pre * s.n_post;
     apply_rule(proj, s, Visit::All, nullptr, nullptr);
@@ -121,19 +133,7 @@ void SynapticSampling::step(Projection& proj, const StepInfo& info) {
       u.theta = s.theta;
       u.e = s.e;
       u.g = s.g;
-      const double lr = param("weight_update_interval") * param("learning_rate");
-      u.p = {static_cast<T>(lr),
-             static_cast<T>(param("prior_precision")),
-             static_cast<T>(param("prior_mean")),
-             static_cast<T>(param("gradient_scale")),
-             static_cast<T>(param("max_param_change")),
-             static_cast<T>(std::sqrt(2.0 * param("temperature") * lr)),
-             static_cast<T>(std::sqrt(2.0 * param("gradient_noise") * lr)),
-             static_cast<T>(param("min_param")),
-             static_cast<T>(param("max_param")),
-             static_cast<T>(param("weight_scale")),
-             static_cast<T>(param("parameter_mapping_offset")),
-             retracted_too};
+      u.p = c.update.as<T>();
       u.seed = info.seed;
       u.stream = info.stream;
       u.number = static_cast<uint64_t>((info.step + 1) / c.update_steps);

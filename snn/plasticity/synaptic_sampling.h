@@ -19,6 +19,7 @@
 // [per pre neuron]. theta starts at theta0 + ln(w / w0) of each synapse's initial weight (> 0).
 #pragma once
 
+#include "snn/kernels/synaptic_sampling_math.h"
 #include "snn/plasticity/rule.h"
 
 namespace snn {
@@ -36,9 +37,12 @@ class SynapticSampling : public Plasticity {
   void step(Projection& proj, const StepInfo& info) override;
 
  private:
+  // Everything a step reads from the parameters, derived when they (or dt) change.
   struct Constants {
     double decay_e, decay_g, decay_f, decay_r, psp_scale, cutoff, direct;
     int64_t update_steps;
+    bool retracted_too;                                     // simulate_retracted_synapses
+    kernels::SynapticSamplingUpdateParams<double> update;  // the theta and w update
   };
   Derived<Constants> constants_;
   const StateRef theta_, e_, g_, f_, r_;

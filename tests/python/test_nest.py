@@ -109,10 +109,8 @@ def test_experiment_b_rates_rise_after_rewards_and_fall_after_punishments(dopami
         assert list(r["vt_times"]) == [t + 1.0 for t in dopamine.REWARD_TIMES + dopamine.PUNISHMENT_TIMES]
         # The weight_recorder reports, per transmitted spike, the weight the synapse has after it.
         ev = r["weight_events"]
-        last = {}
-        for t, s, tgt, wt in zip(ev["times"], ev["senders"], ev["targets"], ev["weights"]):
-            last[tgt] = wt
         assert len(ev["times"]) > 1000 and set(ev["targets"]) <= set(range(r["first"], r["first"] + 10))
+        assert np.all(np.diff(ev["times"]) >= 0) and np.all(ev["weights"] >= 0)
 
 
 def test_experiment_c_strengthens_the_rewarded_group(dopamine):
@@ -339,6 +337,32 @@ def test_poisson_generator_gives_each_target_its_own_train_and_obeys_start_stop(
     noise.rate = 0.0
     nest.Simulate(100.0)
     assert sr.events["times"].max() <= 601.0
+
+
+def test_weight_recorder_reports_every_transmission_with_its_weight():
+    gen = nest.Create("spike_generator", params={"spike_times": [2.0, 5.0, 9.0]})
+    pre = nest.Create("parrot_neuron", 2)
+    post = nest.Create("iaf_psc_delta", 3)
+    wr = nest.Create("weight_recorder")
+    nest.CopyModel("static_synapse", "recorded", {"weight_recorder": wr})
+    nest.Connect(gen, pre)
+    nest.Connect(pre, post, syn_spec={"synapse_model": "recorded", "weight": np.array([[1.0, 2.0], [3.0, 4.0],
+                                                                                       [5.0, 6.0]])})
+    nest.Simulate(20.0)
+    ev = wr.events
+    # 3 spikes of each parrot (1 ms after the generator's) x 3 targets each; all_to_all weights [post][pre].
+    assert len(ev["times"]) == 18 and sorted(set(ev["times"])) == [3.0, 6.0, 10.0]
+    for s, t, w in zip(ev["senders"], ev["targets"], ev["weights"]):
+        assert w == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]][t - post[0].global_id][s - pre[0].global_id]
+    assert wr.get("n_events") == 18
+
+
+def test_several_generators_with_a_weight_array_as_the_introduction_writes_it():
+    # NEST 2's introduction: Connect(noise, neuron, syn_spec={"weight": [[1.2, -1.0]]}) with two generators
+    neuron = nest.Create("iaf_psc_alpha")
+    noise = nest.Create("poisson_generator", 2, params=[{"rate": 80000.0}, {"rate": 15000.0}])
+    conns = nest.Connect(noise, neuron, syn_spec={"weight": [[1.2, -1.0]], "delay": 1.0}, return_synapsecollection=True)
+    assert sorted(zip(conns.source, conns.weight)) == [(noise[0].global_id, 1.2), (noise[1].global_id, -1.0)]
 
 
 def test_volume_transmitter_and_stdp_dopamine_synapse_follow_the_snn_rule():

@@ -60,9 +60,6 @@ class Block:
     def kind(self) -> str:
         return self.model.kind
 
-    def gids(self, local: torch.Tensor) -> torch.Tensor:
-        return local + self.first
-
 
 class Connection:
     """The synapses one snn projection holds, with the NEST model and parameters they were made with."""

@@ -206,8 +206,9 @@ class ConnectMixin:
             i, j = i[keep], j[keep]
         return i, j
 
-    def _per_pair(self, value, key: str, rule: dict, n_pre: int, n_post: int, n_pairs: int, pairs=None):
-        """A weight or delay for explicit pairs: a number, a tensor [pairs] or an snn distribution."""
+    def _per_pair(self, value, key: str, rule: dict, n_pre: int, n_post: int, i: torch.Tensor, j: torch.Tensor):
+        """A weight or delay for the pairs (i, j) that _pairs drew: a number, a tensor [pairs] (from NEST's
+        array layout) or an snn distribution."""
         if isinstance(value, Parameter):
             return value.to_init()
         if _is_number(value):
@@ -217,10 +218,11 @@ class ConnectMixin:
         if tuple(arr.shape) != expected:
             raise NESTError(f"syn_spec: {key} array has shape {tuple(arr.shape)}; {rule['rule']} between {n_pre} "
                             f"and {n_post} nodes takes shape {expected}")
-        if rule["rule"] == "all_to_all" and pairs is not None:
-            i, j = pairs
+        if rule["rule"] == "all_to_all":
             return arr[j, i]
-        return arr.reshape(-1) if pairs is None else arr.reshape(-1)[pairs[2]]
+        if rule["rule"] == "one_to_one":
+            return arr[i]  # pairs dropped as autapses leave gaps
+        return arr.reshape(-1)  # the other rules draw in their arrays' order
 
     @staticmethod
     def _array_shape(rule, n_pre, n_post):
@@ -304,9 +306,8 @@ class ConnectMixin:
             (rule == "fixed_total_number" and len(pre_parts) == 1 and len(post_parts) == 1)
         if rule == "one_to_one" or not engine_rule:
             i, j = self._pairs(conn, pre_ids, post_ids)
-            k = torch.arange(len(i))
-            w = self._per_pair(weight, "weight", conn, n_pre, n_post, len(i), (i, j, k) if rule != "one_to_one" else (i, j, i))
-            d = self._per_pair(delay, "delay", conn, n_pre, n_post, len(i), (i, j, k) if rule != "one_to_one" else (i, j, i))
+            w = self._per_pair(weight, "weight", conn, n_pre, n_post, i, j)
+            d = self._per_pair(delay, "delay", conn, n_pre, n_post, i, j)
             pre_of, post_of = pre_ids[i], post_ids[j]
             for pb, pl, pp in self.split(pre_of):
                 sub_post = post_of[pp]
@@ -327,7 +328,7 @@ class ConnectMixin:
                 kw["storage"] = "sparse"  # multapses stay separate synapses, as NEST lists them
             plasticity = self._rule_for(model, values, qb, ql)
             proj = self._project(pb.pop, pl, qb.pop, ql, kw, w, self._grid_delay(d), plasticity)
-            made.append(self._record(proj, model, values, pb.pop, pb.first + torch.arange(pb.n), qb))
+            made.append(self._record(proj, model, values, pb.first + torch.arange(pb.n), qb))
         return self._collection(made) if want else None
 
     def _block_values(self, value, conn, pre_pos, post_pos, n_pre, n_post):
@@ -349,16 +350,14 @@ class ConnectMixin:
     def _project(self, pre_pop, pre_local, post_pop, post_local, kw, weight, delay, plasticity):
         pre = pre_pop if _whole(pre_local, pre_pop.size) else pre_pop[pre_local]
         post = post_pop if _whole(post_local, post_pop.size) else post_pop[post_local]
-        w = weight.to_init() if isinstance(weight, Parameter) else weight
-        if isinstance(w, torch.Tensor):
-            w = w.to(self.net.dtype)
-        d = delay
+        if isinstance(weight, torch.Tensor):
+            weight = weight.to(self.net.dtype)
         try:
-            return self.net.connect(pre, post, kw.pop("conn"), weight=w, delay=d, plasticity=plasticity, **kw)
+            return self.net.connect(pre, post, kw.pop("conn"), weight=weight, delay=delay, plasticity=plasticity, **kw)
         except ValueError as e:
             raise NESTError(f"Connect: {e}") from None
 
-    def _record(self, proj, model, values, pre_pop, pre_gids, post_block) -> Connection:
+    def _record(self, proj, model, values, pre_gids, post_block) -> Connection:
         wr = values.get("weight_recorder")
         c = Connection(proj, model, dict(values), pre_gids, post_block,
                        self.block_of(wr) if wr is not None else None)
@@ -379,10 +378,8 @@ class ConnectMixin:
         if len(pre_parts) > 1:
             raise NESTError("Connect: the poisson_generators of one Connect must come from one Create call")
         i, j = self._pairs(conn, pre_ids, post_ids)
-        k = torch.arange(len(i))
-        pairs = (i, j, k) if conn["rule"] != "one_to_one" else (i, j, i)
-        w = self._per_pair(values["weight"], "weight", conn, len(pre_ids), len(post_ids), len(i), pairs)
-        d = self._grid_delay(self._per_pair(values["delay"], "delay", conn, len(pre_ids), len(post_ids), len(i), pairs))
+        w = self._per_pair(values["weight"], "weight", conn, len(pre_ids), len(post_ids), i, j)
+        d = self._grid_delay(self._per_pair(values["delay"], "delay", conn, len(pre_ids), len(post_ids), i, j))
         gen_local = pre_ids[i] - gen_block.first
         made = []
         for qb, ql, qp in self.split(post_ids[j]):
@@ -395,7 +392,7 @@ class ConnectMixin:
             plasticity = self._rule_for(model, values, qb, ql)
             proj = self._project(source, torch.arange(len(gens)), qb.pop, ql, dict(conn="one_to_one"), _take(w, qp),
                                  _take(d, qp), plasticity)
-            made.append(self._record(proj, model, values, source, gens + gen_block.first, qb))
+            made.append(self._record(proj, model, values, gens + gen_block.first, qb))
         return self._collection(made) if want else None
 
     def _refresh_rates(self, block: Block) -> None:
@@ -408,8 +405,7 @@ class ConnectMixin:
         if model.rule is not None:
             raise NESTError(f"Connect: a dc_generator sends currents through static synapses, not {model.name}")
         i, j = self._pairs(conn, pre_ids, post_ids)
-        pairs = (i, j, torch.arange(len(i))) if conn["rule"] != "one_to_one" else (i, j, i)
-        w = self._per_pair(values["weight"], "weight", conn, len(pre_ids), len(post_ids), len(i), pairs)
+        w = self._per_pair(values["weight"], "weight", conn, len(pre_ids), len(post_ids), i, j)
         if isinstance(w, snn_init.Distribution):
             raise NESTError("Connect: dc_generator weights must be numbers or arrays")
         w = torch.full((len(i),), w, dtype=torch.float64) if isinstance(w, float) else w

@@ -149,10 +149,6 @@ class Kernel(NodesMixin, ConnectMixin, RecordMixin):
         else:
             raise NESTError(f"set_verbosity: level must be one of {', '.join(VERBOSITY)} or an int, got {level!r}")
 
-    def info(self, message: str) -> None:
-        if self.verbosity <= VERBOSITY["M_INFO"]:
-            print(f"snn.nest: {message}")
-
     # ---- models -------------------------------------------------------------------------------
     def model(self, name, what: str = "model"):
         """A node or synapse model by name (NEST 2 names mapped)."""
