@@ -273,6 +273,7 @@ def test_firing_rates_and_rate_histogram():
     ["izhikevich2003/spnet.py", "--time", "300"],
     ["spore/unit_checks.py"],
     ["spore/pattern_matching.py", "--seeds", "1", "--minutes", "1"],
+    ["spore/cartpole.py", "--seeds", "1", "--episodes", "10"],
 ], ids=lambda a: " ".join(a))
 def test_example_command_line(args, repo, tmp_path):
     out = subprocess.run([sys.executable, f"{repo}/examples/{args[0]}", *args[1:], "--out", str(tmp_path)],
