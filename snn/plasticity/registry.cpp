@@ -4,6 +4,7 @@
 #include "snn/errors.h"
 #include "snn/plasticity/dopamine_stdp.h"
 #include "snn/plasticity/izhikevich_da_stdp.h"
+#include "snn/plasticity/orchestrated.h"
 #include "snn/plasticity/reward_stdp.h"
 #include "snn/plasticity/stdp.h"
 #include "snn/plasticity/synaptic_sampling.h"
@@ -30,6 +31,8 @@ const std::vector<RuleInfo>& rule_registry() {
       {"SynapticSampling", "synaptic_sampling_rewardgradient_connection", "reward",
        "reward-based synaptic sampling (SPORE; Kappel et al. 2018)",
        [](const std::string& s) -> Made { return std::make_unique<SynapticSampling>(s); }},
+      {"OrchestratedPlasticity", "", "", "triplet, heterosynaptic and transmitter-induced plasticity with consolidation (Zenke et al. 2015)",
+       [](const std::string&) -> Made { return std::make_unique<Orchestrated>(); }},
   };
   return table;
 }
