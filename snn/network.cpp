@@ -81,6 +81,14 @@ Projection& Network::connect(Population& pre, Population& post, const ConnectSpe
   if (projections_.size() >= kMaxProjections) throw_value_error("a network holds at most ", kMaxProjections, " projections");
   // Everything that can fail does so before the network changes.
   std::unique_ptr<Plasticity> rule = spec.plasticity ? make_plasticity(*spec.plasticity) : nullptr;
+  std::unique_ptr<ShortTermPlasticity> short_term;
+  if (spec.short_term) {
+    if (post.counts_spikes()) {
+      throw_value_error("short-term plasticity scales what a spike transmits; post population '", post.name(), "' (",
+                        post.model(), ") counts spikes and ignores weights");
+    }
+    short_term = std::make_unique<ShortTermPlasticity>(spec.short_term->params);
+  }
   const uint32_t stream = kProjectionStreamBase + 4 * static_cast<uint32_t>(projections_.size());
   std::unique_ptr<Projection> proj = ProjectionBuilder::build(pre, post, spec, dt_, seed_, stream);
   proj->name_ = spec.name.empty() ? pre.name() + "->" + post.name() : spec.name;
@@ -103,6 +111,10 @@ Projection& Network::connect(Population& pre, Population& post, const ConnectSpe
     }
     proj->plasticity_ = std::move(rule);
     proj->signal_ = signal;
+  }
+  if (short_term) {
+    short_term->attach(pre, batch_, at::TensorOptions().dtype(dtype_).device(device_), dt_);
+    proj->short_term_ = std::move(short_term);
   }
   post.ensure_ring_depth(proj->max_delay_steps(), step_);
   projections_.push_back(std::move(proj));
@@ -336,6 +348,7 @@ void Network::step_once(const StepContext& ctx) {
 void Network::reset_state(bool include_learned) {
   for (auto& pop : populations_) pop->reset_state(include_learned);
   for (auto& proj : projections_) {
+    if (proj->short_term()) proj->short_term()->reset_state();
     if (!proj->plasticity()) continue;
     proj->plasticity()->synchronize(*proj);
     proj->plasticity()->reset_state();

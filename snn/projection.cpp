@@ -178,9 +178,8 @@ void Projection::refresh_routing() {
   routing_version_ = version;
 }
 
-void Projection::propagate_matrix(int64_t step) {
+void Projection::propagate_matrix(int64_t step, const at::Tensor& spikes) {
   refresh_routing();
-  const at::Tensor& spikes = pre_->spikes();
   const at::Tensor& w = post_->counts_spikes() ? count_ : weight_;
   const int64_t slot = (step + uniform_delay_) % post_->ring_depth();
   switch (routing_) {
@@ -207,13 +206,15 @@ void Projection::propagate(int64_t step) {
   if (!cuda && fired.bound() == 0) return;  // nobody spiked
   const int64_t B = post_->batch_size(), n_pre = pre_->size(), n_post = post_->size();
   const bool by_sign = post_->num_receptors() == 2 && !post_->counts_spikes();
+  // What each spike carries: its count, or with short-term plasticity its count times x u.
+  const at::Tensor& spike_values = short_term_ ? short_term_->transmit(*pre_, step) : pre_->spikes();
 
   if (!sparse() && uniform_delay_ > 0) {
     // Density of the [B, n_pre] spike matrix: the product's cost is B n_pre n_post, events' spikes x n_post.
     const double density = static_cast<double>(fired.events()) / (static_cast<double>(B) * static_cast<double>(n_pre));
     if (cuda ? B >= kGemmBatchCuda : density >= kGemmActivity) {
       last_delivery_ = "matrix";
-      propagate_matrix(step);
+      propagate_matrix(step, spike_values);
       return;
     }
   }
@@ -227,7 +228,7 @@ void Projection::propagate(int64_t step) {
   dispatch_floating(weight_.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     const kernels::RingTarget<T> target{ring.data_ptr<T>(), ring.size(0), ring.size(1), B, n_post, step % ring.size(1)};
-    const T* spikes = pre_->spikes().data_ptr<T>();
+    const T* spikes = spike_values.data_ptr<T>();
     const int32_t* delay = delay_steps_.defined() ? delay_steps_.data_ptr<int32_t>() : nullptr;
     if (!sparse()) {
       // CPU: one chunk of targets per thread (one when the work is small), each walking the sorted

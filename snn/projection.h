@@ -33,6 +33,7 @@
 
 #include "snn/kernels/synapse_visits.h"
 #include "snn/plasticity/rule.h"
+#include "snn/plasticity/short_term.h"
 
 namespace snn {
 
@@ -101,6 +102,7 @@ struct ConnectSpec {
   std::string name;               // default: "<pre>-><post>"
   std::string storage = "auto";   // "auto", "dense" or "sparse"
   std::optional<PlasticitySpec> plasticity;  // empty: static weights
+  std::optional<ShortTermSpec> short_term;   // empty: every spike transmits w
   // Scale each target's incoming weights to sum to this value at the start of every run
   // (Diehl & Cook's normalisation); empty: never.
   std::optional<double> normalize;
@@ -149,6 +151,8 @@ class Projection {
 
   // The learning rule, or null for static weights.
   Plasticity* plasticity() const { return plasticity_.get(); }
+  // Short-term plasticity (snn/plasticity/short_term.h), or null.
+  ShortTermPlasticity* short_term() const { return short_term_.get(); }
   // Learning on/off for this projection (Network::set_learning switches all of them).
   bool learning() const { return learning_; }
   void set_learning(bool on) { learning_ = on; }
@@ -173,7 +177,7 @@ class Projection {
   void weights_changed() { routing_version_ = -1; }
   void bind_ring_views();  // caches [receptor][slot] views of the target ring before a run
   void propagate(int64_t step);
-  void propagate_matrix(int64_t step);
+  void propagate_matrix(int64_t step, const at::Tensor& spikes);
   void build_transposed();
   // Targets with two receptors, one delay, matrix delivery: which receptors the weights feed
   // (refreshed when the weight tensor's version changes) and, when both, their two signed parts.
@@ -202,6 +206,7 @@ class Projection {
   std::vector<std::vector<at::Tensor>> ring_views_;  // [receptor][slot] -> [B, N_post]
   const void* ring_views_of_ = nullptr;              // ring data the views were made for
   std::unique_ptr<Plasticity> plasticity_;
+  std::unique_ptr<ShortTermPlasticity> short_term_;
   Neuromodulator* signal_ = nullptr;  // the signal the rule reads (resolved once, when connected)
   bool learning_ = true;
   std::optional<double> normalize_target_;

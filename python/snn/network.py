@@ -13,7 +13,7 @@ import torch
 from . import _snn
 from .init import Distribution
 from .neurons import Model, neuron_parameter
-from .plasticity import Rule, RuleHandle
+from .plasticity import Rule, RuleHandle, ShortTermPlasticity
 
 _DTYPES = {torch.float32: "float32", torch.float64: "float64", "float32": "float32", "float64": "float64",
            "float": "float32", "double": "float64"}
@@ -390,6 +390,12 @@ class Projection:
         return None if rule is None else RuleHandle(rule)
 
     @property
+    def short_term(self) -> Optional[RuleHandle]:
+        """The projection's short-term plasticity (parameters as attributes, ``.state``), or None."""
+        stp = self._cpp.short_term
+        return None if stp is None else RuleHandle(stp)
+
+    @property
     def state(self) -> Dict[str, torch.Tensor]:
         rule = self._cpp.plasticity
         return {} if rule is None else {k: rule.state(k) for k in rule.state_names()}
@@ -526,7 +532,7 @@ class Network:
                 indegree: Optional[int] = None, outdegree: Optional[int] = None, p: Optional[float] = None,
                 N: Optional[int] = None, autapses: bool = True, multapses: bool = True,
                 name: Optional[str] = None, plasticity: Optional[Rule] = None,
-                normalize: Optional[float] = None, storage: str = "auto") -> Projection:
+                normalize: Optional[float] = None, storage: str = "auto", short_term=None) -> Projection:
         """Connects two populations and returns the projection.
 
         ``pre`` and ``post`` are populations (or names), or views of some of their neurons
@@ -545,6 +551,8 @@ class Network:
                 values drawn from a distribution are rounded to the nearest step.
             autapses: allow i -> i when pre is post. multapses: allow repeated pairs (fixed_* rules).
             plasticity: a learning rule (snn.STDP(...), snn.DopamineSTDP(...), ...), or None.
+            short_term: snn.ShortTermPlasticity(...) (NEST's tsodyks2_synapse): each spike transmits
+                w x u; composes with ``plasticity``.
             normalize: scale each target's incoming weights to sum to this value at the start of
                 every run (Diehl & Cook: 78), or None.
             storage: "dense" ([n_pre, n_post] weights), "sparse" (CSR by source: 8 bytes per synapse,
@@ -558,6 +566,8 @@ class Network:
             raise TypeError(f"conn must be a rule name such as 'all_to_all', got {type(conn).__name__}")
         if plasticity is not None and not isinstance(plasticity, Rule):
             raise TypeError(f"plasticity must be a rule such as snn.STDP(), got {type(plasticity).__name__}")
+        if short_term is not None and not isinstance(short_term, ShortTermPlasticity):
+            raise TypeError(f"short_term must be snn.ShortTermPlasticity(...), got {type(short_term).__name__}")
         spec = _snn.ConnectSpec()
         spec.rule = conn
         spec.weight = _init(weight, "weight")
@@ -571,6 +581,7 @@ class Network:
         spec.name = name or ""
         spec.storage = storage
         spec.plasticity = None if plasticity is None else plasticity._spec()
+        spec.short_term = None if short_term is None else short_term._spec()
         spec.normalize = None if normalize is None else _number(normalize, "normalize")
         cpp = self._net.connect(pre_pop._cpp, post_pop._cpp, spec)
         proj = Projection(self, cpp)

@@ -162,7 +162,33 @@ def _from_registry():
 
 
 # NEST names (stdp_synapse = STDP, ...), and classes for rules without one of their own.
-__all__ = ["Rule", "RuleHandle"] + [name for name, *_ in _snn.rule_registry()] + _from_registry()
+__all__ = ["Rule", "RuleHandle", "ShortTermPlasticity", "tsodyks2_synapse"] + [name for name, *_ in _snn.rule_registry()] + _from_registry()
+
+
+class ShortTermPlasticity:
+    """Short-term plasticity of a projection, NEST's ``tsodyks2_synapse`` (Tsodyks, Uziel & Markram 2000):
+    ``net.connect(pre, post, weight=w, short_term=snn.ShortTermPlasticity(U=0.2, tau_rec=150.0,
+    tau_fac=600.0))``. Each presynaptic neuron keeps x (resources) and u (utilisation); at a spike, h after
+    its last one, ``x <- 1 + (x - x u - 1) exp(-h/tau_rec)``, ``u <- U + u (1 - U) exp(-h/tau_fac)``, and the
+    spike transmits ``w x u``. Composes with any learning rule (the rule changes w). State (per pre neuron):
+    ``proj.short_term.state["x"]``, ``["u"]``, ``["last_spike_step"]``.
+
+"""
+
+    def __init__(self, **params):
+        self.params = {name: parameter_value(self, name, value) for name, value in params.items()}
+        _snn.ShortTermSpec(self.params)  # ValueError now, not at connect()
+
+    def _spec(self):
+        return _snn.ShortTermSpec(self.params)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"snn.ShortTermPlasticity({args})"
+
+
+ShortTermPlasticity.__doc__ += "\n".join("    " + r for r in parameter_rows(_snn.short_term_params(), 18, 4))
+tsodyks2_synapse = ShortTermPlasticity  # NEST's name
 
 
 class RuleHandle:

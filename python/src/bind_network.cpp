@@ -82,6 +82,7 @@ void bind_network(py::module_& m) {
       .def_readwrite("name", &ConnectSpec::name)
       .def_readwrite("storage", &ConnectSpec::storage)
       .def_readwrite("plasticity", &ConnectSpec::plasticity)
+      .def_readwrite("short_term", &ConnectSpec::short_term)
       .def_readwrite("normalize", &ConnectSpec::normalize);
 
   py::class_<Population>(m, "Population")
@@ -137,6 +138,7 @@ void bind_network(py::module_& m) {
       .def("indices", &Projection::indices)
       .def("dense_weight", &Projection::dense_weight)
       .def_property_readonly("plasticity", &Projection::plasticity, kOwnedByParent)
+      .def_property_readonly("short_term", &Projection::short_term, kOwnedByParent)
       .def_property("learning", &Projection::learning, &Projection::set_learning)
       .def_property("normalize_target", &Projection::normalize_target, &Projection::set_normalize_target)
       .def("normalize", &Projection::normalize);

@@ -43,6 +43,33 @@ void bind_plasticity(py::module_& m) {
       .def("state_names", &Plasticity::state_names)
       .def("state", [](const Plasticity& p, const std::string& name) { return p.state(name); });
 
+  // Short-term plasticity: the spec given to connect(), and a projection's instance.
+  py::class_<ShortTermSpec>(m, "ShortTermSpec")
+      .def(py::init([](const py::dict& params) {
+             ShortTermSpec spec{to_param_map("ShortTermPlasticity", params)};
+             ShortTermPlasticity check(spec.params);  // ValueError now, not at connect()
+             return spec;
+           }),
+           py::arg("params"));
+  py::class_<ShortTermPlasticity>(m, "ShortTermPlasticity")
+      .def_property_readonly("rule", [](const ShortTermPlasticity&) { return "ShortTermPlasticity"; })
+      .def("param_names", [](const ShortTermPlasticity& p) { return p.params().names(); })
+      .def("param", &ShortTermPlasticity::param)
+      .def("set_param", [](ShortTermPlasticity& p, const std::string& name, const py::handle& value) {
+        p.set_params({{name, to_param_value("ShortTermPlasticity", name, value)}});
+      })
+      .def("set_params", [](ShortTermPlasticity& p, const py::dict& values) {
+        p.set_params(to_param_map("ShortTermPlasticity", values));
+      })
+      .def("state_names", &ShortTermPlasticity::state_names)
+      .def("state", [](const ShortTermPlasticity& p, const std::string& name) { return p.state(name); });
+  m.def("short_term_params", [] {
+    py::list rows;
+    const ShortTermPlasticity defaults({});
+    for (const ParamSpec& s : defaults.params().specs()) rows.append(py::make_tuple(s.name, s.value, s.unit, s.doc));
+    return rows;
+  });
+
   py::class_<Neuromodulator>(m, "Neuromodulator")
       .def_property_readonly("name", &Neuromodulator::name)
       .def_property_readonly("kind", [](const Neuromodulator& s) { return s.kind() == SignalKind::Level ? "level" : "events"; })

@@ -82,15 +82,20 @@ def run_every_rule(device):
     net.neuromodulator("dopamine", da)
     rules = [snn.STDP(nu_pre=1e-3, nu_post=1e-2), snn.STDP(variant="diehl_cook", w_min=0.0, w_max=1.0),
              snn.STDP(weight_dependence="multiplicative", pairing="nearest", w_min=0.0, w_max=1.0),
-             snn.TripletSTDP(), snn.DopamineSTDP(), snn.IzhikevichDASTDP(), snn.MSTDP(), snn.MSTDPET()]
+             snn.TripletSTDP(), snn.DopamineSTDP(), snn.IzhikevichDASTDP(), snn.MSTDP(), snn.MSTDPET(),
+             snn.OrchestratedPlasticity(A_plus=1e-2, A_minus=1e-2, consolidation_interval=50.0, tau_consolidation=500.0,
+                                        homeostatic=True, tau_hom=1000.0)]
     projs = [net.connect(x, y, "fixed_indegree", indegree=10, multapses=False, weight=snn.init.uniform(0.2, 0.8),
                          plasticity=r) for r in rules]
     z = net.add(snn.PoissonDblExp(20, I_e=5.0))  # SynapticSampling needs its bap
     projs.append(net.connect(x, z, "fixed_indegree", indegree=10, multapses=False, weight=snn.init.uniform(0.2, 0.8),
                              plasticity=snn.SynapticSampling(learning_rate=1e-4, weight_update_interval=20.0)))
+    projs.append(net.connect(x, y, "fixed_indegree", indegree=10, weight=0.3, plasticity=snn.STDP(),
+                             short_term=snn.ShortTermPlasticity(U=0.2, tau_rec=150.0, tau_fac=600.0)))
+    vm = net.monitor(y, "V_m")  # what the short-term plasticity transmitted shows in the membrane
     net.set_signal("reward", torch.tensor([1.0, -0.5]))
     net.run(300.0)
-    out = []
+    out = [vm.values().cpu(), projs[-1].short_term.state["x"].cpu(), projs[-1].short_term.state["u"].cpu()]
     for p in projs:
         out.append(p.weight.cpu())
         out += [t.cpu() for t in p.state.values()]
