@@ -9,6 +9,7 @@
 #include "snn/plasticity/stdp.h"
 #include "snn/plasticity/synaptic_sampling.h"
 #include "snn/plasticity/triplet_stdp.h"
+#include "snn/plasticity/vogels_sprekeler.h"
 
 namespace snn {
 
@@ -33,6 +34,8 @@ const std::vector<RuleInfo>& rule_registry() {
        [](const std::string& s) -> Made { return std::make_unique<SynapticSampling>(s); }},
       {"OrchestratedPlasticity", "", "", "triplet, heterosynaptic and transmitter-induced plasticity with consolidation (Zenke et al. 2015)",
        [](const std::string&) -> Made { return std::make_unique<Orchestrated>(); }},
+      {"VogelsSprekeler", "vogels_sprekeler_synapse", "", "inhibitory STDP toward a target rate (Vogels et al. 2011)",
+       [](const std::string&) -> Made { return std::make_unique<VogelsSprekeler>(); }},
   };
   return table;
 }

@@ -85,8 +85,11 @@ def run_every_rule(device):
              snn.TripletSTDP(), snn.DopamineSTDP(), snn.IzhikevichDASTDP(), snn.MSTDP(), snn.MSTDPET(),
              snn.OrchestratedPlasticity(A_plus=1e-2, A_minus=1e-2, consolidation_interval=50.0, tau_consolidation=500.0,
                                         homeostatic=True, tau_hom=1000.0)]
+    projs_inh = [net.connect(x, y, "fixed_indegree", indegree=10, weight=-0.3,
+                             plasticity=snn.VogelsSprekeler(eta=0.01, Wmax=-2.0))]
     projs = [net.connect(x, y, "fixed_indegree", indegree=10, multapses=False, weight=snn.init.uniform(0.2, 0.8),
                          plasticity=r) for r in rules]
+    projs += projs_inh
     z = net.add(snn.PoissonDblExp(20, I_e=5.0))  # SynapticSampling needs its bap
     projs.append(net.connect(x, z, "fixed_indegree", indegree=10, multapses=False, weight=snn.init.uniform(0.2, 0.8),
                              plasticity=snn.SynapticSampling(learning_rate=1e-4, weight_update_interval=20.0)))
