@@ -2,6 +2,7 @@
 #include "snn/neurons/registry.h"
 
 #include "snn/errors.h"
+#include "snn/neurons/aif2.h"
 #include "snn/neurons/cond_lif.h"
 #include "snn/neurons/izhikevich.h"
 #include "snn/neurons/lif.h"
@@ -31,6 +32,8 @@ const std::vector<ModelInfo>& model_registry() {
       {"Izhikevich", "izhikevich", "Izhikevich (2003) neuron, the published integration", &make<neurons::Izhikevich>},
       {"PoissonInput", "poisson_generator", "Poisson spike sources", &make<neurons::PoissonSource>},
       {"Parrot", "parrot_neuron", "re-emits the spikes it receives", &make<neurons::Parrot>},
+      {"AIF2", "", "conductance LIF with NMDA, a dynamic threshold and adaptation (Auryn's AIF2Group; Zenke et al. 2015)",
+       &make<neurons::Aif2>},
       {"ConductanceLIF", "", "conductance-based LIF with an adaptive threshold (Diehl & Cook 2015)", &make<neurons::ConductanceLif>},
       {"SpikeInput", "", "emits the spike counts given as run() input", &make<neurons::SpikeInput>},
       {"SpikeGeneratorInput", "spike_generator", "spikes at given times", &make<neurons::SpikeGenerator>},
