@@ -16,6 +16,7 @@ packages=(
   pybind11-dev python3-pybind11 python3-dev python3-pip
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-pytest python3-tqdm python3-matplotlib python3-h5py
+  python3-scipy  # the AdEx reference solution in tests
   # MUSIC ports (optional in CMake; the two-process MUSIC tests run under mpirun)
   libmusic-dev music-bin libopenmpi-dev openmpi-bin
 )

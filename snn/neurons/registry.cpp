@@ -2,6 +2,7 @@
 #include "snn/neurons/registry.h"
 
 #include "snn/errors.h"
+#include "snn/neurons/adex.h"
 #include "snn/neurons/aif2.h"
 #include "snn/neurons/cond_lif.h"
 #include "snn/neurons/izhikevich.h"
@@ -32,6 +33,8 @@ const std::vector<ModelInfo>& model_registry() {
       {"Izhikevich", "izhikevich", "Izhikevich (2003) neuron, the published integration", &make<neurons::Izhikevich>},
       {"PoissonInput", "poisson_generator", "Poisson spike sources", &make<neurons::PoissonSource>},
       {"Parrot", "parrot_neuron", "re-emits the spikes it receives", &make<neurons::Parrot>},
+      {"AdEx", "aeif_cond_exp", "adaptive exponential integrate-and-fire, conductance-based (NEST aeif_cond_exp)",
+       &make<neurons::Adex>},
       {"AIF2", "", "conductance LIF with NMDA, a dynamic threshold and adaptation (Auryn's AIF2Group; Zenke et al. 2015)",
        &make<neurons::Aif2>},
       {"ConductanceLIF", "", "conductance-based LIF with an adaptive threshold (Diehl & Cook 2015)", &make<neurons::ConductanceLif>},

@@ -53,6 +53,7 @@ inline ModelSpec ConductanceLIF(int64_t n, ParamMap p = {}) { return {"Conductan
 inline ModelSpec SpikeInput(int64_t n) { return {"SpikeInput", n, {}, {}}; }
 inline ModelSpec PoissonDblExp(int64_t n, ParamMap p = {}) { return {"PoissonDblExp", n, std::move(p), {}}; }
 inline ModelSpec AIF2(int64_t n, ParamMap p = {}) { return {"AIF2", n, std::move(p), {}}; }
+inline ModelSpec AdEx(int64_t n, ParamMap p = {}) { return {"AdEx", n, std::move(p), {}}; }
 inline ModelSpec SpikeGeneratorInput(int64_t n, std::vector<std::vector<double>> spike_times) {
   return {"SpikeGeneratorInput", n, {}, std::move(spike_times)};
 }

@@ -43,6 +43,7 @@ std::vector<at::Tensor> run_all_models(const std::string& device) {
   auto& rates = net.add(PoissonInput(100, {{"rate", plus(0.0, 20000.0)}}));
   auto& pde = net.add(PoissonDblExp(100, {{"I_e", plus(0.0, 12.0)}, {"target_adaptation_speed", 0.1}}));
   auto& aif = net.add(AIF2(100, {{"dg_a1", plus(0.0, 0.2)}}));
+  auto& adex = net.add(AdEx(100, {{"I_e", plus(0.0, 700.0)}}));
   ConnectSpec c;
   c.rule = "fixed_indegree";
   c.indegree = 40;
@@ -60,6 +61,8 @@ std::vector<at::Tensor> run_all_models(const std::string& device) {
   net.connect(x, cond, c);
   net.connect(x, cond1, c);
   net.connect(x, aif, c);
+  c.weight = Init::normal(5.0, 8.0);  // nS, both signs
+  net.connect(x, adex, c);
   c.weight = Init::normal(0.5, 2.0);  // both PSP kinds
   net.connect(x, pde, c);
   c.weight = Init::constant(3.0);
@@ -67,7 +70,7 @@ std::vector<at::Tensor> run_all_models(const std::string& device) {
   ConnectSpec one;
   one.rule = "one_to_one";
   net.connect(g, p, one);
-  const std::vector<Population*> pops = {&x, &g, &p, &s, &rates, &lif, &exp, &alpha, &ada, &izh, &cond, &cond1, &pde, &aif};
+  const std::vector<Population*> pops = {&x, &g, &p, &s, &rates, &lif, &exp, &alpha, &ada, &izh, &cond, &cond1, &pde, &aif, &adex};
   std::vector<SpikeMonitor*> mons;
   for (Population* pop : pops) mons.push_back(&net.monitor_spikes(*pop));
   const at::Tensor spikes_in = (at::rand({1000, 2, 7}, at::TensorOptions().dtype(at::kDouble)) < 0.05).to(at::kDouble);

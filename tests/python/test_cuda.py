@@ -21,10 +21,10 @@ def run_every_model(device):
                                  snn.AdaptiveLIF(80, one_spike=True), snn.Izhikevich(80, a=0.02 + 0.08 * ramp),
                                  snn.ConductanceLIF(80, V_th=-58.0 + 6.0 * ramp), snn.ConductanceLIF(80, t_lock=8.0),
                                  snn.PoissonDblExp(80, I_e=12.0 * ramp, target_adaptation_speed=0.1),
-                                 snn.AIF2(80, dg_a1=0.2 * ramp))]
+                                 snn.AIF2(80, dg_a1=0.2 * ramp), snn.AdEx(80, I_e=700.0 * ramp, t_ref=1.0))]
     net.connect(g, p, "one_to_one")
     net.connect(s, pops[0], weight=3.0)
-    for pop, w in zip(pops, (3.0, 200.0, 200.0, 6.0, 30.0, 0.3, 0.3, 1.0, 0.3)):
+    for pop, w in zip(pops, (3.0, 200.0, 200.0, 6.0, 30.0, 0.3, 0.3, 1.0, 0.3, 5.0)):
         net.connect(x, pop, "fixed_indegree", indegree=30, multapses=False,
                     weight=snn.init.normal(w, w), delay=snn.init.uniform(0.1, 2.0))
     sources = [x, p, s, r]
