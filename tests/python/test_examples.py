@@ -274,6 +274,7 @@ def test_firing_rates_and_rate_histogram():
     ["spore/unit_checks.py"],
     ["spore/pattern_matching.py", "--seeds", "1", "--minutes", "1"],
     ["spore/cartpole.py", "--seeds", "1", "--episodes", "10"],
+    ["zenke2015/zenke2015.py", "--scale", "0.05", "--seconds", "8", "--no-progress"],
 ], ids=lambda a: " ".join(a))
 def test_example_command_line(args, repo, tmp_path):
     out = subprocess.run([sys.executable, f"{repo}/examples/{args[0]}", *args[1:], "--out", str(tmp_path)],
