@@ -10,7 +10,7 @@ published run scripts (fzenke/pub2015orchestrated: sim_rc_p10c, globalvars.sh, 2
             OrchestratedPlasticity + short-term plasticity
     E -> E  in-degree 410 (10 %), w_ee 0.1, OrchestratedPlasticity + short-term plasticity, no autapses
     E -> I  in-degree 410, w_ei 0.6 (3 wei), short-term plasticity (U 0.2, tau_rec 200, tau_fac 600 ms)
-    I -> I  in-degree 102, -0.2;   I -> E  in-degree 102, -0.15, VogelsSprekeler toward 4 Hz
+    I -> I  in-degree 102, -0.2;   I -> E  in-degree 102, -0.15, VogelsSprekeler toward 4 Hz (eta / 50)
     delays 0.8 ms (Auryn's minimum delay), h 0.1 ms
 
 The scale s multiplies the population sizes and keeps every in-degree (so a neuron's input statistics are
@@ -92,7 +92,8 @@ class Zenke2015:
         # scripts load such a state; Auryn's default start, w~ = 0, would pull every weight to 0).
         for proj in (self.ext, self.ee):
             proj.state["consolidated_weight"].fill_(0.0).add_(proj.weight.detach().to(proj.state["consolidated_weight"].dtype))
-        isp = VogelsSprekeler(eta=eta, alpha=2 * target_rate * 0.02, Wmax=-5.0) if inhibitory_plasticity else None
+        # The scripts' inhibitory rule learns at eta / 50, toward 4 Hz (their alpha).
+        isp = VogelsSprekeler(eta=eta / 50, alpha=2 * target_rate * 0.02, Wmax=-5.0) if inhibitory_plasticity else None
         self.ie = net.connect(self.I, self.E, "fixed_indegree", indegree=kI, weight=-w_ie, plasticity=isp,
                               name="I->E", **common)
         # Patterns: discs of pattern_fraction of the grid at random places (the scripts' shapes.pat holds
