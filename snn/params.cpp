@@ -124,4 +124,15 @@ void ParamTable::set(const std::string& name, const ParamValue& value, const std
   ++version_;
 }
 
+void check_ordered(const ParamTable& p, ParamId lo, ParamId hi, const std::string& owner, bool or_equal) {
+  const ParamSpec &a = p.spec(lo), &b = p.spec(hi);
+  for (int64_t i = 0; i < p.distinct_rows(); ++i) {
+    const ParamRow r = p.row(i);
+    if (or_equal ? !(r[lo] <= r[hi]) : !(r[lo] < r[hi])) {
+      throw_value_error(owner, ": ", a.name, " must be ", or_equal ? "<= " : "< ", b.name, ", got ", a.name, " ", r[lo], " ",
+                        a.unit, " and ", b.name, " ", r[hi], " ", b.unit, p.where(i));
+    }
+  }
+}
+
 }  // namespace snn

@@ -163,4 +163,8 @@ class Derived {
   bool learning_ = false;
 };
 
+// ValueError unless, for every neuron, p[lo] < p[hi] (p[lo] <= p[hi] when `or_equal`):
+// "<owner>: V_reset must be < V_th, got V_reset -40 mV and V_th -50 mV[ at neuron i]".
+void check_ordered(const ParamTable& p, ParamId lo, ParamId hi, const std::string& owner, bool or_equal = false);
+
 }  // namespace snn

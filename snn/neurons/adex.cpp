@@ -56,13 +56,10 @@ Adex::Adex(const ModelSpec& spec)
       hint_(declare_state("integration_step", "ms")) {}
 
 void Adex::check_params(const ParamTable& p) const {
+  // NEST's checks (aeif_cond_exp::Parameters_::set).
+  check_ordered(p, V_reset_, V_peak_, owner());
   for (int64_t i = 0; i < p.distinct_rows(); ++i) {
     const ParamRow r = p.row(i);
-    // NEST's checks (aeif_cond_exp::Parameters_::set).
-    if (!(r[V_reset_] < r[V_peak_])) {
-      throw_value_error(owner(), ": V_reset must be < V_peak, got V_reset ", r[V_reset_], " mV and V_peak ", r[V_peak_],
-                        " mV", p.where(i));
-    }
     if (r[Delta_T_] > 0.0 && !(r[V_peak_] > r[V_th_])) {
       throw_value_error(owner(), ": V_peak must be > V_th when Delta_T > 0, got V_peak ", r[V_peak_], " mV and V_th ",
                         r[V_th_], " mV", p.where(i));

@@ -54,17 +54,8 @@ Aif2::Aif2(const ModelSpec& spec)
       theta_(declare_state("theta", "mV")) {}
 
 void Aif2::check_params(const ParamTable& p) const {
-  for (int64_t i = 0; i < p.distinct_rows(); ++i) {
-    const ParamRow r = p.row(i);
-    if (!(r[V_reset_] < r[V_th_])) {
-      throw_value_error(owner(), ": V_reset must be < V_th, got V_reset ", r[V_reset_], " mV and V_th ", r[V_th_], " mV",
-                        p.where(i));
-    }
-    if (!(r[E_in_] <= r[V_reset_])) {
-      throw_value_error(owner(), ": E_in (the floor of V) must be <= V_reset, got E_in ", r[E_in_], " mV and V_reset ",
-                        r[V_reset_], " mV", p.where(i));
-    }
-  }
+  check_ordered(p, V_reset_, V_th_, owner());
+  check_ordered(p, E_in_, V_reset_, owner(), /*or_equal=*/true);  // E_in is V's floor
 }
 
 void Aif2::reset_dynamic_state() {

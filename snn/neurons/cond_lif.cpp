@@ -49,13 +49,10 @@ ConductanceLif::ConductanceLif(const ModelSpec& spec)
       theta_(declare_state("theta", "mV", /*learned=*/true)) {}
 
 void ConductanceLif::check_params(const ParamTable& p) const {
+  check_ordered(p, V_reset_, V_th_, owner());
   const bool one_spike = p.value(one_spike_) != 0.0;
   for (int64_t i = 0; i < p.distinct_rows(); ++i) {
     const ParamRow r = p.row(i);
-    if (!(r[V_reset_] < r[V_th_])) {
-      throw_value_error(owner(), ": V_reset must be < V_th, got V_reset ", r[V_reset_], " mV and V_th ", r[V_th_], " mV",
-                        p.where(i));
-    }
     // one_spike picks the neuron furthest above threshold, refractory or not: only a held V keeps one out.
     if (one_spike && r[t_lock_] > r[t_ref_]) {
       throw_value_error(owner(), ": t_lock (", r[t_lock_], " ms) longer than t_ref (", r[t_ref_],

@@ -35,13 +35,7 @@ MembraneIds::MembraneIds(const ParamTable& t)
       I_e(t.id("I_e")) {}
 
 void MembraneIds::check_reset_below_threshold(const ParamTable& p, const std::string& owner) const {
-  for (int64_t i = 0; i < p.distinct_rows(); ++i) {
-    const ParamRow r = p.row(i);
-    if (!(r[V_reset] < r[V_th])) {
-      throw_value_error(owner, ": V_reset must be < V_th, got V_reset ", r[V_reset], " mV and V_th ", r[V_th], " mV",
-                        p.where(i));
-    }
-  }
+  check_ordered(p, V_reset, V_th, owner);
 }
 
 IafWithCurrents::IafWithCurrents(const ModelSpec& spec, std::string model)
