@@ -541,3 +541,20 @@ def test_recorders_write_nest3_ascii_files_and_take_nest2_to_file(tmp_path):
     assert nest.biological_time == 0.0  # refused before running
     nest.overwrite_files = True
     nest.Simulate(10.0)
+
+
+def test_aeif_cond_exp_and_vogels_sprekeler_synapse_by_their_nest_names():
+    import snn.nest as nest
+    nest.ResetKernel()
+    pre = nest.Create("aeif_cond_exp", 2, params={"I_e": [800.0, 1500.0]})
+    post = nest.Create("aeif_cond_exp", 1)  # silent: only the pre spikes' depression acts
+    nest.Connect(pre, post, syn_spec={"synapse_model": "vogels_sprekeler_synapse", "weight": -1.0, "Wmax": -5.0,
+                                      "eta": 0.01})
+    rec = nest.Create("spike_recorder")
+    nest.Connect(pre, rec)
+    nest.Simulate(200.0)
+    senders = list(rec.get("events")["senders"])
+    counts = [senders.count(g) for g in pre.tolist()]
+    assert counts[0] > 0 and counts[1] > counts[0]
+    weights = nest.GetConnections(pre, post).get("weight")
+    assert weights == pytest.approx([-(1.0 - k * 0.12 * 0.01) for k in counts], abs=1e-12)

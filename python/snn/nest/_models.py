@@ -146,6 +146,10 @@ def builtin_synapses() -> Dict[str, SynapseModel]:
                                                    tau_n=200.0, b=0.0, Wmin=0.0, Wmax=200.0, vt=-1, c=0.0, n=0.0,
                                                    A_vt=1.0),
                                               state=("c", "n")),
+        # Vogels et al. (2011); the post trace uses the synapse's tau (NEST's reads the target's tau_minus,
+        # 20 ms by default: the same unless it was changed).
+        "vogels_sprekeler_synapse": SynapseModel("vogels_sprekeler_synapse", "VogelsSprekeler",
+                                                 dict(COMMON_SYNAPSE, tau=20.0, eta=0.001, alpha=0.12, Wmax=1.0)),
     }
 
 
@@ -170,4 +174,6 @@ def rule_params(model: SynapseModel, values: dict, post_params: dict) -> dict:
     if model.rule == "DopamineSTDP":
         return dict(A_plus=v["A_plus"], A_minus=v["A_minus"], tau_plus=v["tau_plus"], tau_minus=post_params["tau_minus"],
                     tau_c=v["tau_c"], tau_n=v["tau_n"], b=v["b"], Wmin=v["Wmin"], Wmax=v["Wmax"], A_vt=v["A_vt"])
+    if model.rule == "VogelsSprekeler":
+        return dict(tau=v["tau"], eta=v["eta"], alpha=v["alpha"], Wmax=v["Wmax"])
     return {}
