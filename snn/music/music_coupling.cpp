@@ -31,6 +31,8 @@ struct EventInputPort : MUSIC::EventHandlerGlobalIndex {
   std::map<int64_t, std::vector<int32_t>> due;  // step -> channels
   int64_t received = 0, late = 0;
   at::Tensor buffer;                      // [1, 1, N]: one step's spikes, reused
+  at::Tensor host;                        // [1, 1, N] float64 on the CPU: where a step's events are counted
+  bool dirty = false;                     // buffer holds the last step's events
 
   void operator()(double t_s, MUSIC::GlobalIndex id) override {
     // The step that ends on the grid at or after t + latency (a relative tolerance absorbs the
@@ -46,16 +48,21 @@ struct EventInputPort : MUSIC::EventHandlerGlobalIndex {
   }
 
   // This step's spikes [1, 1, N] in the network's dtype and device.
+  // (No allocation per step: the two buffers are made once; a quiet step after a quiet one costs nothing.)
   at::Tensor take(int64_t step) {
     next_step = step + 1;
-    buffer.zero_();
     auto it = due.find(step);
-    if (it == due.end()) return buffer;
-    at::Tensor host = at::zeros({1, 1, pop->size()}, at::kDouble);
+    if (it == due.end()) {
+      if (dirty) buffer.zero_();
+      dirty = false;
+      return buffer;
+    }
+    host.zero_();
     double* h = host.data_ptr<double>();
     for (int32_t i : it->second) h[i] += 1.0;
     due.erase(it);
     buffer.copy_(host);
+    dirty = true;
     return buffer;
   }
 };
@@ -161,6 +168,7 @@ void MusicCoupling::event_input(Network& net, const std::string& port, Populatio
   in->dt = net.dt();
   in->next_step = net.step_count();
   in->buffer = at::zeros({1, 1, pop.size()}, pop.spikes().options());
+  in->host = at::zeros({1, 1, pop.size()}, at::TensorOptions().dtype(at::kDouble));
   MUSIC::LinearIndex channels(0, static_cast<int>(pop.size()));
   p->map(&channels, in.get(), latency_ms * 1e-3);
   inputs_.push_back(std::move(in));

@@ -53,6 +53,11 @@ void ShortTermPlasticity::reset_state() {
 
 const at::Tensor& ShortTermPlasticity::transmit(const Population& pre, int64_t step) {
   const at::Tensor& spikes = pre.spikes();
+  const Constants& c = constants_.get(params_, dt_, true, [&](Constants& k) {
+    k.U = param("U");
+    k.tau_rec = param("tau_rec");
+    k.tau_fac = param("tau_fac");
+  });
   dispatch_floating(spikes.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     kernels::ShortTermTransmit<T> f{spikes.data_ptr<T>(),
@@ -60,9 +65,9 @@ const at::Tensor& ShortTermPlasticity::transmit(const Population& pre, int64_t s
                                     state_[u_].data_ptr<T>(),
                                     state_[last_].data_ptr<int64_t>(),
                                     weighted_.data_ptr<T>(),
-                                    static_cast<T>(param("U")),
-                                    param("tau_rec"),
-                                    param("tau_fac"),
+                                    static_cast<T>(c.U),
+                                    c.tau_rec,
+                                    c.tau_fac,
                                     dt_,
                                     step};
     backend::for_each(spikes.device(), spikes.numel(), f, backend::kCpuGrainLight);

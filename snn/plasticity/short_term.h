@@ -48,6 +48,10 @@ class ShortTermPlasticity {
   StateRef x_, u_, last_;
   at::Tensor weighted_;  // [B, N_pre]
   double dt_ = 0.0;
+  struct Constants {
+    double U, tau_rec, tau_fac;
+  };
+  Derived<Constants> constants_;  // read once per parameter change, not by name every step
 };
 
 }  // namespace snn
