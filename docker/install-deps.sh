@@ -19,6 +19,8 @@ packages=(
   python3-scipy  # the AdEx reference solution in tests
   # MUSIC ports (optional in CMake; the two-process MUSIC tests run under mpirun)
   libmusic-dev music-bin libopenmpi-dev openmpi-bin
+  # the fuzz harnesses (tests/fuzz, clang with libFuzzer)
+  clang libfuzzer-14-dev
 )
 if [ "${SNN_DEPS_MINIMAL:-0}" != "1" ]; then
   packages+=(libtorch-dev python3-torch dataset-fashion-mnist)

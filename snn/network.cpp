@@ -73,6 +73,13 @@ Population& Network::population(const std::string& name) const {
 }
 
 Projection& Network::connect(Population& pre, Population& post, const ConnectSpec& spec) {
+  return connect_built(pre, post, spec, [&](uint32_t stream) {
+    return ProjectionBuilder::build(pre, post, spec, dt_, seed_, stream);
+  });
+}
+
+Projection& Network::connect_built(Population& pre, Population& post, const ConnectSpec& spec,
+                                   const std::function<std::unique_ptr<Projection>(uint32_t stream)>& build) {
   check_owned(pre, "pre");
   check_owned(post, "post");
   if (!post.receives_spikes()) {
@@ -90,7 +97,7 @@ Projection& Network::connect(Population& pre, Population& post, const ConnectSpe
     short_term = std::make_unique<ShortTermPlasticity>(spec.short_term->params);
   }
   const uint32_t stream = kProjectionStreamBase + 4 * static_cast<uint32_t>(projections_.size());
-  std::unique_ptr<Projection> proj = ProjectionBuilder::build(pre, post, spec, dt_, seed_, stream);
+  std::unique_ptr<Projection> proj = build(stream);
   proj->name_ = spec.name.empty() ? pre.name() + "->" + post.name() : spec.name;
   proj->set_normalize_target(spec.normalize);
   Neuromodulator* signal = nullptr;
@@ -343,6 +350,24 @@ void Network::step_once(const StepContext& ctx) {
   }
   for (auto& m : monitors_) m->record(ctx);
   ++step_;
+}
+
+void Network::visit(StateVisitor& v) {
+  v.integer("network.step", step_);
+  for (auto& pop : populations_) {
+    StateVisitor::Scope scope(v, "populations." + pop->name());
+    pop->visit(v);
+  }
+  std::map<std::string, int> seen;  // projection names may repeat: the second "a->b" is "a->b#1"
+  for (auto& proj : projections_) {
+    const int k = seen[proj->name()]++;
+    StateVisitor::Scope scope(v, "projections." + proj->name() + (k ? cat("#", k) : std::string()));
+    proj->visit(v);
+  }
+  for (auto& s : signals_) {
+    StateVisitor::Scope scope(v, "signals." + s->name());
+    s->visit(v);
+  }
 }
 
 void Network::reset_state(bool include_learned) {

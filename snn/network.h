@@ -22,6 +22,7 @@
 
 #include <ATen/ATen.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -119,7 +120,13 @@ class Network {
   void set_learning(bool on);
 
  private:
+  friend struct CheckpointAccess;  // snn/checkpoint.cpp
   void check_owned(const Population& pop, const char* what) const;
+  // connect() with the projection made by `build(stream)` (the connection rules, or a checkpoint).
+  Projection& connect_built(Population& pre, Population& post, const ConnectSpec& spec,
+                            const std::function<std::unique_ptr<Projection>(uint32_t stream)>& build);
+  // Everything a checkpoint holds of the network's state (snn/state_visitor.h), in a fixed order.
+  void visit(StateVisitor& v);
   Neuromodulator* find_signal(const std::string& name) const;
   MonitorContext monitor_context() const { return {dt_, batch_, device_, step_}; }
   std::vector<std::pair<Population*, at::Tensor>> prepare_inputs(const InputMap& inputs, int64_t n_steps) const;

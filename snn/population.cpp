@@ -72,11 +72,26 @@ void Population::set_state(const std::string& name, const at::Tensor& value) {
   dst.copy_(value.expand_as(dst));
 }
 
-void Population::set_params(const ParamMap& values) {
+ParamTable Population::with_params(const ParamMap& values) const {
   ParamTable candidate = params_;
   for (const auto& [name, value] : values) candidate.set(name, value, owner());
   check_params(candidate);
-  params_ = std::move(candidate);
+  return candidate;
+}
+
+void Population::set_params(const ParamMap& values) { params_ = with_params(values); }
+
+void Population::visit(StateVisitor& v) {
+  v.params("params", params_, [this](const ParamMap& values, bool apply) {
+    ParamTable candidate = with_params(values);
+    if (apply) params_ = std::move(candidate);
+  });
+  for (StateVar& var : state_.vars()) v.tensor(var.name, var.tensor);
+  v.tensor("spikes", spikes_);
+  v.tensor("input_ring", ring_);
+  v.flag("learning", learning_);
+  visit_hidden(v);
+  if (v.applying()) fired_valid_ = false;
 }
 
 void Population::attach(const AttachContext& context) {

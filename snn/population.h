@@ -25,6 +25,7 @@
 #include "snn/params.h"
 #include "snn/spike_set.h"
 #include "snn/state.h"
+#include "snn/state_visitor.h"
 
 namespace snn {
 
@@ -145,6 +146,8 @@ class Population {
   virtual void integrate(const StepContext& ctx) = 0;
   // Called when the population joins a network, after allocation (e.g. to move a schedule to the device).
   virtual void on_attach(const AttachContext&) {}
+  // State a model keeps outside its state table (random-draw budgets, schedules), for checkpoints.
+  virtual void visit_hidden(StateVisitor&) {}
 
   // Helpers for integrate().
   template <typename T>
@@ -181,6 +184,10 @@ class Population {
   friend class Projection;
 
   void attach(const AttachContext& context);
+  // Everything a checkpoint holds of the population (snn/state_visitor.h).
+  void visit(StateVisitor& v);
+  // The parameter table with `values` set, validated (ValueError naming the owner); this one unchanged.
+  ParamTable with_params(const ParamMap& values) const;
   // Make the ring at least `depth` slots deep, keeping inputs already in flight at their due step.
   void ensure_ring_depth(int64_t depth, int64_t current_step);
   void reset_state(bool include_learned);

@@ -285,4 +285,30 @@ void Projection::propagate(int64_t step) {
   });
 }
 
+void Projection::visit(StateVisitor& v) {
+  if (sparse()) {
+    v.structure("row_ptr", row_ptr_);
+    v.structure("post_index", post_index_);
+  } else {
+    v.structure("count", count_);
+  }
+  if (delay_steps_.defined()) v.structure("delay_steps", delay_steps_);
+  v.tensor("weight", weight_);
+  v.flag("learning", learning_);
+  double target = normalize_target_ ? *normalize_target_ : std::numeric_limits<double>::quiet_NaN();
+  v.real("normalize_target", target);
+  if (plasticity_) {
+    StateVisitor::Scope scope(v, "plasticity");
+    plasticity_->visit(v);
+  }
+  if (short_term_) {
+    StateVisitor::Scope scope(v, "short_term");
+    short_term_->visit(v);
+  }
+  if (v.applying()) {
+    normalize_target_ = std::isnan(target) ? std::nullopt : std::optional<double>(target);
+    weights_changed();
+  }
+}
+
 }  // namespace snn

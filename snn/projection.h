@@ -170,11 +170,15 @@ class Projection {
  private:
   friend class Network;
   friend struct ProjectionBuilder;
+  friend struct CheckpointAccess;  // snn/checkpoint.cpp
   friend struct RuleAccess;
   friend class TransmissionMonitor;  // reads the stored weights of spiking rows
   Projection() = default;
   // Called after weights were written through raw pointers (learning rules).
   void weights_changed() { routing_version_ = -1; }
+  // Everything a checkpoint holds of the projection (snn/state_visitor.h): connectivity as structure,
+  // weights, the rule's and short-term plasticity's parameters and state.
+  void visit(StateVisitor& v);
   void bind_ring_views();  // caches [receptor][slot] views of the target ring before a run
   void propagate(int64_t step);
   void propagate_matrix(int64_t step, const at::Tensor& spikes);
@@ -217,6 +221,12 @@ class Projection {
 struct ProjectionBuilder {
   static std::unique_ptr<Projection> build(Population& pre, Population& post, const ConnectSpec& spec,
                                            double dt, uint64_t seed, uint32_t stream);
+  // A projection with saved connectivity (snn/checkpoint.cpp): dense `links` is the count per entry
+  // [N_pre, N_post]; sparse, `links` is row_ptr [N_pre + 1] and `post_index` [S]. Validated first.
+  static std::unique_ptr<Projection> restore(Population& pre, Population& post, const std::string& rule, bool sparse,
+                                             const at::Tensor& weight, const at::Tensor& links,
+                                             const at::Tensor& post_index, const at::Tensor& delay_steps,
+                                             int64_t uniform_delay, double dt, uint32_t stream);
 };
 
 }  // namespace snn

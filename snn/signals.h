@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "snn/state_visitor.h"
+
 namespace snn {
 
 class Population;
@@ -30,12 +32,19 @@ class Neuromodulator {
 
  private:
   friend class Network;
+  friend struct CheckpointAccess;
   void add_source(Population& pop, int64_t delay_steps, int64_t current_step);
   // Events: amounts counted in the next step. Level: the value from the next step on.
   void set(const at::Tensor& value_b);
   void set(double value);  // the same for every batch entry
   void update(int64_t step);  // computes value() for this step (after the populations integrated)
   void reset();
+  // Everything a checkpoint holds of it (snn/state_visitor.h); its sources are structure.
+  void visit(StateVisitor& v) {
+    v.tensor("value", value_);
+    v.tensor("pending", pending_);
+    v.tensor("in_flight", ring_);
+  }
 
   std::string name_;
   SignalKind kind_;

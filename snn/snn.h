@@ -2,6 +2,7 @@
 #pragma once
 
 #include "snn/backend.h"
+#include "snn/checkpoint.h"
 #include "snn/errors.h"
 #include "snn/monitor.h"
 #include "snn/network.h"

@@ -1,6 +1,6 @@
 """Evaluates a checkpoint saved by train.py on --n-test test images.
 
-    PYTHONPATH=build/python /usr/bin/python3 examples/mnist/evaluate.py --checkpoint examples/out/mnist/checkpoint.pt
+    PYTHONPATH=build/python /usr/bin/python3 examples/mnist/evaluate.py --checkpoint examples/out/mnist/checkpoint.snn
 """
 import argparse
 import os

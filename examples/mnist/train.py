@@ -44,7 +44,7 @@ def main(argv=None):
     ap.add_argument("--update-interval", type=int, default=250, help="images between running-accuracy updates")
     ap.add_argument("--n-label", type=int, default=10000,
                     help="the last N training responses assign the labels (the paper uses 10000)")
-    ap.add_argument("--checkpoint", default=None, help="where to save the model (default: <out>/checkpoint.pt)")
+    ap.add_argument("--checkpoint", default=None, help="where to save the model (default: <out>/checkpoint.snn)")
     ap.add_argument("--resume", default=None, metavar="CHECKPOINT",
                     help="continue training a checkpoint saved by train.py for --epochs more epochs (its network "
                          "and dataset; --batch-size, --device and the data options apply)")
@@ -123,7 +123,7 @@ def main(argv=None):
 
     k = min(args.n_label, len(labels))
     assignment = assign_labels(torch.cat(list(counts)[-k:]), torch.cat(list(labels)[-k:]), n_classes)
-    checkpoint = args.checkpoint or os.path.join(out, "checkpoint.pt")
+    checkpoint = args.checkpoint or os.path.join(out, "checkpoint.snn")
     model.save(checkpoint, assignments=assignment.assignments, proportions=assignment.proportions,
                rates=assignment.rates, dataset=args.dataset, data_root=train.root, running_accuracy=running,
                running_at=running_at, images_trained=trained_before + images_seen, epochs_done=first_epoch + args.epochs)

@@ -26,7 +26,7 @@ from . import neurons, plasticity
 from . import analysis, closed_loop, datasets, encoders, evaluation, init, models, plot
 from ._snn import MonitorFullError
 from .neurons import *  # noqa: F401,F403  (Model and every model of the registry, with its NEST alias)
-from .network import Network, Population, PopulationView, Projection, SpikeEvents, SpikeMonitor, StateMonitor, TransmissionMonitor, WeightMonitor
+from .network import load, Network, Population, PopulationView, Projection, SpikeEvents, SpikeMonitor, StateMonitor, TransmissionMonitor, WeightMonitor
 from .plasticity import *  # noqa: F401,F403  (every rule of the registry, with its NEST alias)
 
 __version__ = "0.1.0"
@@ -39,4 +39,4 @@ def cuda_built() -> bool:
 
 __all__ = ["MonitorFullError", "Network", "Population", "PopulationView", "Projection", "SpikeEvents", "SpikeMonitor",
            "StateMonitor", "TransmissionMonitor", "WeightMonitor", "analysis", "closed_loop", "cuda_built", "datasets", "encoders",
-           "evaluation", "init", "models", "neurons", "plot", "plasticity"] + neurons.__all__ + plasticity.__all__
+           "evaluation", "init", "load", "models", "neurons", "plot", "plasticity"] + neurons.__all__ + plasticity.__all__

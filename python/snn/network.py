@@ -5,7 +5,10 @@ types, gives populations attribute access to their parameters and state (``pop.t
 ``pop.V_m``), and adds conveniences such as a progress bar for long runs. Tensors are shared with
 the engine, never copied, unless a docstring says otherwise.
 """
+import json
 import numbers
+import os
+from collections import OrderedDict
 from typing import Dict, Iterator, Mapping, Optional, Sequence, Union
 
 import torch
@@ -460,6 +463,7 @@ class Network:
         self._populations: Dict[str, Population] = {}
         self._projections = []
         self._monitors = []
+        self.metadata: dict = {}  # what save(metadata=...) stored, on a network from snn.load()
 
     # ---- properties ---------------------------------------------------------------------------
     @property
@@ -761,6 +765,89 @@ class Network:
         """Turns learning off (adaptive thresholds frozen)."""
         return self.train(False)
 
+    # ---- checkpoints -----------------------------------------------------------------------------
+    def state_dict(self) -> "OrderedDict[str, torch.Tensor]":
+        """Copies of everything that changes while the network runs or is set after it is built:
+        parameters, state, input in flight, weights, rule state, signals, learning switches and the
+        step count (the random streams' position). Connectivity is included, as structure."""
+        return OrderedDict(_snn.state_dict(self._net))
+
+    def load_state_dict(self, state_dict: Mapping[str, torch.Tensor]) -> None:
+        """Loads a state dict into this network, which must be built the same way (same script and
+        seed: its connectivity must be equal). Every entry must be present and no other, with the same
+        dtypes and shapes; tensors may be on any device. Checked first: on error nothing changes."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"state_dict must be a mapping of names to tensors, got {type(state_dict).__name__}")
+        for key, value in state_dict.items():
+            if not isinstance(key, str) or not isinstance(value, torch.Tensor):
+                raise TypeError(f"state_dict entries must be str -> torch.Tensor, got {key!r} -> {type(value).__name__}")
+        _snn.load_state_dict(self._net, list(state_dict.items()))
+
+    def save(self, path: Union[str, "os.PathLike"], metadata: Optional[Mapping] = None) -> None:
+        """Writes the whole network (structure and state_dict) to ``path``; ``snn.load(path)`` rebuilds
+        it, and running it continues bitwise as if it had not stopped. Monitors are not saved: read
+        them first. ``metadata``: the caller's own values (tensors, and anything JSON can hold, such as
+        an epoch count or a dataset name), given back as the loaded network's ``metadata``. The file
+        is written under a temporary name and renamed when complete."""
+        _snn.save(self._net, _path(path, "path"), _encode_metadata(metadata or {}))
+
+    @classmethod
+    def _wrap(cls, cpp) -> "Network":
+        net = cls.__new__(cls)
+        net._net = cpp
+        net._populations = {}
+        for name in cpp.population_names():
+            net._populations[name] = Population(net, cpp.population(name))
+        net._projections = [Projection(net, cpp.projection(i)) for i in range(cpp.num_projections())]
+        net._monitors = []
+        net.metadata = {}
+        return net
+
     def __repr__(self):
         return (f"<snn.Network dt={self.dt} ms, batch={self.batch_size}, {self.device}, {self.dtype}, "
                 f"t={self.t:g} ms, populations={list(self._populations)}>")
+
+
+def _path(path, what: str) -> str:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{what} must be a str or os.PathLike, got {type(path).__name__}")
+    return os.fspath(path)
+
+
+def load(path: Union[str, "os.PathLike"], device: Optional[Union[str, torch.device]] = None) -> Network:
+    """Rebuilds a network written by ``Network.save`` (on ``device``, default the one it was saved
+    from). A truncated, corrupted or newer file raises ValueError."""
+    if device is not None and not isinstance(device, (str, torch.device)):
+        raise TypeError(f"device must be a string or torch.device, got {type(device).__name__}")
+    cpp, metadata = _snn.load(_path(path, "path"), "" if device is None else str(device))
+    net = Network._wrap(cpp)
+    net.metadata = _decode_metadata(metadata)
+    return net
+
+
+def _encode_metadata(metadata: Mapping) -> list:
+    if not isinstance(metadata, Mapping):
+        raise TypeError(f"metadata must be a mapping, got {type(metadata).__name__}")
+    tensors, plain = [], {}
+    for key, value in metadata.items():
+        if not isinstance(key, str):
+            raise TypeError(f"metadata keys must be strings, got {key!r}")
+        if isinstance(value, torch.Tensor):
+            tensors.append(("tensor." + key, value.detach().cpu()))
+        else:
+            plain[key] = value
+    try:
+        text = json.dumps(plain)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"metadata values must be tensors or what JSON holds (numbers, strings, lists, dicts): {e}")
+    return tensors + [("json", torch.tensor(list(text.encode()), dtype=torch.uint8))]
+
+
+def _decode_metadata(entries) -> dict:
+    out = {}
+    for key, value in entries:
+        if key == "json":
+            out.update(json.loads(bytes(value.tolist()).decode()))
+        elif key.startswith("tensor."):
+            out[key[len("tensor."):]] = value
+    return out

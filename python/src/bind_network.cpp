@@ -207,6 +207,32 @@ void bind_network(py::module_& m) {
            py::call_guard<py::gil_scoped_release>())
       .def("reset_state", &Network::reset_state, py::arg("include_learned") = false)
       .def("set_learning", &Network::set_learning);
+
+  // Checkpoints (snn/checkpoint.h). State dicts cross as lists of (name, tensor) pairs, in order.
+  m.def("state_dict", [](const Network& net) {
+    py::list out;
+    for (auto& [name, t] : state_dict(net)) out.append(py::make_tuple(name, t));
+    return out;
+  });
+  m.def("load_state_dict", [](Network& net, const StateDict& state) { load_state_dict(net, state); });
+  m.def("save", &save, py::arg("net"), py::arg("path"), py::arg("metadata"), py::call_guard<py::gil_scoped_release>());
+  m.def("load", [](const std::string& path, const std::string& device) {
+    StateDict metadata;
+    std::unique_ptr<Network> net;
+    {
+      py::gil_scoped_release release;
+      net = load(path, device, &metadata);
+    }
+    return py::make_tuple(std::move(net), metadata);
+  });
+  m.def("encode_checkpoint", [](const StateDict& entries) { return py::bytes(encode_checkpoint(entries)); });
+  m.def("decode_checkpoint", [](const py::bytes& data) {
+    const std::string bytes = data;
+    py::list out;
+    for (auto& [name, t] : decode_checkpoint(bytes.data(), bytes.size())) out.append(py::make_tuple(name, t));
+    return out;
+  });
+  m.def("checkpoint_version", [] { return kCheckpointVersion; });
 }
 
 }  // namespace python

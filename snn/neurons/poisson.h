@@ -23,6 +23,7 @@ class PoissonSource : public Population {
  protected:
   void reset_dynamic_state() override { budget_ = at::Tensor(); }  // drawn afresh at the next step
   void integrate(const StepContext& ctx) override;
+  void visit_hidden(StateVisitor& v) override { v.free_tensor("budget", budget_, options().device()); }
 
  private:
   // The means of this run (fixed rates: the `rate` parameter or a [B, N] input), once per run.

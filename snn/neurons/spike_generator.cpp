@@ -75,13 +75,38 @@ void SpikeGenerator::set_spike_times(const std::vector<int64_t>& neurons, const 
   }
 }
 
-void SpikeGenerator::build_schedule() {
+void SpikeGenerator::visit_hidden(StateVisitor& v) {
+  std::vector<double> flat;
+  std::vector<int64_t> per_neuron;
+  for (const auto& t : times_) {
+    flat.insert(flat.end(), t.begin(), t.end());
+    per_neuron.push_back(static_cast<int64_t>(t.size()));
+  }
+  v.vector("spike_times", flat);
+  v.vector("spike_counts", per_neuron);
+  v.integer("next_step", now_);
+  if (!v.applying()) return;
+  if (per_neuron.size() != static_cast<size_t>(size())) {
+    throw_value_error(owner(), ": spike_counts has ", per_neuron.size(), " entries; expected ", size());
+  }
+  size_t at = 0;
+  for (size_t i = 0; i < per_neuron.size(); ++i) {
+    const size_t k = static_cast<size_t>(std::max<int64_t>(per_neuron[i], 0));
+    if (at + k > flat.size()) throw_value_error(owner(), ": spike_counts lists more times than spike_times holds");
+    times_[i].assign(flat.begin() + static_cast<std::ptrdiff_t>(at), flat.begin() + static_cast<std::ptrdiff_t>(at + k));
+    at += k;
+  }
+  build_schedule(false);
+}
+
+void SpikeGenerator::build_schedule(bool past_is_error) {
   const double h = h_;
   std::map<int64_t, std::map<int64_t, int64_t>> schedule;  // step -> neuron -> count
   for (size_t i = 0; i < times_.size(); ++i) {
     for (double t : times_[i]) {
       const int64_t step = step_of(t, h, i);
       if (step < now_) {
+        if (!past_is_error) continue;
         throw_value_error("SpikeGeneratorInput: spike_times[", i, "] has ", t,
                           " ms, which is not after the network's current time ", static_cast<double>(now_) * h, " ms");
       }

@@ -32,11 +32,13 @@ class SpikeGenerator : public Population {
   void on_attach(const AttachContext& context) override;
   void reset_dynamic_state() override {}
   void integrate(const StepContext& ctx) override;
+  void visit_hidden(StateVisitor& v) override;
 
  private:
   // The step whose end a spike time falls on (or, allow_offgrid_times, the step that contains it).
   int64_t step_of(double t, double h, size_t neuron) const;
-  void build_schedule();
+  // past_is_error false (a checkpoint's times): spikes already emitted are left out of the schedule.
+  void build_schedule(bool past_is_error = true);
 
   std::vector<std::vector<double>> times_;
   double h_ = 0.0;           // dt, once attached

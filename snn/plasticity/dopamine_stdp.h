@@ -33,6 +33,17 @@ class DopamineStdp : public Plasticity {
   void attach(Projection& proj, double dt, int64_t step) override;
   void reset_state() override;
   void synchronize(Projection& proj) override;
+  void visit_hidden(StateVisitor& v) override {
+    post_seen_.visit(v, "post_seen");
+    v.tensor("t_last", t_last_);
+    v.tensor("history_time", hist_time_);
+    v.tensor("history_n", hist_n_);
+    v.tensor("base_n", base_n_);
+    v.integer("history_length", hist_len_);
+    v.integer("base_time", base_time_);
+    v.integer("now", now_);
+    v.flag("clocks_valid", clocks_valid_);
+  }
   void before_delivery(Projection& proj, const StepInfo& info) override;
   void step(Projection& proj, const StepInfo& info) override;
 

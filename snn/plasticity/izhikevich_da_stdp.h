@@ -30,6 +30,18 @@ class IzhikevichDaStdp : public Plasticity {
   void attach(Projection& proj, double dt, int64_t step) override;
   void reset_state() override;
   void step(Projection& proj, const StepInfo& info) override;
+  void visit_hidden(StateVisitor& v) override {
+    arrivals_.visit(v, "arrivals");
+    if (spike_history_.defined()) {
+      v.tensor("spike_history", spike_history_);
+      v.tensor("trace_history", trace_history_);
+      v.tensor("in_flight", in_flight_);
+    }
+    if (lists_) {
+      v.vector("slot_list", slot_list_);
+      v.vector("slot_count", slot_count_);
+    }
+  }
 
  private:
   // Constants of a step, derived from the parameters when they (or dt) change.

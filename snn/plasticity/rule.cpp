@@ -47,11 +47,22 @@ Plasticity::Plasticity(std::string rule, std::vector<ParamSpec> params, std::str
 
 Plasticity::~Plasticity() = default;
 
-void Plasticity::set_params(const ParamMap& values) {
+ParamTable Plasticity::with_params(const ParamMap& values) const {
   ParamTable candidate = params_;
   for (const auto& [name, value] : values) candidate.set(name, value, rule_);
   check_params(candidate);
-  params_ = std::move(candidate);
+  return candidate;
+}
+
+void Plasticity::set_params(const ParamMap& values) { params_ = with_params(values); }
+
+void Plasticity::visit(StateVisitor& v) {
+  v.params("params", params_, [this](const ParamMap& values, bool apply) {
+    ParamTable candidate = with_params(values);
+    if (apply) params_ = std::move(candidate);
+  });
+  for (StateVar& var : state_.vars()) v.tensor(var.name, var.tensor);
+  visit_hidden(v);
 }
 
 Visit Plasticity::visit() const {

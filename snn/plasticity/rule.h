@@ -27,6 +27,7 @@
 #include "snn/population.h"
 #include "snn/signals.h"
 #include "snn/state.h"
+#include "snn/state_visitor.h"
 
 namespace snn {
 
@@ -65,6 +66,10 @@ class SpikeDelay {
   int64_t delay() const { return delay_; }
   // The spikes returned by the last push().
   const at::Tensor& current() const { return *current_; }
+  // The spikes in flight, for checkpoints.
+  void visit(StateVisitor& v, const std::string& name) {
+    if (ring_.defined()) v.tensor(name, ring_);
+  }
 
  private:
   int64_t delay_ = 0;
@@ -107,6 +112,8 @@ class Plasticity {
   virtual void reset_state();
   // Lazy rules: bring every synapse up to date (before weights are read, and at the end of a run).
   virtual void synchronize(Projection&) {}
+  // State a rule keeps outside its state table (spikes in flight, lazy clocks), for checkpoints.
+  virtual void visit_hidden(StateVisitor&) {}
   // The `event_driven` parameter (rules without it visit every synapse).
   Visit visit() const;
 
@@ -122,6 +129,9 @@ class Plasticity {
  private:
   friend class Network;
   friend class Projection;
+  // Everything a checkpoint holds of the rule (snn/state_visitor.h).
+  void visit(StateVisitor& v);
+  ParamTable with_params(const ParamMap& values) const;
   ParamTable params_;
   StateTable state_;
   std::string rule_;

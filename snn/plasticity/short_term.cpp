@@ -29,11 +29,21 @@ void ShortTermPlasticity::check(const ParamTable& p) {
   if (u != -1.0 && !(u >= 0.0 && u <= 1.0)) throw_value_error("ShortTermPlasticity: u must be in [0, 1] (or -1: U), got ", u);
 }
 
-void ShortTermPlasticity::set_params(const ParamMap& values) {
+ParamTable ShortTermPlasticity::with_params(const ParamMap& values) const {
   ParamTable candidate = params_;
   for (const auto& [name, value] : values) candidate.set(name, value, "ShortTermPlasticity");
   check(candidate);
-  params_ = std::move(candidate);
+  return candidate;
+}
+
+void ShortTermPlasticity::set_params(const ParamMap& values) { params_ = with_params(values); }
+
+void ShortTermPlasticity::visit(StateVisitor& v) {
+  v.params("params", params_, [this](const ParamMap& values, bool apply) {
+    ParamTable candidate = with_params(values);
+    if (apply) params_ = std::move(candidate);
+  });
+  for (StateVar& var : state_.vars()) v.tensor(var.name, var.tensor);
 }
 
 void ShortTermPlasticity::attach(const Population& pre, int64_t batch, const at::TensorOptions& options, double dt) {

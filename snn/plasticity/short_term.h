@@ -14,6 +14,7 @@
 
 #include "snn/params.h"
 #include "snn/state.h"
+#include "snn/state_visitor.h"
 
 namespace snn {
 
@@ -40,9 +41,12 @@ class ShortTermPlasticity {
   void reset_state();
   // The spikes of `pre` in `step` weighted by x u, after updating x and u of the neurons that spiked.
   const at::Tensor& transmit(const Population& pre, int64_t step);
+  // Everything a checkpoint holds of it (snn/state_visitor.h).
+  void visit(StateVisitor& v);
 
  private:
   static void check(const ParamTable& p);
+  ParamTable with_params(const ParamMap& values) const;
   ParamTable params_;
   StateTable state_;
   StateRef x_, u_, last_;

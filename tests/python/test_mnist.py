@@ -319,17 +319,33 @@ def test_diehl_cook_learns_distinct_patterns(seed):
     assert len(set(winners)) == 4, winners
 
 
-def test_diehl_cook_checkpoint_round_trip(tmp_path):
-    model = snn.models.DiehlAndCook2015(n_inputs=64, n_neurons=8, variant="current", norm=12.0, rest=0.0)
-    model.present(bars()[:1])
-    path = str(tmp_path / "m.pt")
-    model.save(path, note="x")
+def test_diehl_cook_checkpoint_resumes_bitwise(tmp_path):
+    """A saved model continues exactly as the original: same spike counts, weights and thresholds."""
+    images = bars()
+    model = snn.models.DiehlAndCook2015(n_inputs=64, n_neurons=8, variant="current", norm=12.0, rest=20.0)
+    model.present(images[:1])
+    path = str(tmp_path / "m.snn")
+    model.save(path, note="x", labels=torch.arange(3))
     again, state = snn.models.DiehlAndCook2015.load(path)
-    assert state["note"] == "x"
+    assert state["note"] == "x" and torch.equal(state["labels"], torch.arange(3))
+    assert again.presentations == model.presentations and again.network.t == model.network.t
+    for k in range(1, 4):
+        assert torch.equal(model.present(images[k:k + 1]), again.present(images[k:k + 1]))
     assert torch.equal(again.input_projection.weight, model.input_projection.weight)
     assert torch.equal(again.exc.theta, model.exc.theta)
+    # another batch size builds a new network that takes the learned weights and thresholds
+    wider, _ = snn.models.DiehlAndCook2015.load(path, batch_size=2)
+    assert wider.network.batch_size == 2 and wider.network.t == 0.0
     with pytest.raises(ValueError, match="images: expected 1 images of 64 pixels"):
         model.present(torch.zeros(2, 8, 8))
+
+
+def test_diehl_cook_reads_checkpoints_of_older_versions(tmp_path):
+    model = snn.models.DiehlAndCook2015(n_inputs=64, n_neurons=8, variant="current", norm=12.0, rest=0.0)
+    model.present(bars()[:1])
+    torch.save(dict(model.state_dict(), note="old"), tmp_path / "old.pt")  # the format before snn checkpoints
+    again, state = snn.models.DiehlAndCook2015.load(str(tmp_path / "old.pt"))
+    assert state["note"] == "old" and torch.equal(again.input_projection.weight, model.input_projection.weight)
 
 
 def test_diehl_cook_explicit_zeros_are_kept_not_replaced_by_defaults():
@@ -365,10 +381,10 @@ def test_train_and_evaluate_scripts_end_to_end(tmp_path, repo):
     assert train.returncode == 0, train.stderr[-3000:]
     line = [l for l in train.stdout.splitlines() if l.startswith("test accuracy:")]
     assert line and float(line[0].split(":")[1]) > 0.25  # chance is 0.1; 200 images give about 0.5
-    for name in ("weights.png", "assignments.png", "confusion.png", "raster.png", "checkpoint.pt"):
+    for name in ("weights.png", "assignments.png", "confusion.png", "raster.png", "checkpoint.snn"):
         assert (tmp_path / name).exists(), name
     evaluate = subprocess.run([sys.executable, f"{repo}/examples/mnist/evaluate.py", "--checkpoint",
-                               str(tmp_path / "checkpoint.pt"), "--n-test", "100", "--out", str(tmp_path)],
+                               str(tmp_path / "checkpoint.snn"), "--n-test", "100", "--out", str(tmp_path)],
                               capture_output=True, text=True, env=env, timeout=600)
     assert evaluate.returncode == 0, evaluate.stderr[-3000:]
     # A rebuilt network draws new Poisson spikes, so the accuracy is close to, not equal to, train.py's.
@@ -388,17 +404,22 @@ def test_train_resumes_a_checkpoint(tmp_path, repo):
         return run.stdout
 
     train("--n-neurons", "10", "--out", str(tmp_path / "first"))
-    out = train("--resume", str(tmp_path / "first" / "checkpoint.pt"), "--epochs", "2", "--out", str(tmp_path / "more"))
+    out = train("--resume", str(tmp_path / "first" / "checkpoint.snn"), "--epochs", "2", "--out", str(tmp_path / "more"))
     assert "10 neurons" in out and "after 1 epochs" in out and "test accuracy:" in out
-    first = torch.load(tmp_path / "first" / "checkpoint.pt")
-    more = torch.load(tmp_path / "more" / "checkpoint.pt")
-    assert (first["epochs_done"], more["epochs_done"]) == (1, 3)
-    assert len(more["running_accuracy"]) > len(first["running_accuracy"])
-    assert (first["images_trained"], more["images_trained"]) == (40, 120)
-    at = more["running_at"]  # the training images seen at each running accuracy, counted across the resume
-    assert len(at) == len(more["running_accuracy"]) and at == sorted(set(at)) and at[-1] <= 120
-    assert at[:len(first["running_at"])] == first["running_at"]
-    assert not torch.equal(first["weights"], more["weights"])  # it went on learning
+    first = snn.load(tmp_path / "first" / "checkpoint.snn")
+    more = snn.load(tmp_path / "more" / "checkpoint.snn")
+    assert (first.metadata["epochs_done"], more.metadata["epochs_done"]) == (1, 3)
+    assert len(more.metadata["running_accuracy"]) > len(first.metadata["running_accuracy"])
+    assert (first.metadata["images_trained"], more.metadata["images_trained"]) == (40, 120)
+    at = more.metadata["running_at"]  # the training images seen at each running accuracy, counted across the resume
+    assert len(at) == len(more.metadata["running_accuracy"]) and at == sorted(set(at)) and at[-1] <= 120
+    assert at[:len(first.metadata["running_at"])] == first.metadata["running_at"]
+    assert not torch.equal(first.projections[0].weight, more.projections[0].weight)  # it went on learning
+    # stopped after one epoch and resumed for two = three epochs straight, bit for bit
+    train("--n-neurons", "10", "--epochs", "3", "--out", str(tmp_path / "straight"))
+    straight = snn.load(tmp_path / "straight" / "checkpoint.snn")
+    for key, value in straight.state_dict().items():
+        assert torch.equal(value, more.state_dict()[key]) or value.isnan().all(), key
     missing = subprocess.run([sys.executable, f"{repo}/examples/mnist/train.py", "--resume", str(tmp_path / "none.pt")],
                              capture_output=True, text=True, env=env, timeout=600)
     assert missing.returncode != 0 and "--resume: no checkpoint at" in missing.stderr

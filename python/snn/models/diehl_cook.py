@@ -35,7 +35,7 @@ import torch
 
 from .. import init
 from ..encoders import rates_from_pixels
-from ..network import Network
+from ..network import Network, load as load_network
 from ..neurons import AdaptiveLIF, ConductanceLIF, LIF, PoissonInput
 from ..plasticity import STDP
 
@@ -230,17 +230,39 @@ class DiehlAndCook2015:
         self.exc.theta = state["theta"][:1].expand_as(self.exc.theta).to(self.network.device, self.network.dtype)
 
     def save(self, path: str, **extra) -> None:
-        """Saves weights, thresholds and configuration (plus `extra`, e.g. label assignments)."""
-        torch.save(dict(self.state_dict(), **extra), path)
+        """Saves the whole network (snn's checkpoint: weights, thresholds, every state, the step count)
+        with the configuration, the presentation count and ``extra`` (tensors or JSON values, e.g. label
+        assignments). ``load`` continues bitwise where this left off."""
+        self.network.save(path, metadata=dict(extra, config=self.config, presentations=self.presentations))
 
     @classmethod
     def load(cls, path: str, **overrides):
-        """Rebuilds a saved model (config overrides such as batch_size= or device= allowed); returns
-        (model, the saved dictionary)."""
-        state = torch.load(path, map_location="cpu")
-        config = dict(state["config"], **overrides)
-        model = cls(**config)
-        model.load_state_dict(state)
+        """Rebuilds a saved model; returns (model, the saved metadata: config, presentations and the
+        extras given to save). ``device=`` moves it; other overrides that change the network (such as
+        batch_size=) build a new one that takes the learned weights and thresholds only. Checkpoints of
+        older snn versions (torch.save dictionaries) load the same way, learned state only."""
+        with open(path, "rb") as f:
+            is_network = f.read(8) == b"SNNCKPT\n"
+        if not is_network:
+            state = torch.load(path, map_location="cpu")
+            model = cls(**dict(state["config"], **overrides))
+            model.load_state_dict(state)
+            return model, state
+        net = load_network(path, device=overrides.get("device"))
+        state = dict(net.metadata)
+        config = dict(state["config"])
+        if "device" in overrides:
+            config["device"] = str(overrides["device"])
+        if any(key != "device" and value != config.get(key) for key, value in overrides.items()):
+            model = cls(**dict(config, **overrides))
+            model.load_state_dict({"weights": net.projections[0].weight.cpu(), "theta": net["Ae"].theta.cpu()})
+            return model, state
+        model = cls.__new__(cls)
+        model.config, model.network = config, net
+        model.input, model.exc, model.inh = net["X"], net["Ae"], net["Ai"]
+        model.input_projection = net.projections[0]
+        model.spikes = net.monitor(model.exc, "spikes")
+        model.presentations = int(state.get("presentations", 0))
         return model, state
 
     def __repr__(self):

@@ -1,0 +1,88 @@
+// snn/state_visitor.h — what a checkpoint holds of an owner (population, rule, projection, signal,
+// monitor), listed once. Each owner has one visit function; the same function saves (the visitor
+// reads the arguments) and loads (the visitor writes them), so saving and loading cannot drift apart.
+//
+// Loading runs every visit twice: a check pass that writes nothing and throws on anything missing, of
+// the wrong dtype or shape, or invalid, then the apply pass. A failed load leaves the network unchanged.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "snn/params.h"
+
+namespace snn {
+
+class StateVisitor {
+ public:
+  virtual ~StateVisitor() = default;
+
+  // True in the apply pass of a load: owners rebuild what they derive from loaded values only then.
+  virtual bool applying() const = 0;
+
+  // A tensor whose dtype and shape the owner fixes (state, weights, buffers): loading copies in place,
+  // so views and pointers into it stay valid.
+  virtual void tensor(const std::string& name, at::Tensor& t) = 0;
+  // A tensor whose shape varies (histories) or that may be undefined (not yet drawn): loading replaces
+  // it (an absent entry leaves it undefined). `device`: where a loaded one lives.
+  virtual void free_tensor(const std::string& name, at::Tensor& t, const at::Device& device) = 0;
+  // Part of the structure (connectivity): saved, and on loading required to be equal.
+  virtual void structure(const std::string& name, const at::Tensor& t) = 0;
+  // Parameters, one tensor each (0-dim, or [N] when they differ per neuron). Loading calls
+  // set(values, apply): the owner validates them in both passes and stores them when apply is true.
+  virtual void params(const std::string& name, const ParamTable& table,
+                      const std::function<void(const ParamMap&, bool apply)>& set) = 0;
+
+  // Scalars, as 0-dim tensors.
+  void integer(const std::string& name, int64_t& v) { scalar(name, v, at::kLong); }
+  void real(const std::string& name, double& v) { scalar(name, v, at::kDouble); }
+  void flag(const std::string& name, bool& v) {
+    int64_t i = v ? 1 : 0;
+    scalar(name, i, at::kLong);
+    v = i != 0;
+  }
+  // A host vector, as a 1-D tensor.
+  template <class T>
+  void vector(const std::string& name, std::vector<T>& v) {
+    at::Tensor t = at::from_blob(v.data(), {static_cast<int64_t>(v.size())}, at::CppTypeToScalarType<T>::value).clone();
+    free_tensor(name, t, at::kCPU);
+    if (!applying()) return;
+    if (!t.defined() || t.dim() != 1 || t.scalar_type() != at::CppTypeToScalarType<T>::value) {
+      v.clear();
+      return;
+    }
+    const T* p = t.data_ptr<T>();
+    v.assign(p, p + t.numel());
+  }
+
+  // Names visited inside a Scope are "<scope>.<name>".
+  class Scope {
+   public:
+    Scope(StateVisitor& v, const std::string& name) : v_(v), saved_(v.prefix_) { v.prefix_ += name + "."; }
+    ~Scope() { v_.prefix_ = saved_; }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    StateVisitor& v_;
+    std::string saved_;
+  };
+
+ protected:
+  std::string full_name(const std::string& name) const { return prefix_ + name; }
+
+ private:
+  template <class T>
+  void scalar(const std::string& name, T& v, at::ScalarType dtype) {
+    at::Tensor t = at::scalar_tensor(static_cast<double>(v), at::TensorOptions().dtype(dtype));
+    if (dtype == at::kLong) t.fill_(static_cast<int64_t>(v));  // exact beyond 2^53
+    tensor(name, t);
+    v = dtype == at::kLong ? static_cast<T>(t.item<int64_t>()) : static_cast<T>(t.item<double>());
+  }
+  std::string prefix_;
+};
+
+}  // namespace snn
