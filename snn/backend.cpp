@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <vector>
 
 namespace snn {
@@ -31,11 +35,15 @@ int cuda_current_device() { throw ValueError("snn was built without CUDA support
 #endif
 
 int64_t cpu_threads_used(int64_t tasks) {
-  std::vector<std::atomic<int>> seen(static_cast<size_t>(std::max(1, at::get_num_threads())));
-  at::parallel_for(0, tasks, 1, [&seen](int64_t, int64_t) { seen[static_cast<size_t>(at::get_thread_num()) % seen.size()] = 1; });
-  int64_t used = 0;
-  for (const auto& s : seen) used += s.load();
-  return used;
+  // Pieces of 1 ms: long enough for every helper to wake and claim some on an idle machine.
+  std::mutex m;
+  std::set<std::thread::id> seen;
+  run_pieces(tasks, at::get_num_threads(), [&](int64_t) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::lock_guard<std::mutex> lock(m);
+    seen.insert(std::this_thread::get_id());
+  });
+  return static_cast<int64_t>(seen.size());
 }
 
 DeviceScope::DeviceScope(const c10::Device& device) {

@@ -1,7 +1,8 @@
 // snn/backend.h — runs an element functor (snn/kernels/*_math.h) on the device its tensors live on.
 //
-// CPU: at::parallel_for over chunks of elements. Every functor updates disjoint elements, so the
-// result does not depend on the number of threads. CUDA: the grid-stride launcher compiled from
+// CPU: pieces of elements claimed by the calling thread and snn's helper threads (snn/thread_pool.h;
+// torch.set_num_threads sets how many take part). Every functor updates disjoint elements, so the
+// result does not depend on the number of threads or on who ran which piece. CUDA: the grid-stride launcher compiled from
 // cuda/kernels.cu, on the current stream of the current device.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include <c10/core/ScalarType.h>
 
 #include "snn/errors.h"
+#include "snn/thread_pool.h"
 
 #if (defined(__x86_64__) || defined(_M_X64)) && !defined(__CUDACC__)
 #include <xmmintrin.h>
@@ -37,8 +39,7 @@ namespace backend {
 
 // True when this build can run kernels on CUDA (nvcc found and LibTorch built with CUDA).
 bool cuda_built();
-// How many threads libsnn's CPU kernels use for `tasks` independent elements (at most
-// at::get_num_threads(); 1 when the library was built without OpenMP).
+// How many threads libsnn's CPU kernels use for `tasks` pieces of 1 ms (at most at::get_num_threads()).
 int64_t cpu_threads_used(int64_t tasks);
 // The current CUDA stream as void* (throws when CUDA is not built).
 void* cuda_stream();
@@ -113,16 +114,12 @@ namespace detail {
 // other thread waiting). Elements are independent, so results do not depend on who ran what.
 template <class Cut, class F>
 void run_claimed(int64_t pieces, int64_t threads, const Cut& cut, const F& f) {
-  std::atomic<int64_t> next{0};
-  at::parallel_for(0, threads, 1, [&](int64_t, int64_t) {
-    const FlushSubnormals flush;  // worker threads too (the calling thread has it for the whole run)
+  run_pieces(pieces, threads, [&](int64_t p) {
+    const FlushSubnormals flush;  // helper threads too (the calling thread has it for the whole run)
     // A private copy of the functor: the kernel's stores (through its float pointers) cannot alias
     // its own scalar parameters, so the compiler keeps them in registers and can vectorise.
     const F local = f;
-    for (int64_t p = next.fetch_add(1, std::memory_order_relaxed); p < pieces;
-         p = next.fetch_add(1, std::memory_order_relaxed)) {
-      for (int64_t k = cut(p), end = cut(p + 1); k < end; ++k) local(k);
-    }
+    for (int64_t k = cut(p), end = cut(p + 1); k < end; ++k) local(k);
   });
 }
 
@@ -139,7 +136,7 @@ template <class F>
 void for_each_cpu(int64_t n, const F& f, int64_t grain = kCpuGrain) {
   if (n <= 0) return;
   const int64_t threads = std::min<int64_t>(at::get_num_threads(), (n + grain - 1) / std::max<int64_t>(1, grain));
-  if (threads <= 1 || at::in_parallel_region()) {
+  if (threads <= 1 || in_piece() || at::in_parallel_region()) {
     detail::run_inline(n, f);
     return;
   }
@@ -157,7 +154,7 @@ void for_each_cpu_balanced(int64_t n, const C* cost_end, const F& f, int64_t min
   const int64_t total = static_cast<int64_t>(cost_end[n - 1]);
   const int64_t threads = std::min<int64_t>(
       {static_cast<int64_t>(at::get_num_threads()), n, total / std::max<int64_t>(1, min_share_cost)});
-  if (threads <= 1 || at::in_parallel_region()) {
+  if (threads <= 1 || in_piece() || at::in_parallel_region()) {
     detail::run_inline(n, f);
     return;
   }

@@ -23,9 +23,10 @@ class SaveVisitor : public StateVisitor {
  public:
   bool applying() const override { return false; }
   void tensor(const std::string& name, at::Tensor& t) override { add(name, t); }
-  void free_tensor(const std::string& name, at::Tensor& t, const at::Device&) override {
+  void free_tensor(const std::string& name, at::Tensor& t, const at::Device&, at::IntArrayRef, at::ScalarType) override {
     if (t.defined()) add(name, t);
   }
+  const at::Tensor* peek(const std::string&) const override { return nullptr; }
   void structure(const std::string& name, const at::Tensor& t) override { add(name, t); }
   void params(const std::string& name, const ParamTable& table, const std::function<void(const ParamMap&, bool)>&) override {
     const auto f64 = at::TensorOptions().dtype(at::kDouble);
@@ -61,7 +62,8 @@ class LoadVisitor : public StateVisitor {
     if (s.sizes() != t.sizes()) throw_value_error("state_dict['", key, "'] has shape ", s.sizes(), "; the network holds ", t.sizes());
     if (apply) t.copy_(s);
   }
-  void free_tensor(const std::string& name, at::Tensor& t, const at::Device& device) override {
+  void free_tensor(const std::string& name, at::Tensor& t, const at::Device& device, at::IntArrayRef shape,
+                   at::ScalarType dtype) override {
     const std::string key = full_name(name);
     auto it = entries_.find(key);
     if (it == entries_.end()) {
@@ -69,7 +71,16 @@ class LoadVisitor : public StateVisitor {
       return;
     }
     used_.insert(key);
-    if (apply) t = it->second.to(device).clone();  // the network owns its memory
+    const at::Tensor& s = it->second;
+    if (dtype != at::ScalarType::Undefined && s.scalar_type() != dtype) {
+      throw_type_error("state_dict['", key, "'] has dtype ", s.scalar_type(), "; the network holds ", dtype);
+    }
+    if (!shape.empty() && s.sizes() != shape) throw_value_error("state_dict['", key, "'] has shape ", s.sizes(), "; expected ", shape);
+    if (apply) t = s.to(device).clone();  // the network owns its memory
+  }
+  const at::Tensor* peek(const std::string& name) const override {
+    auto it = entries_.find(full_name(name));
+    return it == entries_.end() ? nullptr : &it->second;
   }
   void structure(const std::string& name, const at::Tensor& t) override {
     const std::string key = full_name(name);

@@ -19,6 +19,7 @@
 #include <numeric>
 #include <vector>
 
+#include "snn/backend.h"
 #include "snn/errors.h"
 #include "snn/kernels/philox_math.h"
 #include "snn/population.h"
@@ -355,20 +356,10 @@ class Enumerator {
   int64_t expected_ = 0;
 };
 
-// Runs fn(i) for every row, in parallel for row rules; rethrows the first error.
+// Runs fn(i) for every row, in parallel for row rules (snn's pool); rethrows the first error.
 template <class Fn>
 void parallel_rows(int64_t n_rows, int64_t row_cost, Fn&& fn) {
-  std::string error;
-  std::mutex mutex;
-  at::parallel_for(0, n_rows, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, row_cost)), [&](int64_t begin, int64_t end) {
-    try {
-      for (int64_t i = begin; i < end; ++i) fn(i);
-    } catch (const std::exception& e) {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (error.empty()) error = e.what();
-    }
-  });
-  if (!error.empty()) throw ValueError(error);
+  backend::for_each_cpu(n_rows, [&fn](int64_t i) { fn(i); }, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, row_cost)));
 }
 
 at::Tensor owned(const void* data, at::IntArrayRef shape, at::ScalarType from, const at::TensorOptions& to) {
@@ -380,6 +371,75 @@ at::Tensor owned(const void* data, at::IntArrayRef shape, at::ScalarType from, c
 
 }  // namespace
 
+// Dense all-to-all, every pair (the common case, and BindsNET's benchmark): written straight into the
+// projection's tensors at memory speed. The same values as the general path below, which would
+// enumerate the pairs one by one through double-precision scratch arrays (~100x a copy of the weights).
+std::unique_ptr<Projection> ProjectionBuilder::build_all_to_all(Population& pre, Population& post, const ConnectSpec& spec,
+                                                                double dt, uint64_t seed, uint32_t stream) {
+  const int64_t n_pre = pre.size(), n_post = post.size(), cells = n_pre * n_post;
+  const at::TensorOptions& opts = post.options();
+  auto p = std::unique_ptr<Projection>(new Projection());
+  p->rule_ = spec.rule;
+  p->stream_ = stream;
+  p->pre_ = &pre;
+  p->post_ = &post;
+  p->dt_ = dt;
+  p->storage_ = Projection::Storage::Dense;
+  p->num_synapses_ = cells;
+  p->count_ = at::ones({n_pre, n_post}, opts);
+  // Pair (i, j) is synapse s = i n_post + j, as the row enumeration numbers it.
+  auto rows = [&](const Values& values, auto* out) {
+    using T = std::remove_pointer_t<decltype(out)>;
+    backend::for_each_cpu(
+        n_pre,
+        [&](int64_t i) {
+          for (int64_t j = 0; j < n_post; ++j) out[i * n_post + j] = static_cast<T>(values(i * n_post + j, i, j));
+        },
+        std::max<int64_t>(1, 8192 / std::max<int64_t>(1, n_post)));
+  };
+  const Init& w = spec.weight;
+  if (w.kind == Init::Kind::Tensor) {
+    const at::Tensor& t = w.tensor;
+    if (!((t.dim() == 2 && t.size(0) == n_pre && t.size(1) == n_post) || (t.dim() == 1 && t.size(0) == cells))) {
+      throw_value_error("weight tensor has shape ", t.sizes(), "; expected [", n_pre, ", ", n_post, "] or [", cells,
+                        "] (one value per synapse)");
+    }
+    p->weight_ = at::empty({n_pre, n_post}, opts);
+    p->weight_.copy_(t.detach().reshape({n_pre, n_post}));
+    // One read, no temporary: an inf or NaN shows in the minimum or the maximum.
+    const auto [lo, hi] = at::aminmax(p->weight_);
+    if (cells && !(std::isfinite(lo.item<double>()) && std::isfinite(hi.item<double>()))) {
+      throw_value_error("weight tensor has values that are not finite (in the network's dtype)");
+    }
+  } else if (w.kind == Init::Kind::Constant) {
+    p->weight_ = at::full({n_pre, n_post}, w.a, opts);
+  } else {
+    const Values values(w, "weight", n_pre, n_post, cells, seed, stream + 1);
+    at::Tensor host = at::empty({n_pre, n_post}, opts.device(at::kCPU));
+    dispatch_floating(host.scalar_type(), [&](auto tag) { rows(values, host.data_ptr<decltype(tag)>()); });
+    p->weight_ = host.to(opts.device());
+  }
+  const Init delay = spec.delay ? *spec.delay : Init::constant(dt);
+  if (delay.kind == Init::Kind::Constant) {
+    p->max_delay_ = p->uniform_delay_ = delay_steps(delay.a, dt, false, "delay");
+  } else {
+    const Values values(delay, "delay", n_pre, n_post, cells, seed, stream + 2);
+    at::Tensor ms = at::empty({n_pre, n_post}, at::kDouble);
+    rows(values, ms.data_ptr<double>());
+    // Steps per pair (drawn delays round to the nearest step; given ones must lie on the grid).
+    const double* d = ms.data_ptr<double>();
+    at::Tensor steps = at::empty({n_pre, n_post}, at::kInt);
+    int32_t* out = steps.data_ptr<int32_t>();
+    const bool drawn = values.drawn();
+    backend::for_each_cpu(cells, [&](int64_t k) { out[k] = delay_steps(d[k], dt, drawn, "delay"); }, 65536);
+    const int32_t lo = steps.min().item<int32_t>(), hi = steps.max().item<int32_t>();
+    p->max_delay_ = hi;
+    p->uniform_delay_ = lo == hi ? hi : -1;
+    if (lo != hi) p->delay_steps_ = steps.to(opts.device());
+  }
+  return p;
+}
+
 std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population& post, const ConnectSpec& spec,
                                                      double dt, uint64_t seed, uint32_t stream) {
   const int64_t n_pre = pre.size(), n_post = post.size(), cells = n_pre * n_post;
@@ -389,6 +449,10 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
     throw_value_error("storage must be 'auto', 'dense' or 'sparse', got '", spec.storage, "'");
   }
   const Enumerator rule(spec, pre, post, seed, stream);
+  const bool sparse_wanted = spec.storage == "sparse" || (spec.storage == "auto" && 3 * rule.expected() < cells);
+  if (!sparse_wanted && spec.rule == "all_to_all" && !spec.pre_neurons && !spec.post_neurons && (spec.autapses || &pre != &post)) {
+    return build_all_to_all(pre, post, spec, dt, seed, stream);
+  }
   const int64_t n_listed = (rule.by_rows() || !rule.count_known()) ? -1 : rule.expected();
   // Values are indexed in the rule's positions (a weight tensor is [listed pre, listed post]).
   const int64_t rows = rule.rows(), cols = spec.post_neurons ? static_cast<int64_t>(spec.post_neurons->size()) : n_post;

@@ -3,6 +3,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "snn/errors.h"
@@ -59,14 +61,23 @@ at::Tensor read_idx(const std::string& path, int64_t expected_dims) {
     if (read_exact(file.f, be, 4) != 4) throw_value_error("IDX file '", path, "' is truncated in its header");
     const int64_t size = (int64_t(be[0]) << 24) | (int64_t(be[1]) << 16) | (int64_t(be[2]) << 8) | int64_t(be[3]);
     if (size <= 0) throw_value_error("IDX file '", path, "': dimension ", d, " has size ", size);
+    if (total > (int64_t{1} << 48) / size) throw_value_error("IDX file '", path, "' announces more than 2^48 values");
     dims.push_back(size);
     total *= size;
   }
-  at::Tensor out = at::empty(dims, at::kByte);
-  const int64_t got = read_exact(file.f, out.data_ptr<uint8_t>(), total);
-  if (got != total) {
-    throw_value_error("IDX file '", path, "' is truncated: its header announces ", total, " values, it holds ", got);
+  // Read in pieces: memory follows what the file holds, not what its header announces.
+  constexpr int64_t kPiece = int64_t{1} << 24;
+  std::vector<uint8_t> data;
+  while (static_cast<int64_t>(data.size()) < total) {
+    const int64_t have = static_cast<int64_t>(data.size()), want = std::min(kPiece, total - have);
+    data.resize(static_cast<size_t>(have + want));
+    const int64_t got = read_exact(file.f, data.data() + have, want);
+    if (got < want) {
+      throw_value_error("IDX file '", path, "' is truncated: its header announces ", total, " values, it holds ", have + got);
+    }
   }
+  at::Tensor out = at::empty(dims, at::kByte);
+  if (total) std::memcpy(out.data_ptr<uint8_t>(), data.data(), static_cast<size_t>(total));
   unsigned char extra;
   if (read_exact(file.f, &extra, 1) == 1) {
     throw_value_error("IDX file '", path, "' holds more data than its header announces (", total, " values)");

@@ -5,6 +5,7 @@
 
 #include "snn/backend.h"
 #include "snn/errors.h"
+#include "snn/neurons/poisson.h"
 #include "snn/time_grid.h"
 
 namespace snn {
@@ -287,6 +288,9 @@ std::vector<std::pair<Population*, at::Tensor>> Network::prepare_inputs(const In
         if (lowest < 0) {
           throw_value_error(what, pop.input_kind() == InputKind::Rate ? ": rates must be >= 0 Hz, got " : ": spike counts must be >= 0, got ",
                             lowest);
+        }
+        if (pop.input_kind() == InputKind::Rate && t.max().item<double>() > neurons::PoissonSource::kMaxRate) {
+          throw_value_error(what, ": rates must be <= ", neurons::PoissonSource::kMaxRate, " Hz, got ", t.max().item<double>());
         }
       }
     }

@@ -221,6 +221,8 @@ class Projection {
 struct ProjectionBuilder {
   static std::unique_ptr<Projection> build(Population& pre, Population& post, const ConnectSpec& spec,
                                            double dt, uint64_t seed, uint32_t stream);
+  static std::unique_ptr<Projection> build_all_to_all(Population& pre, Population& post, const ConnectSpec& spec,
+                                                      double dt, uint64_t seed, uint32_t stream);
   // A projection with saved connectivity (snn/checkpoint.cpp): dense `links` is the count per entry
   // [N_pre, N_post]; sparse, `links` is row_ptr [N_pre + 1] and `post_index` [S]. Validated first.
   static std::unique_ptr<Projection> restore(Population& pre, Population& post, const std::string& rule, bool sparse,

@@ -9,9 +9,11 @@
 #include <ATen/ATen.h>
 
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "snn/errors.h"
 #include "snn/params.h"
 
 namespace snn {
@@ -26,9 +28,13 @@ class StateVisitor {
   // A tensor whose dtype and shape the owner fixes (state, weights, buffers): loading copies in place,
   // so views and pointers into it stay valid.
   virtual void tensor(const std::string& name, at::Tensor& t) = 0;
-  // A tensor whose shape varies (histories) or that may be undefined (not yet drawn): loading replaces
-  // it (an absent entry leaves it undefined). `device`: where a loaded one lives.
-  virtual void free_tensor(const std::string& name, at::Tensor& t, const at::Device& device) = 0;
+  // A tensor that may be undefined (not yet drawn) or whose shape varies: loading replaces it (an
+  // absent entry leaves it undefined). `device`: where a loaded one lives; `shape` and `dtype`, when
+  // given, what a present one must have.
+  virtual void free_tensor(const std::string& name, at::Tensor& t, const at::Device& device, at::IntArrayRef shape = {},
+                           at::ScalarType dtype = at::ScalarType::Undefined) = 0;
+  // Loading: the stored tensor of `name` (both passes, for checks), or null; saving: null.
+  virtual const at::Tensor* peek(const std::string& name) const = 0;
   // Part of the structure (connectivity): saved, and on loading required to be equal.
   virtual void structure(const std::string& name, const at::Tensor& t) = 0;
   // Parameters, one tensor each (0-dim, or [N] when they differ per neuron). Loading calls
@@ -44,10 +50,22 @@ class StateVisitor {
     scalar(name, i, at::kLong);
     v = i != 0;
   }
-  // A host vector, as a 1-D tensor.
+  // A host vector, as a 1-D tensor. Loading checks, in both passes, that it has `size` elements (when
+  // >= 0) and that every element lies in [lo, hi].
   template <class T>
-  void vector(const std::string& name, std::vector<T>& v) {
-    at::Tensor t = at::from_blob(v.data(), {static_cast<int64_t>(v.size())}, at::CppTypeToScalarType<T>::value).clone();
+  void vector(const std::string& name, std::vector<T>& v, int64_t size = -1, T lo = std::numeric_limits<T>::lowest(),
+              T hi = std::numeric_limits<T>::max()) {
+    constexpr at::ScalarType type = at::CppTypeToScalarType<T>::value;
+    if (const at::Tensor* s = peek(name)) {
+      if (s->scalar_type() != type || s->dim() != 1 || (size >= 0 && s->numel() != size)) {
+        throw ValueError(cat("state_dict['", full_name(name), "'] has dtype ", s->scalar_type(), " and shape ", s->sizes(),
+                             "; expected ", type, size >= 0 ? cat(" [", size, "]") : std::string(" [any]")));
+      }
+      if (s->numel() && (!(s->min().template item<T>() >= lo) || !(s->max().template item<T>() <= hi))) {
+        throw ValueError(cat("state_dict['", full_name(name), "'] has values outside [", lo, ", ", hi, "]"));
+      }
+    }
+    at::Tensor t = at::from_blob(v.data(), {static_cast<int64_t>(v.size())}, type).clone();
     free_tensor(name, t, at::kCPU);
     if (!applying()) return;
     if (!t.defined() || t.dim() != 1 || t.scalar_type() != at::CppTypeToScalarType<T>::value) {

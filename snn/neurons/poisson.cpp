@@ -40,6 +40,13 @@ static at::Tensor poisson_table(double lambda, const c10::Device& device, int64_
   return at::tensor(table, at::kDouble).to(device);
 }
 
+void PoissonSource::check_params(const ParamTable& p) const {
+  for (int64_t i = 0; i < p.distinct_rows(); ++i) {
+    const double rate = p.row(i)[rate_];
+    if (rate > kMaxRate) throw_value_error(owner(), ": rate must be <= ", kMaxRate, " Hz, got ", rate, p.where(i));
+  }
+}
+
 void PoissonSource::prepare_run(double h) {
   // The means rate h, and, when every neuron has the same mean above kBudgetMaxMean, a guide table for
   // the direct draws.

@@ -18,12 +18,17 @@ class PoissonSource : public Population {
  public:
   explicit PoissonSource(const ModelSpec& spec);
   InputKind input_kind() const override { return InputKind::Rate; }
+  // Rates above this [Hz] (a spike per microsecond) are refused: the count of a step must stay countable.
+  static constexpr double kMaxRate = 1e6;
   bool receives_spikes() const override { return false; }
 
  protected:
   void reset_dynamic_state() override { budget_ = at::Tensor(); }  // drawn afresh at the next step
   void integrate(const StepContext& ctx) override;
-  void visit_hidden(StateVisitor& v) override { v.free_tensor("budget", budget_, options().device()); }
+  void check_params(const ParamTable& p) const override;
+  void visit_hidden(StateVisitor& v) override {
+    v.free_tensor("budget", budget_, options().device(), {batch_size(), size()}, at::kDouble);
+  }
 
  private:
   // The means of this run (fixed rates: the `rate` parameter or a [B, N] input), once per run.

@@ -82,17 +82,18 @@ void SpikeGenerator::visit_hidden(StateVisitor& v) {
     flat.insert(flat.end(), t.begin(), t.end());
     per_neuron.push_back(static_cast<int64_t>(t.size()));
   }
-  v.vector("spike_times", flat);
-  v.vector("spike_counts", per_neuron);
+  const at::Tensor* stored_times = v.peek("spike_times");
+  const int64_t n_times = stored_times ? stored_times->numel() : static_cast<int64_t>(flat.size());
+  v.vector<double>("spike_times", flat, -1, std::numeric_limits<double>::min(), std::numeric_limits<double>::max());
+  v.vector<int64_t>("spike_counts", per_neuron, size(), 0, n_times);
+  if (const at::Tensor* counts = v.peek("spike_counts")) {
+    if (counts->sum().item<int64_t>() != n_times) throw_value_error(owner(), ": spike_counts do not add up to spike_times");
+  }
   v.integer("next_step", now_);
   if (!v.applying()) return;
-  if (per_neuron.size() != static_cast<size_t>(size())) {
-    throw_value_error(owner(), ": spike_counts has ", per_neuron.size(), " entries; expected ", size());
-  }
   size_t at = 0;
   for (size_t i = 0; i < per_neuron.size(); ++i) {
-    const size_t k = static_cast<size_t>(std::max<int64_t>(per_neuron[i], 0));
-    if (at + k > flat.size()) throw_value_error(owner(), ": spike_counts lists more times than spike_times holds");
+    const size_t k = static_cast<size_t>(per_neuron[i]);
     times_[i].assign(flat.begin() + static_cast<std::ptrdiff_t>(at), flat.begin() + static_cast<std::ptrdiff_t>(at + k));
     at += k;
   }

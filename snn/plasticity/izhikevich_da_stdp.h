@@ -37,9 +37,11 @@ class IzhikevichDaStdp : public Plasticity {
       v.tensor("trace_history", trace_history_);
       v.tensor("in_flight", in_flight_);
     }
-    if (lists_) {
-      v.vector("slot_list", slot_list_);
-      v.vector("slot_count", slot_count_);
+    if (lists_) {  // sized when attached: [slots x N_pre] neuron indices, [slots] counts
+      const auto slots = static_cast<int32_t>(slot_count_.size());
+      const int32_t n_pre = slots ? static_cast<int32_t>(slot_list_.size()) / slots : 0;
+      v.vector<int32_t>("slot_list", slot_list_, static_cast<int64_t>(slot_list_.size()), 0, n_pre - 1);
+      v.vector<int32_t>("slot_count", slot_count_, slots, 0, n_pre);
     }
   }
 
