@@ -9,7 +9,7 @@ that come and go). Each case runs in a fresh process with torch.set_num_threads(
 1, 2, 1, 2, ... threads, and the table gives the median of --repeats runs.
 
     PYTHONPATH=build/python /usr/bin/python3 benchmarks/under_load.py [--only P1 P2 P3 DC] [--repeats 3] \
-        [--modes idle load] [--record]
+        [--modes idle load] [--before OLD/build/python] [--record]
 """
 import argparse
 import os
@@ -85,8 +85,8 @@ class CompileLoad:
         subprocess.run(["rm", "-rf", self.dir])
 
 
-def measure(name: str, threads: int) -> float:
-    env = dict(os.environ, PYTHONPATH=os.environ.get("PYTHONPATH", os.path.join(REPO, "build", "python")))
+def measure(name: str, threads: int, pythonpath=None) -> float:
+    env = dict(os.environ, PYTHONPATH=pythonpath or os.environ.get("PYTHONPATH", os.path.join(REPO, "build", "python")))
     out = subprocess.run([sys.executable, __file__, "--case", name, str(threads)], capture_output=True, text=True,
                          env=env, check=True)
     return float(out.stdout.strip().splitlines()[-1])
@@ -100,22 +100,29 @@ def main():
     ap.add_argument("--only", nargs="+", default=list(CASES), choices=list(CASES))
     ap.add_argument("--modes", nargs="+", default=["idle", "load"], choices=["idle", "load"])
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--before", default=None, metavar="PYTHONPATH",
+                    help="another build's python directory (e.g. an older commit's build/python) timed in the same "
+                         "runs, alternating with this one")
     ap.add_argument("--record", action="store_true")
     args = ap.parse_args()
     from common import invocation, record
-    rows = ["| case | mode | 1 thread [s] | 2 threads [s] | 2 / 1 |", "|---|---|---|---|---|"]
+    builds = [("this build", None)] + ([("before", args.before)] if args.before else [])
+    rows = ["| case | build | mode | 1 thread [s] | 2 threads [s] | 2 / 1 |", "|---|---|---|---|---|---|"]
     for mode in args.modes:
         load = CompileLoad() if mode == "load" else None
         try:
             for name in args.only:
-                times = {1: [], 2: []}
+                times = {(b, t): [] for b, _ in builds for t in (1, 2)}
                 for _ in range(args.repeats):
-                    for threads in (1, 2):
-                        times[threads].append(measure(name, threads))
-                one, two = statistics.median(times[1]), statistics.median(times[2])
-                row = f"| {CASES[name]} | {mode} | {one:.2f} | {two:.2f} | {two / one:.2f} |"
-                print(row, "  runs:", [round(t, 2) for t in times[1]], [round(t, 2) for t in times[2]], flush=True)
-                rows.append(row)
+                    for label, path in builds:
+                        for threads in (1, 2):
+                            times[(label, threads)].append(measure(name, threads, path))
+                for label, _ in builds:
+                    one, two = statistics.median(times[(label, 1)]), statistics.median(times[(label, 2)])
+                    row = f"| {CASES[name]} | {label} | {mode} | {one:.2f} | {two:.2f} | {two / one:.2f} |"
+                    print(row, "  runs:", [round(t, 2) for t in times[(label, 1)]], [round(t, 2) for t in times[(label, 2)]],
+                          flush=True)
+                    rows.append(row)
         finally:
             if load:
                 load.stop()

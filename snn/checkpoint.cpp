@@ -613,9 +613,14 @@ std::unique_ptr<Projection> ProjectionBuilder::restore(Population& pre, Populati
   p->dt_ = dt;
   if (!sparse) {
     if (weight.sizes() != at::IntArrayRef{n_pre, n_post} || links.sizes() != weight.sizes()) bad("weights and counts are not [N_pre, N_post]");
-    if (links.numel() && links.min().item<double>() < 0) bad("a synapse count is negative");
+    // Counts are whole numbers of synapses per pair, below 2^31 (as the connection rules make them).
+    const at::Tensor counts = links.to(at::kDouble);
+    if (links.numel() && !(counts.isfinite().all().item<bool>() && counts.min().item<double>() >= 0 &&
+                           counts.max().item<double>() < 2147483648.0 && at::equal(counts, counts.round()))) {
+      bad("a synapse count is not a whole number in [0, 2^31)");
+    }
     p->storage_ = Projection::Storage::Dense;
-    p->num_synapses_ = static_cast<int64_t>(links.sum().item<double>());
+    p->num_synapses_ = static_cast<int64_t>(counts.sum().item<double>());
     p->count_ = links.to(opts).clone();
   } else {
     const int64_t S = post_index.numel();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "snn/backend.h"
 #include "snn/errors.h"
@@ -72,10 +73,32 @@ void Population::set_state(const std::string& name, const at::Tensor& value) {
   dst.copy_(value.expand_as(dst));
 }
 
+namespace {
+
+// A finite parameter beyond float32's range would turn into inf in a float32 network's state.
+void check_fits(const ParamTable& table, at::ScalarType dtype, const std::string& owner) {
+  if (dtype != at::kFloat) return;
+  constexpr double kLimit = std::numeric_limits<float>::max();
+  for (const ParamSpec& spec : table.specs()) {
+    const std::vector<double> values = table.values(table.id(spec.name));
+    for (size_t i = 0; i < values.size(); ++i) {
+      // +-DBL_MAX is NEST's "no bound" (izhikevich's V_min): as float32 it becomes +-inf, which means the same.
+      const bool unbounded = std::fabs(values[i]) == std::numeric_limits<double>::max();
+      if (std::isfinite(values[i]) && std::fabs(values[i]) > kLimit && !unbounded) {
+        throw_value_error(owner, ": ", spec.name, " = ", values[i], " is beyond the range of float32 (+-3.4e38), the network's dtype",
+                          table.uniform(table.id(spec.name)) ? std::string() : cat(" (neuron ", i, ")"));
+      }
+    }
+  }
+}
+
+}  // namespace
+
 ParamTable Population::with_params(const ParamMap& values) const {
   ParamTable candidate = params_;
   for (const auto& [name, value] : values) candidate.set(name, value, owner());
   check_params(candidate);
+  if (network_) check_fits(candidate, options_.dtype().toScalarType(), owner());
   return candidate;
 }
 
@@ -95,6 +118,7 @@ void Population::visit(StateVisitor& v) {
 }
 
 void Population::attach(const AttachContext& context) {
+  check_fits(params_, context.options.dtype().toScalarType(), context.name.empty() ? model_ : model_ + " '" + context.name + "'");
   network_ = context.network;
   name_ = context.name;
   rng_stream_ = context.rng_stream;

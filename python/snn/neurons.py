@@ -168,14 +168,14 @@ class SpikeGeneratorInput(Model):
 
     model = "SpikeGeneratorInput"
 
-    def __init__(self, n: int, spike_times: Optional[Sequence[Sequence[float]]] = None):
+    def __init__(self, n: int, spike_times: Optional[Sequence[Sequence[float]]] = None, **params):
         if spike_times is None:
             spike_times = [[] for _ in range(n if isinstance(n, int) else 0)]
         try:
             self.spike_times = [[float(t) for t in times] for times in spike_times]
         except TypeError:
             raise TypeError("SpikeGeneratorInput: spike_times must be a list of lists of times in ms, one per neuron")
-        super().__init__(n)
+        super().__init__(n, **params)
 
 
 @_document

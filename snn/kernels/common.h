@@ -152,7 +152,9 @@ SNN_HOST_DEVICE inline T exp_poly(T x) {
   std::memcpy(&round_bits, &round, sizeof(T));
   const Bits ki = t_bits - round_bits;  // ... read from the mantissa bits of t: no conversion
   const T r = (x - k * E::ln2_hi) - k * E::ln2_lo;
-  const Bits bits = (ki + E::bias) << E::mantissa;
+  // Shifted as unsigned: well defined even when x is NaN (ki is then garbage and the result NaN anyway).
+  using UBits = std::make_unsigned_t<Bits>;
+  const Bits bits = static_cast<Bits>(static_cast<UBits>(ki + E::bias) << E::mantissa);
   T scale;
   std::memcpy(&scale, &bits, sizeof(T));
   return E::series(r) * scale;
