@@ -122,6 +122,8 @@ def main():
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000, 10000])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--peer-max", type=int, default=5000, help="largest n the peers build (Brian2 at 10000: 1e8 "
+                                                                  "synapses in numpy, minutes and gigabytes)")
     ap.add_argument("--record", action="store_true")
     args = parse_args(ap)
     rows = ["| network | snn [s] | floor: copy of the weights [s] | Brian2 [s] | NEST [s] | BindsNET [s] |",
@@ -132,7 +134,7 @@ def main():
         for name, weight in forms.items():
             wall = best(args.repeats, p1_snn, n, weight)
             peers = ["-"] * 3
-            if name == "normal(0, 1)" and not args.no_peers:
+            if name == "normal(0, 1)" and not args.no_peers and n <= args.peer_max:
                 peers = [peer(p1_brian2, n), peer(p1_nest, n), peer(p1_bindsnet, n)]
             row = f"| P1 n = {n}, all_to_all, weight {name} | {wall:.3f} | {floor:.3f} | " + " | ".join(peers) + " |"
             print(row, flush=True)

@@ -27,6 +27,7 @@ class SaveVisitor : public StateVisitor {
     if (t.defined()) add(name, t);
   }
   const at::Tensor* peek(const std::string&) const override { return nullptr; }
+  const at::Tensor* peek_root(const std::string&) const override { return nullptr; }
   void structure(const std::string& name, const at::Tensor& t) override { add(name, t); }
   void params(const std::string& name, const ParamTable& table, const std::function<void(const ParamMap&, bool)>&) override {
     const auto f64 = at::TensorOptions().dtype(at::kDouble);
@@ -78,8 +79,9 @@ class LoadVisitor : public StateVisitor {
     if (!shape.empty() && s.sizes() != shape) throw_value_error("state_dict['", key, "'] has shape ", s.sizes(), "; expected ", shape);
     if (apply) t = s.to(device).clone();  // the network owns its memory
   }
-  const at::Tensor* peek(const std::string& name) const override {
-    auto it = entries_.find(full_name(name));
+  const at::Tensor* peek(const std::string& name) const override { return peek_root(full_name(name)); }
+  const at::Tensor* peek_root(const std::string& name) const override {
+    auto it = entries_.find(name);
     return it == entries_.end() ? nullptr : &it->second;
   }
   void structure(const std::string& name, const at::Tensor& t) override {

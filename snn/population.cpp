@@ -75,11 +75,14 @@ void Population::set_state(const std::string& name, const at::Tensor& value) {
 
 namespace {
 
-// A finite parameter beyond float32's range would turn into inf in a float32 network's state.
+// A potential, current, conductance or factor beyond float32's range would turn into inf in a float32
+// network's state. (Times are only used through propagators and step counts computed in double:
+// a time constant of 1e300 ms, "held", is fine.)
 void check_fits(const ParamTable& table, at::ScalarType dtype, const std::string& owner) {
   if (dtype != at::kFloat) return;
   constexpr double kLimit = std::numeric_limits<float>::max();
   for (const ParamSpec& spec : table.specs()) {
+    if (spec.unit == "ms") continue;
     const std::vector<double> values = table.values(table.id(spec.name));
     for (size_t i = 0; i < values.size(); ++i) {
       // +-DBL_MAX is NEST's "no bound" (izhikevich's V_min): as float32 it becomes +-inf, which means the same.

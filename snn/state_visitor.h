@@ -35,6 +35,8 @@ class StateVisitor {
                            at::ScalarType dtype = at::ScalarType::Undefined) = 0;
   // Loading: the stored tensor of `name` (both passes, for checks), or null; saving: null.
   virtual const at::Tensor* peek(const std::string& name) const = 0;
+  // The same for a name outside any scope ("network.step").
+  virtual const at::Tensor* peek_root(const std::string& name) const = 0;
   // Part of the structure (connectivity): saved, and on loading required to be equal.
   virtual void structure(const std::string& name, const at::Tensor& t) = 0;
   // Parameters, one tensor each (0-dim, or [N] when they differ per neuron). Loading calls

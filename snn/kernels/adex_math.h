@@ -85,16 +85,21 @@ SNN_HOST_DEVICE inline int adex_update_one(double& V, double& w, double& ge, dou
   const bool held = refractory > 0;  // NEST evaluates it once per step
   double t = 0.0, hs = hint > 0.0 && hint <= h ? hint : h;
   int spikes = 0;
-  for (int32_t n = 0; t < h && n < max_substeps; ++n) {
+  // Rejected tries count toward max_substeps too, and a step is accepted once it has shrunk to
+  // h 1e-9: absurd parameters (a tolerance of 1e-300) cost a bounded amount of work, not a hang.
+  const double smallest = h * 1e-9;
+  int32_t n = 0;
+  for (; t < h && n < max_substeps; ++n) {
     const bool last = hs >= h - t;
     double step = last ? h - t : hs;
     AdexState trial = y;
     double r = adex_rkf45(trial, step, held, p);
-    while (r > 1.1) {  // reject: shrink and retry
+    while (r > 1.1 && step > smallest && n < max_substeps) {  // reject: shrink and retry
       double f = 0.9 * exp_(-log_(r) / 5.0);
       step *= f < 0.2 ? 0.2 : f;
       trial = y;
       r = adex_rkf45(trial, step, held, p);
+      ++n;
     }
     y = trial;
     t = (step == h - t) ? h : t + step;

@@ -61,6 +61,7 @@ DopamineStdp::DopamineStdp(std::string signal)
       k_minus_(declare_state("K_minus", StateShape::Post)) {}
 
 void DopamineStdp::attach(Projection& proj, double dt, int64_t step) {
+  proj_ = &proj;
   post_seen_.init(delay_steps(proj, dt), proj.post().spikes());
   Plasticity::attach(proj, dt, step);
   const auto& opts = proj.weight().options();
@@ -275,6 +276,35 @@ bool DopamineStdp::dopamine_arrived(const at::Tensor& m) const {
     for (int64_t b = 0; b < m.numel(); ++b) any = any || v[b] != T(0);
   });
   return any;
+}
+
+void DopamineStdp::check_clocks(const StateVisitor& v) const {
+  const at::Tensor* t_last = v.peek("t_last");
+  const at::Tensor* hist_time = v.peek("history_time");
+  const at::Tensor* len = v.peek("history_length");
+  const at::Tensor* base = v.peek("base_time");
+  const at::Tensor* now = v.peek("now");
+  const at::Tensor* step = v.peek_root("network.step");
+  if (!t_last || !hist_time || !len || !base || !now || !step) return;  // saving, or reported missing by the visit
+  auto scalar = [](const at::Tensor* t) { return t->numel() == 1 ? t->to(at::kLong).item<int64_t>() : int64_t{-1}; };
+  const int64_t n = scalar(len), b = scalar(base), t = scalar(now), network = scalar(step);
+  bool ok = n >= 0 && n <= kHistory && b >= 0 && b <= t && t <= network && t_last->scalar_type() == at::kLong &&
+            hist_time->scalar_type() == at::kLong && hist_time->numel() == kHistory;
+  if (ok && t_last->numel()) {
+    // Dense entries without a synapse are never visited: their clocks may stay at 0.
+    const at::Tensor& count = proj_ ? RuleAccess::counts(*proj_) : at::Tensor();
+    const at::Tensor clocks = count.defined() && count.numel() == t_last->numel()
+                                  ? t_last->masked_select(count.flatten().cpu() > 0)
+                                  : *t_last;
+    ok = t_last->min().item<int64_t>() >= 0 && t_last->max().item<int64_t>() <= t &&
+         (clocks.numel() == 0 || clocks.min().item<int64_t>() >= b);
+  }
+  if (ok && n > 0) {
+    const at::Tensor times = hist_time->narrow(0, 0, n);
+    ok = times.min().item<int64_t>() >= b && times.max().item<int64_t>() <= t &&
+         (n == 1 || (times.narrow(0, 1, n - 1) >= times.narrow(0, 0, n - 1)).all().item<bool>());
+  }
+  if (!ok) throw ValueError("DopamineSTDP: the checkpoint's lazy clocks (t_last, history, base_time, now) are inconsistent");
 }
 
 }  // namespace rules

@@ -34,6 +34,7 @@ class DopamineStdp : public Plasticity {
   void reset_state() override;
   void synchronize(Projection& proj) override;
   void visit_hidden(StateVisitor& v) override {
+    check_clocks(v);
     post_seen_.visit(v, "post_seen");
     v.tensor("t_last", t_last_);
     v.tensor("history_time", hist_time_);
@@ -74,6 +75,10 @@ class DopamineStdp : public Plasticity {
   // Whether a dopamine spike arrived this step (on CUDA: always, the value is not read back).
   bool dopamine_arrived(const at::Tensor& m) const;
 
+  // Loading: the lazy clocks index the propagator tables, so a checkpoint's must be consistent:
+  // 0 <= base_time <= t_last <= now <= the network's step, at most kHistory jumps, in order.
+  void check_clocks(const StateVisitor& v) const;
+
   Derived<Constants> constants_;
   const StateRef c_, n_, k_plus_, k_minus_;
   SpikeDelay post_seen_;
@@ -85,6 +90,7 @@ class DopamineStdp : public Plasticity {
   bool clocks_valid_ = true;        // t_last_ and the history describe the synapses (false after per-step steps)
   double dt_ = 0.1;
   c10::Device device_ = c10::Device(c10::kCPU);  // the weights'
+  const Projection* proj_ = nullptr;  // for the checks of a loaded state
 };
 
 }  // namespace rules

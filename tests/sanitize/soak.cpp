@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <vector>
 
 #include "snn/snn.h"
 
@@ -42,7 +43,10 @@ int main(int argc, char** argv) {
   auto& proj = net.connect(x, y, spec);
   auto& spikes = net.monitor_spikes(y, {1 << 16, snn::OnFull::Error, 64});
   auto& vm = net.monitor_state(y, "V_m", {{0, 1, 2, 3, 4}, 1.0, -1, snn::OnFull::Grow});
-  auto& w = net.monitor_projection(proj, "weight", {{0, 1, 2, 3, 4}, 10.0, -1, snn::OnFull::Grow});
+  const auto [pre, post] = proj.indices();  // five synapses that exist
+  std::vector<int64_t> synapses;
+  for (int64_t k = 0; k < 5; ++k) synapses.push_back(pre[k].item<int64_t>() * y.size() + post[k].item<int64_t>());
+  auto& w = net.monitor_projection(proj, "weight", {synapses, 10.0, -1, snn::OnFull::Grow});
   double first = 0.0, settled = 0.0, last = 0.0;
   int64_t events = 0;
   for (int64_t done = 0; done < steps; done += chunk) {
