@@ -32,14 +32,20 @@ uint64_t gen_of(uint64_t s) { return s >> 40; }
 uint64_t pieces_of(uint64_t s) { return (s >> 20) & kField; }
 uint64_t next_of(uint64_t s) { return s & kField; }
 
-// How long a helper keeps polling for the next job before it sleeps.
+// How long a helper keeps polling for the next job before it sleeps (yielding the core after the
+// first microseconds, so that on a busy machine the polling costs others little).
 constexpr auto kSpin = std::chrono::microseconds(50);
+// A wait for a late helper beyond twice the caller's own share plus kSlack turns the helpers off for
+// kBackoff (the caller runs every piece), after which they are tried again.
+constexpr auto kSlack = std::chrono::microseconds(100);
+constexpr auto kBackoff = std::chrono::milliseconds(50);
 
 class Pool {
  public:
   void run(int64_t pieces, int64_t threads, void (*fn)(void*, int64_t), void* context) {
     std::unique_lock<std::mutex> caller(caller_, std::try_to_lock);  // another caller busy: run inline
-    if (!caller.owns_lock() || pieces > static_cast<int64_t>(kField)) {
+    const auto start = std::chrono::steady_clock::now();
+    if (!caller.owns_lock() || pieces > static_cast<int64_t>(kField) || start < backoff_until_) {
       for (int64_t p = 0; p < pieces; ++p) fn(context, p);
       return;
     }
@@ -58,6 +64,7 @@ class Pool {
     }
     work(gen_);
     // Pieces a helper claimed may still run; wait for them (not for helpers that never came).
+    const auto own = std::chrono::steady_clock::now();
     for (int spins = 0; done_.load(std::memory_order_acquire) < pieces; ++spins) {
       if (spins < 2000) {
         SNN_PAUSE();
@@ -65,10 +72,19 @@ class Pool {
         std::this_thread::yield();
       }
     }
+    // A helper that claimed a piece and was then descheduled (a busy machine) made the caller wait
+    // longer than its own share took: run on the calling thread alone for a while, then try again.
+    if (spins_over(own, start)) backoff_until_ = std::chrono::steady_clock::now() + kBackoff;
     if (failed_.load(std::memory_order_acquire)) std::rethrow_exception(error_);
   }
 
  private:
+  // Whether the wait since `own` (the caller's pieces done) exceeded twice the caller's share plus kSlack.
+  static bool spins_over(std::chrono::steady_clock::time_point own, std::chrono::steady_clock::time_point start) {
+    const auto now = std::chrono::steady_clock::now();
+    return now - own > 2 * (own - start) + kSlack;
+  }
+
   // Claims and runs pieces of job `gen` until none is left.
   void work(uint64_t gen) {
     for (;;) {
@@ -107,7 +123,11 @@ class Pool {
         const auto until = std::chrono::steady_clock::now() + kSpin;
         bool fresh = false;
         for (int k = 0; !fresh; ++k) {
-          SNN_PAUSE();
+          if (k < 256) {
+            SNN_PAUSE();
+          } else {
+            std::this_thread::yield();
+          }
           fresh = gen_of(state_.load(std::memory_order_acquire)) != seen;
           if (!fresh && (k & 63) == 63 && std::chrono::steady_clock::now() > until) break;
         }
@@ -136,6 +156,7 @@ class Pool {
   std::condition_variable wake_;
   std::atomic<int> sleepers_{0};
   std::atomic<bool> failed_{false};
+  std::chrono::steady_clock::time_point backoff_until_{};  // the caller's (under caller_)
   std::mutex error_mutex_;
   std::exception_ptr error_;
 };
