@@ -15,7 +15,7 @@ import time
 import torch
 
 import snn
-from common import invocation, parse_args, record
+from common import parse_args, report
 
 
 def timed(fn):
@@ -147,12 +147,10 @@ def main():
     wall = best(args.repeats, diehl_cook_snn)
     rows.append(f"| Diehl & Cook N = 400 (784 x 400 dense + 400 x 400) | {wall:.3f} | - | - | - | - |")
     print(rows[-1], flush=True)
-    table = "\n".join(rows)
-    print(table)
-    if args.record:
-        record("Construction (network building, apart from simulation)", invocation(), table,
-               "Best of --repeats builds. Brian2 in runtime mode with the numpy target (its construction; "
-               "its standalone mode builds in generated C++ at run time). The floor is a copy of [n, n] float32.")
+    report("Construction (network building, apart from simulation)", rows,
+           "Best of --repeats builds. Brian2 in runtime mode with the numpy target (its construction; "
+           "its standalone mode builds in generated C++ at run time). The floor is a copy of [n, n] float32.",
+           args.record)
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def main():
                          "runs, alternating with this one")
     ap.add_argument("--record", action="store_true")
     args = ap.parse_args()
-    from common import invocation, record
+    from common import report
     builds = [("this build", None)] + ([("before", args.before)] if args.before else [])
     rows = ["| case | build | mode | 1 thread [s] | 2 threads [s] | 2 / 1 |", "|---|---|---|---|---|---|"]
     for mode in args.modes:
@@ -126,12 +126,9 @@ def main():
         finally:
             if load:
                 load.stop()
-    table = "\n".join(rows)
-    print(table)
-    if args.record:
-        record("Speed beside a competing load (1 and 2 threads)", invocation(), table,
-               "Load: `cmake --build <scratch> -j2 --target snn` of this repository, cleaned and rebuilt in a loop "
-               "(normal priority). Median of the runs; 1 and 2 threads alternate.")
+    report("Speed beside a competing load (1 and 2 threads)", rows,
+           "Load: `cmake --build <scratch> -j2 --target snn` of this repository, cleaned and rebuilt in a loop "
+           "(normal priority). Median of the runs; 1 and 2 threads alternate.", args.record)
 
 
 if __name__ == "__main__":

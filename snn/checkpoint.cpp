@@ -607,12 +607,7 @@ std::unique_ptr<Projection> ProjectionBuilder::restore(Population& pre, Populati
   const int64_t n_pre = pre.size(), n_post = post.size();
   const at::TensorOptions& opts = post.options();
   auto bad = [&](const char* what) { throw_value_error("checkpoint's projection ", pre.name(), " -> ", post.name(), ": ", what); };
-  auto p = std::unique_ptr<Projection>(new Projection());
-  p->rule_ = rule;
-  p->stream_ = stream;
-  p->pre_ = &pre;
-  p->post_ = &post;
-  p->dt_ = dt;
+  auto p = start(pre, post, rule, dt, stream);
   if (!sparse) {
     if (weight.sizes() != at::IntArrayRef{n_pre, n_post} || links.sizes() != weight.sizes()) bad("weights and counts are not [N_pre, N_post]");
     // Counts are whole numbers of synapses per pair, below 2^31 (as the connection rules make them).

@@ -371,6 +371,17 @@ at::Tensor owned(const void* data, at::IntArrayRef shape, at::ScalarType from, c
 
 }  // namespace
 
+std::unique_ptr<Projection> ProjectionBuilder::start(Population& pre, Population& post, const std::string& rule, double dt,
+                                                     uint32_t stream) {
+  auto p = std::unique_ptr<Projection>(new Projection());
+  p->rule_ = rule;
+  p->stream_ = stream;
+  p->pre_ = &pre;
+  p->post_ = &post;
+  p->dt_ = dt;
+  return p;
+}
+
 // Dense all-to-all, every pair (the common case, and BindsNET's benchmark): written straight into the
 // projection's tensors at memory speed. The same values as the general path below, which would
 // enumerate the pairs one by one through double-precision scratch arrays (~100x a copy of the weights).
@@ -378,12 +389,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build_all_to_all(Population& pre,
                                                                 double dt, uint64_t seed, uint32_t stream) {
   const int64_t n_pre = pre.size(), n_post = post.size(), cells = n_pre * n_post;
   const at::TensorOptions& opts = post.options();
-  auto p = std::unique_ptr<Projection>(new Projection());
-  p->rule_ = spec.rule;
-  p->stream_ = stream;
-  p->pre_ = &pre;
-  p->post_ = &post;
-  p->dt_ = dt;
+  auto p = start(pre, post, spec.rule, dt, stream);
   p->storage_ = Projection::Storage::Dense;
   p->num_synapses_ = cells;
   p->count_ = at::ones({n_pre, n_post}, opts);
@@ -462,12 +468,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
   // bytes, a dense entry 4 plus its count).
   const bool sparse = spec.storage == "sparse" || (spec.storage == "auto" && 3 * rule.expected() < cells);
 
-  auto p = std::unique_ptr<Projection>(new Projection());
-  p->rule_ = spec.rule;
-  p->stream_ = stream;
-  p->pre_ = &pre;
-  p->post_ = &post;
-  p->dt_ = dt;
+  auto p = start(pre, post, spec.rule, dt, stream);
   const at::TensorOptions& opts = post.options();
   const at::ScalarType dtype = opts.dtype().toScalarType();
   int32_t dmin = std::numeric_limits<int32_t>::max(), dmax = 0;

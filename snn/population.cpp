@@ -108,11 +108,7 @@ ParamTable Population::with_params(const ParamMap& values) const {
 void Population::set_params(const ParamMap& values) { params_ = with_params(values); }
 
 void Population::visit(StateVisitor& v) {
-  v.params("params", params_, [this](const ParamMap& values, bool apply) {
-    ParamTable candidate = with_params(values);
-    if (apply) params_ = std::move(candidate);
-  });
-  for (StateVar& var : state_.vars()) v.tensor(var.name, var.tensor);
+  visit_params_and_state(v, params_, state_.vars(), [this](const ParamMap& values) { return with_params(values); });
   v.tensor("spikes", spikes_);
   v.tensor("input_ring", ring_);
   v.flag("learning", learning_);

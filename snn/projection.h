@@ -219,6 +219,9 @@ class Projection {
 // Builds the connectivity of a projection (snn/connectivity.cpp). Throws ValueError naming the
 // argument and its value for anything invalid; builds nothing on the network until it succeeds.
 struct ProjectionBuilder {
+  // A projection from pre to post with no synapses yet (the builders below fill it).
+  static std::unique_ptr<Projection> start(Population& pre, Population& post, const std::string& rule, double dt,
+                                           uint32_t stream);
   static std::unique_ptr<Projection> build(Population& pre, Population& post, const ConnectSpec& spec,
                                            double dt, uint64_t seed, uint32_t stream);
   static std::unique_ptr<Projection> build_all_to_all(Population& pre, Population& post, const ConnectSpec& spec,

@@ -15,6 +15,7 @@
 
 #include "snn/errors.h"
 #include "snn/params.h"
+#include "snn/state.h"
 
 namespace snn {
 
@@ -104,5 +105,17 @@ class StateVisitor {
   }
   std::string prefix_;
 };
+
+// What populations, rules and short-term plasticity share: their parameters ("params.<name>"; `with`
+// validates a set of values and returns the table with them, as their set_params does) and every
+// variable of their state table.
+template <class With>
+void visit_params_and_state(StateVisitor& v, ParamTable& params, std::vector<StateVar>& vars, const With& with) {
+  v.params("params", params, [&](const ParamMap& values, bool apply) {
+    ParamTable candidate = with(values);
+    if (apply) params = std::move(candidate);
+  });
+  for (StateVar& var : vars) v.tensor(var.name, var.tensor);
+}
 
 }  // namespace snn

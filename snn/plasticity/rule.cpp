@@ -57,11 +57,7 @@ ParamTable Plasticity::with_params(const ParamMap& values) const {
 void Plasticity::set_params(const ParamMap& values) { params_ = with_params(values); }
 
 void Plasticity::visit(StateVisitor& v) {
-  v.params("params", params_, [this](const ParamMap& values, bool apply) {
-    ParamTable candidate = with_params(values);
-    if (apply) params_ = std::move(candidate);
-  });
-  for (StateVar& var : state_.vars()) v.tensor(var.name, var.tensor);
+  visit_params_and_state(v, params_, state_.vars(), [this](const ParamMap& values) { return with_params(values); });
   visit_hidden(v);
 }
 

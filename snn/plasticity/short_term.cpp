@@ -39,11 +39,7 @@ ParamTable ShortTermPlasticity::with_params(const ParamMap& values) const {
 void ShortTermPlasticity::set_params(const ParamMap& values) { params_ = with_params(values); }
 
 void ShortTermPlasticity::visit(StateVisitor& v) {
-  v.params("params", params_, [this](const ParamMap& values, bool apply) {
-    ParamTable candidate = with_params(values);
-    if (apply) params_ = std::move(candidate);
-  });
-  for (StateVar& var : state_.vars()) v.tensor(var.name, var.tensor);
+  visit_params_and_state(v, params_, state_.vars(), [this](const ParamMap& values) { return with_params(values); });
 }
 
 void ShortTermPlasticity::attach(const Population& pre, int64_t batch, const at::TensorOptions& options, double dt) {
