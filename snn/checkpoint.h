@@ -18,6 +18,7 @@
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <utility>
@@ -50,6 +51,7 @@ std::unique_ptr<Network> load(const std::string& path, const std::string& device
 // The file format, for tests and the fuzz harness: encode() gives a file's bytes, decode() parses
 // them (ValueError naming what is wrong for anything malformed).
 std::string encode_checkpoint(const StateDict& entries);
+void write_checkpoint(std::ostream& os, const StateDict& entries);  // the same, into a stream
 StateDict decode_checkpoint(const void* data, size_t size);
 // Rebuilds a network from decoded entries (what load() does after reading the file).
 std::unique_ptr<Network> restore(const StateDict& entries, const std::string& device = "", StateDict* metadata = nullptr);
