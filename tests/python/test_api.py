@@ -8,13 +8,16 @@ import torch
 import snn
 
 
-def test_readme_python_example_runs(repo):
-    """The Python example in README.md runs as written."""
+def test_readme_python_example_runs(repo, tmp_path, monkeypatch):
+    """The Python example in README.md runs as written (in a scratch directory: it saves a checkpoint),
+    and the checkpoint it writes loads."""
     text = open(f"{repo}/README.md").read()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     assert blocks, "README.md has no python example"
+    monkeypatch.chdir(tmp_path)
     namespace = {}
     exec(compile(blocks[0], "README.md", "exec"), namespace)
+    assert snn.load("run.snn").t == namespace["net"].t
 
 
 def test_pynest_first_neuron_spike_times():
