@@ -194,17 +194,12 @@ const std::string kMetadata = "metadata.";
 struct CheckpointAccess {
   static void visit(Network& net, StateVisitor& v) { net.visit(v); }
   static std::vector<std::unique_ptr<Neuromodulator>>& signals(Network& net) { return net.signals_; }
-  static void set_step(Network& net, int64_t step) { net.step_ = step; }
   static Projection& connect_built(Network& net, Population& pre, Population& post, const ConnectSpec& spec,
                                    const std::function<std::unique_ptr<Projection>(uint32_t)>& build) {
     return net.connect_built(pre, post, spec, build);
   }
   static const std::vector<Neuromodulator::Source>& sources(const Neuromodulator& s) { return s.sources_; }
   static void add_source(Neuromodulator& s, Population& pop, int64_t delay) { s.add_source(pop, delay, 0); }
-  static const at::Tensor& links(const Projection& p) { return p.sparse() ? p.row_ptr_ : p.count_; }
-  static const at::Tensor& post_index(const Projection& p) { return p.post_index_; }
-  static const at::Tensor& delay_steps(const Projection& p) { return p.delay_steps_; }
-  static const at::Tensor& stored_weight(const Projection& p) { return p.weight_; }
 };
 
 StateDict state_dict(const Network& net) {

@@ -170,7 +170,6 @@ class Projection {
  private:
   friend class Network;
   friend struct ProjectionBuilder;
-  friend struct CheckpointAccess;  // snn/checkpoint.cpp
   friend struct RuleAccess;
   friend class TransmissionMonitor;  // reads the stored weights of spiking rows
   Projection() = default;
