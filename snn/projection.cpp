@@ -81,18 +81,66 @@ void Projection::set_normalize_target(const std::optional<double>& target) {
   normalize_target_ = target;
 }
 
+namespace {
+
+// w.sum(0, keepdim=true) of a dense CPU weight [n_pre, n_post], on the calling thread. On a large
+// weight ATen runs this reduction as an OpenMP fork-join, which waits at its barrier for a thread the
+// scheduler parked (Diehl & Cook normalises before every run(): two threads were 6x slower than one
+// beside a compile). ATen cuts such a reduction across threads at column blocks of 128 bytes, each
+// summed serially, so column blocks of that width below its parallel grain give the same bits
+// (tests/python/test_plasticity.py checks them against torch's sum on 1 and 2 threads).
+at::Tensor column_sums(const at::Tensor& w) {
+  constexpr int64_t kAtenGrain = 32768;  // at::internal::GRAIN_SIZE: elements below which ATen stays serial
+  const int64_t rows = w.size(0), cols = w.size(1);
+  const int64_t block = 128 / static_cast<int64_t>(w.element_size());
+  if (rows * block >= kAtenGrain || at::get_num_threads() == 1) return w.sum(0, /*keepdim=*/true);
+  const int64_t width = block * std::max<int64_t>(1, (kAtenGrain - 1) / (rows * block));
+  at::Tensor sums = at::empty({1, cols}, w.options());
+  for (int64_t j = 0; j < cols; j += width) {
+    const int64_t n = std::min(width, cols - j);
+    at::Tensor part = sums.narrow(1, j, n);
+    at::sum_out(part, w.narrow(1, j, n), {0}, /*keepdim=*/true);
+  }
+  return sums;
+}
+
+// w *= scale, one rounding per element as ATen's mul_, on snn's threads: a dense weight [n_pre, n_post]
+// by columns (scale [1, n_post]), a synapse list by target (post_index).
+template <class T>
+void scale_by_target(at::Tensor& w, const at::Tensor& scale, const int32_t* post_index) {
+  T* wp = w.data_ptr<T>();
+  const T* sp = scale.data_ptr<T>();
+  if (post_index) {
+    backend::for_each_cpu(w.numel(), [wp, sp, post_index](int64_t s) { wp[s] *= sp[post_index[s]]; });
+    return;
+  }
+  const int64_t cols = scale.numel();
+  backend::for_each_cpu(w.numel() / std::max<int64_t>(1, cols), [wp, sp, cols](int64_t i) {
+    for (int64_t j = 0; j < cols; ++j) wp[i * cols + j] *= sp[j];
+  }, std::max<int64_t>(1, backend::kCpuGrain / std::max<int64_t>(1, cols)));
+}
+
+}  // namespace
+
 void Projection::normalize(double target) {
   if (!(target > 0 && std::isfinite(target))) throw_value_error("normalize target must be finite and > 0, got ", target);
   if (plasticity_) plasticity_->synchronize(*this);
+  const bool cpu = weight_.device().is_cpu();
+  at::Tensor sums;
   if (!sparse()) {
-    const at::Tensor sums = weight_.sum(0, /*keepdim=*/true);
-    weight_.mul_(at::where(sums != 0, target / sums, at::ones_like(sums)));
+    sums = cpu && weight_.is_contiguous() ? column_sums(weight_) : weight_.sum(0, /*keepdim=*/true);
+  } else {
+    sums = at::zeros({post_->size()}, weight_.options()).index_add_(0, post_index_.to(at::kLong), weight_);
+  }
+  const at::Tensor scale = at::where(sums != 0, target / sums, at::ones_like(sums)).contiguous();
+  if (!cpu || !weight_.is_contiguous()) {
+    weight_.mul_(sparse() ? scale.index_select(0, post_index_.to(at::kLong)) : scale);
     return;
   }
-  const at::Tensor post = post_index_.to(at::kLong);
-  const at::Tensor sums = at::zeros({post_->size()}, weight_.options()).index_add_(0, post, weight_);
-  const at::Tensor scale = at::where(sums != 0, target / sums, at::ones_like(sums));
-  weight_.mul_(scale.index_select(0, post));
+  dispatch_floating(weight_.scalar_type(), [&](auto zero) {
+    using T = decltype(zero);
+    scale_by_target<T>(weight_, scale, sparse() ? post_index_.data_ptr<int32_t>() : nullptr);
+  });
 }
 
 void Projection::build_transposed() {

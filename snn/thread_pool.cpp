@@ -1,13 +1,22 @@
 // snn/thread_pool.cpp — helpers claim pieces from one atomic word; the caller waits for pieces, not threads.
 #include "snn/thread_pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#if defined(__linux__)
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -35,10 +44,50 @@ uint64_t next_of(uint64_t s) { return s & kField; }
 // How long a helper keeps polling for the next job before it sleeps (yielding the core after the
 // first microseconds, so that on a busy machine the polling costs others little).
 constexpr auto kSpin = std::chrono::microseconds(50);
-// A wait for a late helper beyond twice the caller's own share plus kSlack turns the helpers off for
-// kBackoff (the caller runs every piece), after which they are tried again.
+// A wait for a late helper beyond twice the caller's own share plus kSlack turns the helpers off for a
+// back-off (the caller runs every piece), after which they are tried again. A stall within kProbation
+// of the end of the last back-off (the machine is still busy) doubles it, up to kMaxBackoff, so that
+// the tries cost a busy machine little; a later stall starts again at kBackoff.
 constexpr auto kSlack = std::chrono::microseconds(100);
-constexpr auto kBackoff = std::chrono::milliseconds(50);
+constexpr std::chrono::steady_clock::duration kBackoff = std::chrono::milliseconds(50);
+constexpr std::chrono::steady_clock::duration kMaxBackoff = std::chrono::milliseconds(1600);
+constexpr auto kProbation = std::chrono::milliseconds(200);
+// How often the machine's runnable tasks are sampled (when kernels run), and the time constant of
+// their average (a sample after a longer pause outweighs the old average).
+constexpr auto kLoadSample = std::chrono::milliseconds(10);
+constexpr double kLoadTau = 0.04;  // s
+
+std::atomic<bool> g_load_adaptive{true};
+
+// Tasks running or ready to run on the whole machine now, counting the caller: the fourth field of
+// /proc/loadavg ("running/total"); -1 where it cannot be read.
+int runnable_tasks() {
+#if defined(__linux__)
+  const int fd = ::open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  char text[128];
+  const ssize_t n = ::read(fd, text, sizeof text - 1);
+  ::close(fd);
+  if (n <= 0) return -1;
+  text[n] = 0;
+  const char* field = text;
+  for (int k = 0; k < 3 && field; ++k) {
+    field = std::strchr(field, ' ');
+    if (field) ++field;
+  }
+  return field ? std::atoi(field) : -1;
+#else
+  return -1;
+#endif
+}
+
+int online_cpus() {
+#if defined(__linux__)
+  const long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+  if (n > 0) return static_cast<int>(n);
+#endif
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 class Pool {
  public:
@@ -49,10 +98,15 @@ class Pool {
       for (int64_t p = 0; p < pieces; ++p) fn(context, p);
       return;
     }
-    grow(static_cast<int>(threads - 1));
+    const int helpers = helpers_allowed(static_cast<int>(threads - 1), start);
+    if (helpers <= 0) {
+      for (int64_t p = 0; p < pieces; ++p) fn(context, p);
+      return;
+    }
+    grow(helpers);
     fn_ = fn;
     context_ = context;
-    helpers_.store(static_cast<int>(threads - 1), std::memory_order_relaxed);
+    helpers_.store(helpers, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
     failed_.store(false, std::memory_order_relaxed);
     error_ = nullptr;
@@ -74,11 +128,41 @@ class Pool {
     }
     // A helper that claimed a piece and was then descheduled (a busy machine) made the caller wait
     // longer than its own share took: run on the calling thread alone for a while, then try again.
-    if (spins_over(own, start)) backoff_until_ = std::chrono::steady_clock::now() + kBackoff;
+    if (spins_over(own, start)) {
+      const auto now = std::chrono::steady_clock::now();
+      backoff_ = now - backoff_until_ < kProbation ? std::min(2 * backoff_, kMaxBackoff) : kBackoff;
+      backoff_until_ = now + backoff_;
+    }
     if (failed_.load(std::memory_order_acquire)) std::rethrow_exception(error_);
   }
 
+  int helpers_now(int wanted) {
+    std::lock_guard<std::mutex> caller(caller_);
+    return std::max(0, helpers_allowed(wanted, std::chrono::steady_clock::now()));
+  }
+
  private:
+  // Helpers to use out of `wanted`: the cores that the machine's other runnable tasks leave free
+  // (an average of samples of /proc/loadavg). Helpers beyond them would share a core with another
+  // program, and the caller would wait for them each time the scheduler parked one (libgomp's
+  // OMP_DYNAMIC adjusts its teams to the load average for the same reason).
+  int helpers_allowed(int wanted, std::chrono::steady_clock::time_point now) {
+    if (!g_load_adaptive.load(std::memory_order_relaxed)) return wanted;
+    if (now >= next_sample_) {
+      const double since = std::chrono::duration<double>(now - next_sample_ + kLoadSample).count();
+      next_sample_ = now + kLoadSample;
+      const int runnable = runnable_tasks();
+      if (runnable < 0) return wanted;
+      // Ours among them: the caller and the helpers still polling for work.
+      const int awake = static_cast<int>(workers_.size()) - sleepers_.load(std::memory_order_relaxed);
+      const int others = std::max(0, runnable - 1 - std::max(0, awake));
+      const double weight = sampled_ ? 1 - std::exp(-since / kLoadTau) : 1.0;
+      others_ += weight * (others - others_);
+      sampled_ = true;
+    }
+    return std::min(wanted, cpus_ - 1 - static_cast<int>(std::lround(others_)));
+  }
+
   // Whether the wait since `own` (the caller's pieces done) exceeded twice the caller's share plus kSlack.
   static bool spins_over(std::chrono::steady_clock::time_point own, std::chrono::steady_clock::time_point start) {
     const auto now = std::chrono::steady_clock::now();
@@ -156,7 +240,13 @@ class Pool {
   std::condition_variable wake_;
   std::atomic<int> sleepers_{0};
   std::atomic<bool> failed_{false};
-  std::chrono::steady_clock::time_point backoff_until_{};  // the caller's (under caller_)
+  // The caller's (under caller_):
+  std::chrono::steady_clock::time_point backoff_until_{};
+  std::chrono::steady_clock::duration backoff_ = kBackoff;
+  std::chrono::steady_clock::time_point next_sample_{};
+  double others_ = 0;  // average runnable tasks not ours
+  bool sampled_ = false;
+  const int cpus_ = online_cpus();
   std::mutex error_mutex_;
   std::exception_ptr error_;
 };
@@ -169,6 +259,12 @@ Pool& pool() {
 }  // namespace
 
 bool in_piece() { return tl_in_piece; }
+
+void set_load_adaptive(bool enabled) { g_load_adaptive.store(enabled); }
+
+bool load_adaptive() { return g_load_adaptive.load(); }
+
+int helpers_for_load(int wanted) { return pool().helpers_now(wanted); }
 
 void run_pieces(int64_t pieces, int64_t threads, void (*fn)(void*, int64_t), void* context) {
   if (pieces <= 0) return;

@@ -7,6 +7,8 @@
 // it at every step, making two threads several times slower than one. Here a parked helper only
 // misses pieces, which the others take: a busy machine costs its share of the CPU, not a multiple.
 //
+// Helpers are used only on cores that other programs leave free (set_load_adaptive below).
+//
 // Helpers spin for a short while after a job (the kernels of one step follow each other within
 // microseconds), then sleep until the next one. Results do not depend on who ran which piece: the
 // kernels update disjoint elements.
@@ -27,6 +29,14 @@ void run_pieces(int64_t pieces, int64_t threads, const F& f) {
 
 // Whether the calling thread is running a piece (nested calls run inline).
 bool in_piece();
+
+// On (the default), helpers are used only on cores that the machine's other runnable tasks leave free
+// (sampled from /proc/loadavg every 10 ms; Linux): beside a compile that fills the cores, kernels run
+// on the calling thread. Off, every requested thread takes part (tests that count them).
+void set_load_adaptive(bool enabled);
+bool load_adaptive();
+// How many of `wanted` helpers a kernel started now would use (0: it runs on the calling thread).
+int helpers_for_load(int wanted);
 
 }  // namespace backend
 }  // namespace snn

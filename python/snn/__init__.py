@@ -37,6 +37,22 @@ def cuda_built() -> bool:
     return _snn.cuda_built()
 
 
+def set_load_adaptive(enabled: bool) -> None:
+    """CPU threads on a shared machine. On (the default), snn's kernels use only the cores that other
+    programs' runnable tasks leave free (Linux's /proc/loadavg, sampled every 10 ms while kernels run):
+    beside a compile that fills the cores they run on the calling thread, since a thread that shares a
+    core with another program is parked by the scheduler and the others wait for it. Off, every thread
+    of ``torch.set_num_threads`` takes part whatever the load. Results are the same either way."""
+    if not isinstance(enabled, bool):
+        raise TypeError(f"enabled must be a bool, got {type(enabled).__name__}")
+    _snn.set_load_adaptive(enabled)
+
+
+def load_adaptive() -> bool:
+    """Whether snn's CPU threads yield to other programs' load (see set_load_adaptive)."""
+    return _snn.load_adaptive()
+
+
 __all__ = ["MonitorFullError", "Network", "Population", "PopulationView", "Projection", "SpikeEvents", "SpikeMonitor",
            "StateMonitor", "TransmissionMonitor", "WeightMonitor", "analysis", "closed_loop", "cuda_built", "datasets", "encoders",
-           "evaluation", "init", "load", "models", "neurons", "plot", "plasticity"] + neurons.__all__ + plasticity.__all__
+           "evaluation", "init", "load", "load_adaptive", "models", "neurons", "plot", "plasticity", "set_load_adaptive"] + neurons.__all__ + plasticity.__all__

@@ -49,6 +49,8 @@ void bind_network(py::module_& m) {
       },
       "Raises what Network.add would raise for this model spec (unknown names, invalid values).");
   m.def("cuda_built", &backend::cuda_built, "Whether this build can run on CUDA.");
+  m.def("set_load_adaptive", &backend::set_load_adaptive, py::arg("enabled"));
+  m.def("load_adaptive", &backend::load_adaptive);
 
   py::class_<Init>(m, "Init")
       .def_static("constant", &Init::constant)

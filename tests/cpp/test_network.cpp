@@ -1,7 +1,12 @@
 // tests/cpp/test_network.cpp — the engine: delays, batches, determinism, dtypes, time and reset.
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <thread>
+#include <vector>
 
 #include "helpers.h"
 
@@ -210,13 +215,40 @@ TEST(Determinism, ThreadCountDoesNotChangeResults) {
     return std::vector<at::Tensor>{sx.dense(), se.dense(), e.state("V_m").clone(), a.state("theta").clone()};
   };
   const int before = at::get_num_threads();
+  backend::set_load_adaptive(false);  // two threads even if the machine is busy
   const auto one = run(1);
   const auto two = run(2);
-  // The kernels really ran on two threads (libsnn is built with OpenMP, which at::parallel_for needs).
+  // The kernels really ran on two threads.
   EXPECT_EQ(backend::cpu_threads_used(64), 2);
+  backend::set_load_adaptive(true);
   at::set_num_threads(before);
   ASSERT_GT(one[1].sum().item<int64_t>(), 0);
   for (size_t k = 0; k < one.size(); ++k) EXPECT_TRUE(at::equal(one[k], two[k])) << k;
+}
+
+TEST(Threads, KernelsRunOnTheCallingThreadWhenOtherTasksFillTheCores) {
+#if defined(__linux__)
+  // Busy threads on every core (not the pool's): the machine has no core left for a helper.
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> busy;
+  for (unsigned k = 0; k < std::max(2u, std::thread::hardware_concurrency()); ++k) {
+    busy.emplace_back([&stop] {
+      while (!stop.load(std::memory_order_relaxed)) {
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int adaptive = backend::helpers_for_load(1);
+  backend::set_load_adaptive(false);
+  const int forced = backend::helpers_for_load(1);
+  backend::set_load_adaptive(true);
+  stop = true;
+  for (auto& t : busy) t.join();
+  EXPECT_EQ(adaptive, 0);
+  EXPECT_EQ(forced, 1);
+#else
+  GTEST_SKIP() << "the load is read from /proc/loadavg (Linux)";
+#endif
 }
 
 TEST(Dtype, Float64AndFloat32AgreeToFloat32Precision) {

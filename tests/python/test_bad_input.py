@@ -89,6 +89,7 @@ CALLS = [
     ("save: metadata not JSON", lambda n: n.save("/tmp/snn-bad-input.snn", metadata={"f": object()}), TypeError,
      "metadata"),
     ("save: path of wrong type", lambda n: n.save(3.5), TypeError, "path"),
+    ("set_load_adaptive: not a bool", lambda n: snn.set_load_adaptive("no"), TypeError, "enabled must be a bool"),
 ]
 
 

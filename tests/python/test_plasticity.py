@@ -379,6 +379,31 @@ def test_izhikevich_dastdp_per_synapse_delays(storage, event_driven):
 
 # ---- normalisation, monitors, learning switch, errors -------------------------------------------
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("storage", ["dense", "sparse"])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_normalize_gives_the_bits_of_torch(dtype, storage, threads):
+    # Dense: torch's column sum (which snn computes in column blocks, off ATen's threads); sparse: the
+    # synapses added in order. Shapes with and without a tail of a 128-byte column block.
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        for shape in [(784, 400), (100, 37), (33, 1000), (1000, 31), (300, 129), (5, 3)]:
+            w = torch.rand(shape, dtype=dtype, generator=torch.Generator().manual_seed(1)) * 0.3
+            w[:, 1] = 0  # a target without input keeps its weights
+            net = snn.Network(dt=1.0, seed=1, dtype=dtype)
+            syn = net.connect(net.add(snn.PoissonInput(shape[0])), net.add(snn.LIF(shape[1])), weight=w, storage=storage)
+            syn.normalize(7.8)
+            if storage == "dense":
+                sums = w.sum(0, keepdim=True)
+            else:
+                sums = torch.zeros(shape[1], dtype=dtype).index_add_(0, torch.arange(shape[1]).repeat(shape[0]), w.flatten())
+            expected = w * torch.where(sums != 0, torch.full_like(sums, 7.8) / sums, torch.ones_like(sums))
+            assert torch.equal(syn.weight.reshape(shape), expected), shape
+    finally:
+        torch.set_num_threads(previous)
+
+
 def test_normalization_before_each_run_and_weight_monitor():
     net = snn.Network(dt=1.0, seed=1)
     x = net.add(snn.PoissonInput(50, rate=30.0))
