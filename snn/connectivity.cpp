@@ -3,7 +3,8 @@
 // Rules follow NEST's definitions (conn_spec): one_to_one, all_to_all, fixed_indegree,
 // fixed_outdegree, pairwise_bernoulli, fixed_total_number, with allow_autapses / allow_multapses.
 // Random choices use the counter-based generator (snn/kernels/philox_math.h) on the host, keyed by
-// the network seed and the projection's stream, so connectivity is the same on every device.
+// the network seed and the projection's stream (and for fixed_indegree / fixed_outdegree by the
+// target / source that draws), so connectivity is the same on every device and thread count.
 //
 // A rule enumerates its synapses in a fixed order (all_to_all and pairwise_bernoulli: row by row,
 // synapse (i, j) numbered i N_post + j; the other rules in the order they are drawn: fixed_indegree
@@ -30,12 +31,13 @@ namespace snn {
 
 namespace {
 
-// Sequential host generator on one stream: uniform integers for the connection rules.
+// Sequential host generator: uniform integers for the connection rules, on the projection's stream;
+// `key` > 0 gives one owner of fixed_indegree / fixed_outdegree its own sequence.
 class HostRng {
  public:
-  HostRng(uint64_t seed, uint32_t stream) : seed_(seed), stream_(stream) {}
+  HostRng(uint64_t seed, uint32_t stream, uint64_t key = 0) : seed_(seed), stream_(stream), key_(key) {}
   uint64_t next_u64() {
-    const kernels::Philox4 w = kernels::random_words(seed_, stream_, 0, counter_++);
+    const kernels::Philox4 w = kernels::random_words(seed_, stream_, key_, counter_++);
     return (static_cast<uint64_t>(w.v[0]) << 32) | w.v[1];
   }
   // Uniform in [0, n) (multiply-shift; bias below n / 2^64).
@@ -46,6 +48,7 @@ class HostRng {
  private:
   uint64_t seed_;
   uint32_t stream_;
+  uint64_t key_;
   uint64_t counter_ = 0;
 };
 
@@ -244,6 +247,7 @@ class Enumerator {
       expected_ = static_cast<int64_t>(*spec.p * static_cast<double>(n_pre_ * n_post_));
       known_ = false;
     } else if (rule == "fixed_indegree" || rule == "fixed_outdegree") {
+      by_owner_ = true;
       const bool in = rule == "fixed_indegree";
       const std::optional<int64_t>& given = in ? spec.indegree : spec.outdegree;
       const char* arg = in ? "indegree" : "outdegree";
@@ -302,8 +306,8 @@ class Enumerator {
       }
       return;
     }
-    HostRng rng(seed_, stream_);
     if (rule == "fixed_total_number") {
+      HostRng rng(seed_, stream_);
       std::vector<uint8_t> taken(static_cast<size_t>(spec_.multapses ? 0 : n_pre_ * n_post_), 0);
       while (s < *spec_.N) {
         const int64_t i = rng.below(n_pre_), j = rng.below(n_post_);
@@ -316,29 +320,41 @@ class Enumerator {
       }
       return;
     }
-    const bool in = rule == "fixed_indegree";
+    for (int64_t o = 0; o < owners(); ++o) visit_owner(o, visit);
+  }
+
+  // fixed_indegree / fixed_outdegree: the owners are the targets / the sources, each with exactly K
+  // synapses, s = o K + k. Owner o draws its partners from its own sequence (HostRng key o + 1), so
+  // owners can be enumerated in parallel, in any order, with the same result (and a process that
+  // holds some of the targets can draw theirs alone).
+  bool by_owner() const { return by_owner_; }
+  int64_t owners() const { return spec_.rule == "fixed_indegree" ? n_post_ : n_pre_; }
+  template <class F>
+  void visit_owner(int64_t o, F&& visit) const {
+    const bool in = spec_.rule == "fixed_indegree";
     const int64_t K = in ? *spec_.indegree : *spec_.outdegree;
-    const int64_t owners = in ? n_post_ : n_pre_, partners = in ? n_pre_ : n_post_;
-    std::vector<uint8_t> taken(static_cast<size_t>(partners), 0);
-    std::vector<int64_t> chosen;
-    for (int64_t o = 0; o < owners; ++o) {
-      chosen.clear();
-      while (static_cast<int64_t>(chosen.size()) < K) {
-        const int64_t c = rng.below(partners);
-        if (in ? self_pair(c, o) : self_pair(o, c)) continue;
-        if (!spec_.multapses) {
-          if (taken[c]) continue;
-          taken[c] = 1;
-        }
-        chosen.push_back(c);
+    const int64_t partners = in ? n_pre_ : n_post_;
+    thread_local std::vector<uint8_t> taken;  // all 0 between calls
+    thread_local std::vector<int64_t> chosen;
+    if (!spec_.multapses && static_cast<int64_t>(taken.size()) < partners) taken.assign(static_cast<size_t>(partners), 0);
+    chosen.clear();
+    HostRng rng(seed_, stream_, static_cast<uint64_t>(o) + 1);
+    while (static_cast<int64_t>(chosen.size()) < K) {
+      const int64_t c = rng.below(partners);
+      if (in ? self_pair(c, o) : self_pair(o, c)) continue;
+      if (!spec_.multapses) {
+        if (taken[c]) continue;
+        taken[c] = 1;
       }
-      for (int64_t c : chosen) {
-        if (!spec_.multapses) taken[c] = 0;
-        if (in) {
-          visit(s++, c, o);
-        } else {
-          visit(s++, o, c);
-        }
+      chosen.push_back(c);
+    }
+    int64_t s = o * K;
+    for (int64_t c : chosen) {
+      if (!spec_.multapses) taken[c] = 0;
+      if (in) {
+        visit(s++, c, o);
+      } else {
+        visit(s++, o, c);
       }
     }
   }
@@ -352,6 +368,7 @@ class Enumerator {
   uint64_t seed_;
   uint32_t stream_;
   bool by_rows_ = false;
+  bool by_owner_ = false;
   bool known_ = true;
   int64_t expected_ = 0;
 };
@@ -494,9 +511,13 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
       w[c] += weight(s, i, j);
       d[c] = dl;
     };
+    // Rows (row rules) and owners (columns or rows) are distinct neurons (lists other than
+    // one_to_one's are unique): no two threads place into one cell.
     if (rule.by_rows()) {
-      // Rows of the listed neurons are distinct neurons (lists are unique for row rules): no races.
       parallel_rows(rows, cols, [&](int64_t i) { rule.visit_row(i, place); });
+    } else if (rule.by_owner()) {
+      parallel_rows(rule.owners(), rule.expected() / std::max<int64_t>(1, rule.owners()),
+                    [&](int64_t o) { rule.visit_owner(o, place); });
     } else {
       rule.visit_all(place);
     }
@@ -515,7 +536,22 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
     // ---- sparse CSR by pre neuron: count per row, then fill ----
     std::vector<int64_t> row_ptr(static_cast<size_t>(n_pre + 1), 0);
     std::vector<int64_t> row_count;  // row rules: synapses of each listed row
-    if (rule.by_rows()) {
+    std::vector<int32_t> partner;    // owner rules: the partner (list position) of synapse s
+    std::vector<int64_t> position;   // owner rules: where synapse s goes
+    const int64_t owners = rule.by_owner() ? rule.owners() : 0, per_owner = owners ? rule.expected() / owners : 0;
+    const bool in = spec.rule == "fixed_indegree";
+    auto owner_pair = [&](int64_t s) {  // (i, j) of synapse s of an owner rule
+      return in ? std::pair<int64_t, int64_t>{partner[s], s / per_owner} : std::pair<int64_t, int64_t>{s / per_owner, partner[s]};
+    };
+    if (rule.by_owner()) {
+      // Draw in parallel, count per row, then each synapse's place in its row (s order: rows of
+      // fixed_indegree come out sorted by target).
+      partner.resize(static_cast<size_t>(rule.expected()));
+      parallel_rows(owners, per_owner, [&](int64_t o) {
+        rule.visit_owner(o, [&](int64_t s, int64_t i, int64_t j) { partner[s] = static_cast<int32_t>(in ? i : j); });
+      });
+      for (int64_t s = 0; s < rule.expected(); ++s) ++row_ptr[rule.pre_id(owner_pair(s).first) + 1];
+    } else if (rule.by_rows()) {
       row_count.assign(static_cast<size_t>(rows), 0);
       parallel_rows(rows, cols, [&](int64_t i) {
         int64_t k = 0;
@@ -536,7 +572,15 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
       w[at_pos] = weight(s, i, j);
       d[at_pos] = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
     };
-    if (rule.by_rows()) {
+    if (rule.by_owner()) {
+      position.resize(static_cast<size_t>(S));
+      std::vector<int64_t> cursor(row_ptr.begin(), row_ptr.end() - 1);
+      for (int64_t s = 0; s < S; ++s) position[s] = cursor[rule.pre_id(owner_pair(s).first)]++;
+      parallel_rows(S, 1, [&](int64_t s) {
+        const auto [i, j] = owner_pair(s);
+        put(position[s], s, i, j);
+      });
+    } else if (rule.by_rows()) {
       parallel_rows(rows, cols, [&](int64_t i) {
         int64_t pos = row_ptr[rule.pre_id(i)];
         rule.visit_row(i, [&](int64_t s, int64_t ii, int64_t j) { put(pos++, s, ii, j); });

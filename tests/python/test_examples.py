@@ -177,9 +177,10 @@ def test_izhikevich2007_network_matches_an_independent_transcription_of_daspnet(
 
 def test_distal_reward_schedules_rewards_as_daspnet():
     example = load_example("izhikevich2007/distal_reward.py")
-    r = example.distal_reward(minutes=1.0, seed=2, progress=False)
+    r = example.distal_reward(minutes=1.0, seed=1, progress=False)
     # Each reward falls 1001-3000 ms after an n2 spike that followed n1 within 20 ms: at 1.4 Hz and
-    # 100 ms windows, a few per minute.
+    # 100 ms windows, a few per minute (2.5 on average over seeds 9-32; about one seed in five gets
+    # none in the first minute, so the seed is one that gets some).
     assert 0 < len(r["rewards"]) < 30
     assert r["history"][0, 1] >= 0.0 and r["history"][:, 1].max() <= 4.0
     assert 1.0 < r["rate_E"] < 2.0 and 0.5 < r["rate_I"] < 1.5

@@ -198,6 +198,7 @@ def test_threads_do_not_change_results():
     """Bitwise the same spikes, weights and rule state with 1 and 2 threads (sparse and dense delivery,
     event-driven plasticity)."""
     before = torch.get_num_threads()
+    snn.set_load_adaptive(False)  # two threads even on a busy machine
     try:
         out = []
         for threads in (1, 2):
@@ -208,9 +209,42 @@ def test_threads_do_not_change_results():
             out.append(spikes + dense_spikes + [net.projections[0].weight.clone()])
     finally:
         torch.set_num_threads(before)
+        snn.set_load_adaptive(True)
     assert out[0][0].sum() > 0
     for a, b in zip(*out):
         assert torch.equal(a, b)
+
+
+@pytest.mark.parametrize("rule, degree", [("fixed_indegree", "indegree"), ("fixed_outdegree", "outdegree")])
+@pytest.mark.parametrize("storage", ["dense", "sparse"])
+def test_owner_rules_build_the_same_synapses_on_any_thread_count(rule, degree, storage):
+    """fixed_indegree / fixed_outdegree draw per target / source in parallel: the same synapses,
+    weights and delays with 1 and 2 threads; exactly K distinct partners per owner, no autapses."""
+    before = torch.get_num_threads()
+    snn.set_load_adaptive(False)
+    built = []
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            net = snn.Network(dt=0.1, seed=5)
+            a = net.add(snn.LIF(3000))
+            b = net.add(snn.LIF(2500))
+            net.connect(a, b, rule, **{degree: 40}, weight=snn.init.normal(1.0, 0.5), delay=snn.init.uniform(0.5, 3.0),
+                        multapses=storage == "sparse", storage=storage)  # dense: one delay per pair
+            net.connect(a, a, rule, **{degree: 25}, autapses=False, multapses=False, storage=storage)
+            built.append([(*p.indices(), p.weight, p.delay) for p in net.projections])
+    finally:
+        torch.set_num_threads(before)
+        snn.set_load_adaptive(True)
+    for one, two in zip(*built):
+        for x, y in zip(one, two):
+            assert torch.equal(x, y)
+    (pre, post, _, _), (pre_a, post_a, _, _) = built[0]
+    owner, owner_a, n = (post, post_a, 2500) if rule == "fixed_indegree" else (pre, pre_a, 3000)
+    assert torch.equal(torch.bincount(owner.long(), minlength=n), torch.full((n,), 40))
+    assert torch.equal(torch.bincount(owner_a.long(), minlength=3000), torch.full((3000,), 25))
+    assert not (pre_a == post_a).any()
+    assert len(set(zip(pre_a.tolist(), post_a.tolist()))) == len(pre_a)
 
 
 @pytest.mark.parametrize("batch_size", [1, 2])
