@@ -5,8 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
+#include <cstdio>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -15,6 +14,7 @@
 
 #if defined(__linux__)
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 #endif
 
@@ -44,41 +44,58 @@ uint64_t next_of(uint64_t s) { return s & kField; }
 // How long a helper keeps polling for the next job before it sleeps (yielding the core after the
 // first microseconds, so that on a busy machine the polling costs others little).
 constexpr auto kSpin = std::chrono::microseconds(50);
-// A wait for a late helper beyond twice the caller's own share plus kSlack turns the helpers off for a
-// back-off (the caller runs every piece), after which they are tried again. A stall within kProbation
-// of the end of the last back-off (the machine is still busy) doubles it, up to kMaxBackoff, so that
-// the tries cost a busy machine little; a later stall starts again at kBackoff.
+// A wait for a late helper beyond twice the caller's own share plus kSlack is a stall. Stall time
+// accumulates in a debt that decays with time constant kDebtTau; a debt above kDebtLimit (a helper
+// parked for a time slice, or small stalls often) turns the helpers off for a back-off (the caller
+// runs every piece), after which they are tried again. Occasional stalls of a fraction of a
+// millisecond (a helper woken late on an idle machine) cost less than running alone would. A back-off
+// that follows within kProbation of the end of the last one doubles, up to kMaxBackoff.
 constexpr auto kSlack = std::chrono::microseconds(100);
+constexpr double kDebtTau = 0.1, kDebtLimit = 0.001;  // s
 constexpr std::chrono::steady_clock::duration kBackoff = std::chrono::milliseconds(50);
 constexpr std::chrono::steady_clock::duration kMaxBackoff = std::chrono::milliseconds(1600);
 constexpr auto kProbation = std::chrono::milliseconds(200);
-// How often the machine's runnable tasks are sampled (when kernels run), and the time constant of
-// their average (a sample after a longer pause outweighs the old average).
-constexpr auto kLoadSample = std::chrono::milliseconds(10);
-constexpr double kLoadTau = 0.04;  // s
+// The machine's load is sampled at most every kLoadSample (when kernels run) and averaged with time
+// constant kLoadTau: a sample is the CPU time other programs used since the previous one, over the
+// wall time between them.
+constexpr auto kLoadSample = std::chrono::milliseconds(50);
+constexpr double kLoadTau = 0.1;  // s
 
 std::atomic<bool> g_load_adaptive{true};
 
-// Tasks running or ready to run on the whole machine now, counting the caller: the fourth field of
-// /proc/loadavg ("running/total"); -1 where it cannot be read.
-int runnable_tasks() {
+double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// CPU seconds the whole machine has spent busy since boot (user, nice, system, irq and softirq time of
+// /proc/stat's first line; not idle, I/O wait or time stolen by a hypervisor); false where unknown.
+bool machine_busy_seconds(double* busy) {
 #if defined(__linux__)
-  const int fd = ::open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  char text[128];
+  const int fd = ::open("/proc/stat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char text[256];
   const ssize_t n = ::read(fd, text, sizeof text - 1);
   ::close(fd);
-  if (n <= 0) return -1;
+  if (n <= 0) return false;
   text[n] = 0;
-  const char* field = text;
-  for (int k = 0; k < 3 && field; ++k) {
-    field = std::strchr(field, ' ');
-    if (field) ++field;
+  unsigned long long user, nice, system, idle, iowait, irq, softirq;
+  if (std::sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &system, &idle, &iowait, &irq, &softirq) != 7) {
+    return false;
   }
-  return field ? std::atoi(field) : -1;
+  static const double tick = 1.0 / static_cast<double>(std::max(1L, ::sysconf(_SC_CLK_TCK)));
+  *busy = static_cast<double>(user + nice + system + irq + softirq) * tick;
+  return true;
 #else
-  return -1;
+  (void)busy;
+  return false;
 #endif
+}
+
+// CPU seconds this process has used (all its threads).
+double process_cpu_seconds() {
+#if defined(__linux__)
+  timespec t{};
+  if (::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t) == 0) return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+#endif
+  return 0;
 }
 
 int online_cpus() {
@@ -128,11 +145,7 @@ class Pool {
     }
     // A helper that claimed a piece and was then descheduled (a busy machine) made the caller wait
     // longer than its own share took: run on the calling thread alone for a while, then try again.
-    if (spins_over(own, start)) {
-      const auto now = std::chrono::steady_clock::now();
-      backoff_ = now - backoff_until_ < kProbation ? std::min(2 * backoff_, kMaxBackoff) : kBackoff;
-      backoff_until_ = now + backoff_;
-    }
+    note_wait(own, start);
     if (failed_.load(std::memory_order_acquire)) std::rethrow_exception(error_);
   }
 
@@ -142,31 +155,42 @@ class Pool {
   }
 
  private:
-  // Helpers to use out of `wanted`: the cores that the machine's other runnable tasks leave free
-  // (an average of samples of /proc/loadavg). Helpers beyond them would share a core with another
-  // program, and the caller would wait for them each time the scheduler parked one (libgomp's
-  // OMP_DYNAMIC adjusts its teams to the load average for the same reason).
+  // Helpers to use out of `wanted`: the cores that other programs leave free (their average CPU use:
+  // the machine's busy time in /proc/stat less this process's own). A helper beyond them would share
+  // a core with another program, and the caller would wait for it each time the scheduler parked it
+  // (libgomp's OMP_DYNAMIC sizes its teams from the load average for the same reason).
   int helpers_allowed(int wanted, std::chrono::steady_clock::time_point now) {
     if (!g_load_adaptive.load(std::memory_order_relaxed)) return wanted;
     if (now >= next_sample_) {
-      const double since = std::chrono::duration<double>(now - next_sample_ + kLoadSample).count();
       next_sample_ = now + kLoadSample;
-      const int runnable = runnable_tasks();
-      if (runnable < 0) return wanted;
-      // Ours among them: the caller and the helpers still polling for work.
-      const int awake = static_cast<int>(workers_.size()) - sleepers_.load(std::memory_order_relaxed);
-      const int others = std::max(0, runnable - 1 - std::max(0, awake));
-      const double weight = sampled_ ? 1 - std::exp(-since / kLoadTau) : 1.0;
-      others_ += weight * (others - others_);
+      double busy = 0;
+      if (!machine_busy_seconds(&busy)) return wanted;
+      const double ours = process_cpu_seconds();
+      if (sampled_) {
+        const double wall = seconds(now - last_sample_);
+        const double others = std::max(0.0, (busy - last_busy_ - (ours - last_ours_)) / wall);
+        others_ += (1 - std::exp(-wall / kLoadTau)) * (others - others_);
+      }
+      last_sample_ = now;
+      last_busy_ = busy;
+      last_ours_ = ours;
       sampled_ = true;
     }
     return std::min(wanted, cpus_ - 1 - static_cast<int>(std::lround(others_)));
   }
 
-  // Whether the wait since `own` (the caller's pieces done) exceeded twice the caller's share plus kSlack.
-  static bool spins_over(std::chrono::steady_clock::time_point own, std::chrono::steady_clock::time_point start) {
+  // After a job: a wait for helpers (since `own`, when the caller's pieces were done) beyond twice the
+  // caller's share plus kSlack adds to the stall debt; a debt over kDebtLimit starts a back-off.
+  void note_wait(std::chrono::steady_clock::time_point own, std::chrono::steady_clock::time_point start) {
     const auto now = std::chrono::steady_clock::now();
-    return now - own > 2 * (own - start) + kSlack;
+    const double excess = seconds(now - own) - seconds(2 * (own - start) + kSlack);
+    if (excess <= 0) return;
+    debt_ = debt_ * std::exp(-seconds(now - debt_time_) / kDebtTau) + excess;
+    debt_time_ = now;
+    if (debt_ < kDebtLimit) return;
+    debt_ = 0;
+    backoff_ = now - backoff_until_ < kProbation ? std::min(2 * backoff_, kMaxBackoff) : kBackoff;
+    backoff_until_ = now + backoff_;
   }
 
   // Claims and runs pieces of job `gen` until none is left.
@@ -243,8 +267,11 @@ class Pool {
   // The caller's (under caller_):
   std::chrono::steady_clock::time_point backoff_until_{};
   std::chrono::steady_clock::duration backoff_ = kBackoff;
-  std::chrono::steady_clock::time_point next_sample_{};
-  double others_ = 0;  // average runnable tasks not ours
+  double debt_ = 0;  // s of stalls, decaying
+  std::chrono::steady_clock::time_point debt_time_{};
+  std::chrono::steady_clock::time_point next_sample_{}, last_sample_{};
+  double last_busy_ = 0, last_ours_ = 0;
+  double others_ = 0;  // average CPUs used by other programs
   bool sampled_ = false;
   const int cpus_ = online_cpus();
   std::mutex error_mutex_;

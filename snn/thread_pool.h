@@ -30,8 +30,8 @@ void run_pieces(int64_t pieces, int64_t threads, const F& f) {
 // Whether the calling thread is running a piece (nested calls run inline).
 bool in_piece();
 
-// On (the default), helpers are used only on cores that the machine's other runnable tasks leave free
-// (sampled from /proc/loadavg every 10 ms; Linux): beside a compile that fills the cores, kernels run
+// On (the default), helpers are used only on cores that other programs leave free (their CPU time
+// from /proc/stat, averaged over ~100 ms; Linux): beside a compile that fills the cores, kernels run
 // on the calling thread. Off, every requested thread takes part (tests that count them).
 void set_load_adaptive(bool enabled);
 bool load_adaptive();

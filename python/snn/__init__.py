@@ -39,7 +39,7 @@ def cuda_built() -> bool:
 
 def set_load_adaptive(enabled: bool) -> None:
     """CPU threads on a shared machine. On (the default), snn's kernels use only the cores that other
-    programs' runnable tasks leave free (Linux's /proc/loadavg, sampled every 10 ms while kernels run):
+    programs leave free (their CPU time in Linux's /proc/stat, averaged over about 100 ms):
     beside a compile that fills the cores they run on the calling thread, since a thread that shares a
     core with another program is parked by the scheduler and the others wait for it. Off, every thread
     of ``torch.set_num_threads`` takes part whatever the load. Results are the same either way."""

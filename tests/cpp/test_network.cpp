@@ -2,11 +2,16 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <thread>
 #include <vector>
+
+#if defined(__linux__)
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
 
 #include "helpers.h"
 
@@ -226,28 +231,34 @@ TEST(Determinism, ThreadCountDoesNotChangeResults) {
   for (size_t k = 0; k < one.size(); ++k) EXPECT_TRUE(at::equal(one[k], two[k])) << k;
 }
 
-TEST(Threads, KernelsRunOnTheCallingThreadWhenOtherTasksFillTheCores) {
+TEST(Threads, HelpersStayOffCoresThatOtherProgramsUse) {
 #if defined(__linux__)
-  // Busy threads on every core (not the pool's): the machine has no core left for a helper.
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> busy;
+  // Other processes spinning on every core: the pool sees no core free for a helper (the load is the
+  // CPU time of other programs, so busy threads of this process would not count).
+  std::vector<pid_t> busy;
   for (unsigned k = 0; k < std::max(2u, std::thread::hardware_concurrency()); ++k) {
-    busy.emplace_back([&stop] {
-      while (!stop.load(std::memory_order_relaxed)) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      for (volatile uint64_t i = 0;; i = i + 1) {
       }
-    });
+    }
+    busy.push_back(pid);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  backend::helpers_for_load(1);  // a sample now, so the next one covers the busy time only
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
   const int adaptive = backend::helpers_for_load(1);
   backend::set_load_adaptive(false);
   const int forced = backend::helpers_for_load(1);
   backend::set_load_adaptive(true);
-  stop = true;
-  for (auto& t : busy) t.join();
+  for (pid_t pid : busy) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
   EXPECT_EQ(adaptive, 0);
   EXPECT_EQ(forced, 1);
 #else
-  GTEST_SKIP() << "the load is read from /proc/loadavg (Linux)";
+  GTEST_SKIP() << "the load is read from /proc/stat (Linux)";
 #endif
 }
 
