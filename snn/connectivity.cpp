@@ -116,6 +116,8 @@ class Values {
   }
 
   bool constant() const { return init_.kind == Init::Kind::Constant; }
+  // Whether a value depends on the synapse's pair (i, j), not on its index s alone: a [pre, post] tensor.
+  bool by_pair() const { return init_.kind == Init::Kind::Tensor && !by_index_; }
   bool drawn() const { return init_.kind != Init::Kind::Constant && init_.kind != Init::Kind::Tensor; }
 
   double operator()(int64_t s, int64_t i, int64_t j) const {
@@ -573,13 +575,31 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
       d[at_pos] = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
     };
     if (rule.by_owner()) {
-      position.resize(static_cast<size_t>(S));
       std::vector<int64_t> cursor(row_ptr.begin(), row_ptr.end() - 1);
-      for (int64_t s = 0; s < S; ++s) position[s] = cursor[rule.pre_id(owner_pair(s).first)]++;
-      parallel_rows(S, 1, [&](int64_t s) {
-        const auto [i, j] = owner_pair(s);
-        put(position[s], s, i, j);
-      });
+      if (!weight.by_pair() && !delay.by_pair()) {
+        // Values follow from s alone: the sort scatters the target and s (4 bytes each), then every
+        // place is filled in order, in parallel (scattering the 8-byte weight and the delay too cost
+        // more than the draws).
+        std::vector<int32_t> synapse_at(static_cast<size_t>(S));
+        for (int64_t s = 0; s < S; ++s) {
+          const auto [i, j] = owner_pair(s);
+          const int64_t at_pos = cursor[rule.pre_id(i)]++;
+          post_idx[at_pos] = static_cast<int32_t>(rule.post_id(j));
+          synapse_at[at_pos] = static_cast<int32_t>(s);
+        }
+        parallel_rows(S, 1, [&](int64_t at_pos) {
+          const int64_t s = synapse_at[at_pos];
+          w[at_pos] = weight(s, -1, -1);
+          d[at_pos] = delay_steps(delay(s, -1, -1), dt, delay.drawn(), "delay");
+        });
+      } else {
+        position.resize(static_cast<size_t>(S));
+        for (int64_t s = 0; s < S; ++s) position[s] = cursor[rule.pre_id(owner_pair(s).first)]++;
+        parallel_rows(S, 1, [&](int64_t s) {
+          const auto [i, j] = owner_pair(s);
+          put(position[s], s, i, j);
+        });
+      }
     } else if (rule.by_rows()) {
       parallel_rows(rows, cols, [&](int64_t i) {
         int64_t pos = row_ptr[rule.pre_id(i)];

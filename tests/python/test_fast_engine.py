@@ -232,6 +232,9 @@ def test_owner_rules_build_the_same_synapses_on_any_thread_count(rule, degree, s
             net.connect(a, b, rule, **{degree: 40}, weight=snn.init.normal(1.0, 0.5), delay=snn.init.uniform(0.5, 3.0),
                         multapses=storage == "sparse", storage=storage)  # dense: one delay per pair
             net.connect(a, a, rule, **{degree: 25}, autapses=False, multapses=False, storage=storage)
+            c, e = net.add(snn.LIF(300)), net.add(snn.LIF(250))  # weights by pair: a [pre, post] tensor
+            net.connect(c, e, rule, **{degree: 7}, weight=torch.arange(300 * 250.0).reshape(300, 250),
+                        multapses=False, storage=storage)
             built.append([(*p.indices(), p.weight, p.delay) for p in net.projections])
     finally:
         torch.set_num_threads(before)
@@ -239,7 +242,9 @@ def test_owner_rules_build_the_same_synapses_on_any_thread_count(rule, degree, s
     for one, two in zip(*built):
         for x, y in zip(one, two):
             assert torch.equal(x, y)
-    (pre, post, _, _), (pre_a, post_a, _, _) = built[0]
+    (pre, post, _, _), (pre_a, post_a, _, _), (pre_c, post_c, w_c, _) = built[0]
+    if storage == "sparse":
+        assert torch.equal(w_c, (pre_c * 250 + post_c).to(w_c.dtype))
     owner, owner_a, n = (post, post_a, 2500) if rule == "fixed_indegree" else (pre, pre_a, 3000)
     assert torch.equal(torch.bincount(owner.long(), minlength=n), torch.full((n,), 40))
     assert torch.equal(torch.bincount(owner_a.long(), minlength=3000), torch.full((3000,), 25))
