@@ -4,7 +4,8 @@
 // fixed_outdegree, pairwise_bernoulli, fixed_total_number, with allow_autapses / allow_multapses.
 // Random choices use the counter-based generator (snn/kernels/philox_math.h) on the host, keyed by
 // the network seed and the projection's stream (and for fixed_indegree / fixed_outdegree by the
-// target / source that draws), so connectivity is the same on every device and thread count.
+// target / source that draws, for fixed_total_number by the block of draws), so connectivity is the
+// same on every device and thread count.
 //
 // A rule enumerates its synapses in a fixed order (all_to_all and pairwise_bernoulli: row by row,
 // synapse (i, j) numbered i N_post + j; the other rules in the order they are drawn: fixed_indegree
@@ -18,6 +19,8 @@
 #include <cmath>
 #include <mutex>
 #include <numeric>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "snn/backend.h"
@@ -41,11 +44,17 @@ class HostRng {
     return (static_cast<uint64_t>(w.v[0]) << 32) | w.v[1];
   }
   // Uniform in [0, n) (multiply-shift; bias below n / 2^64).
-  int64_t below(int64_t n) {
-    return static_cast<int64_t>((static_cast<unsigned __int128>(next_u64()) * static_cast<uint64_t>(n)) >> 64);
+  int64_t below(int64_t n) { return scale(next_u64(), n); }
+  // Two independent uniforms, in [0, n) and [0, m), from one Philox block.
+  std::pair<int64_t, int64_t> below2(int64_t n, int64_t m) {
+    const kernels::Philox4 w = kernels::random_words(seed_, stream_, key_, counter_++);
+    return {scale((static_cast<uint64_t>(w.v[0]) << 32) | w.v[1], n), scale((static_cast<uint64_t>(w.v[2]) << 32) | w.v[3], m)};
   }
 
  private:
+  static int64_t scale(uint64_t word, int64_t n) {
+    return static_cast<int64_t>((static_cast<unsigned __int128>(word) * static_cast<uint64_t>(n)) >> 64);
+  }
   uint64_t seed_;
   uint32_t stream_;
   uint64_t key_;
@@ -206,6 +215,12 @@ class Side {
   const int64_t* ids_ = nullptr;
 };
 
+// Runs fn(i) for i in [0, n_rows) on snn's pool (rows of about row_cost elements); rethrows the first error.
+template <class Fn>
+void parallel_rows(int64_t n_rows, int64_t row_cost, Fn&& fn) {
+  backend::for_each_cpu(n_rows, [&fn](int64_t i) { fn(i); }, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, row_cost)));
+}
+
 // The synapses of a connection rule, enumerated in the rule's order. Visitors get (s, i, j) in list
 // positions of the two sides; pre_id / post_id give the neurons.
 class Enumerator {
@@ -309,20 +324,47 @@ class Enumerator {
       return;
     }
     if (rule == "fixed_total_number") {
-      HostRng rng(seed_, stream_);
-      std::vector<uint8_t> taken(static_cast<size_t>(spec_.multapses ? 0 : n_pre_ * n_post_), 0);
-      while (s < *spec_.N) {
-        const int64_t i = rng.below(n_pre_), j = rng.below(n_post_);
-        if (self_pair(i, j)) continue;
-        if (!spec_.multapses) {
-          if (taken[i * n_post_ + j]) continue;
-          taken[i * n_post_ + j] = 1;
-        }
-        visit(s++, i, j);
-      }
+      std::vector<int32_t> pre, post;
+      draw_total(pre, post);
+      for (; s < *spec_.N; ++s) visit(s, pre[s], post[s]);
       return;
     }
     for (int64_t o = 0; o < owners(); ++o) visit_owner(o, visit);
+  }
+
+  // fixed_total_number: the list positions (pre[s], post[s]) of its N synapses. Pairs are drawn
+  // uniformly in blocks of kTotalBlock, block b from its own sequence (HostRng key b + 1), in parallel;
+  // without multapses a pair drawn before is then redrawn, in the order of s, from one more sequence
+  // (key blocks + 1). The result does not depend on the thread count.
+  static constexpr int64_t kTotalBlock = 65536;
+  void draw_total(std::vector<int32_t>& pre, std::vector<int32_t>& post) const {
+    const int64_t N = *spec_.N, blocks = (N + kTotalBlock - 1) / kTotalBlock;
+    pre.resize(static_cast<size_t>(N));
+    post.resize(static_cast<size_t>(N));
+    auto draw = [this](HostRng& rng, int64_t& i, int64_t& j) {
+      do {
+        std::tie(i, j) = rng.below2(n_pre_, n_post_);
+      } while (self_pair(i, j));
+    };
+    parallel_rows(blocks, kTotalBlock, [&](int64_t b) {
+      HostRng rng(seed_, stream_, static_cast<uint64_t>(b) + 1);
+      for (int64_t s = b * kTotalBlock, end = std::min(N, s + kTotalBlock); s < end; ++s) {
+        int64_t i, j;
+        draw(rng, i, j);
+        pre[s] = static_cast<int32_t>(i);
+        post[s] = static_cast<int32_t>(j);
+      }
+    });
+    if (spec_.multapses) return;
+    std::vector<uint8_t> taken(static_cast<size_t>(n_pre_ * n_post_), 0);
+    HostRng again(seed_, stream_, static_cast<uint64_t>(blocks) + 1);
+    for (int64_t s = 0; s < N; ++s) {
+      int64_t i = pre[s], j = post[s];
+      while (taken[i * n_post_ + j]) draw(again, i, j);
+      taken[i * n_post_ + j] = 1;
+      pre[s] = static_cast<int32_t>(i);
+      post[s] = static_cast<int32_t>(j);
+    }
   }
 
   // fixed_indegree / fixed_outdegree: the owners are the targets / the sources, each with exactly K
@@ -374,12 +416,6 @@ class Enumerator {
   bool known_ = true;
   int64_t expected_ = 0;
 };
-
-// Runs fn(i) for every row, in parallel for row rules (snn's pool); rethrows the first error.
-template <class Fn>
-void parallel_rows(int64_t n_rows, int64_t row_cost, Fn&& fn) {
-  backend::for_each_cpu(n_rows, [&fn](int64_t i) { fn(i); }, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, row_cost)));
-}
 
 at::Tensor owned(const void* data, at::IntArrayRef shape, at::ScalarType from, const at::TensorOptions& to) {
   // from_blob views host memory; copy=true makes the result own its memory even without conversion.
@@ -538,14 +574,24 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
     // ---- sparse CSR by pre neuron: count per row, then fill ----
     std::vector<int64_t> row_ptr(static_cast<size_t>(n_pre + 1), 0);
     std::vector<int64_t> row_count;  // row rules: synapses of each listed row
-    std::vector<int32_t> partner;    // owner rules: the partner (list position) of synapse s
-    std::vector<int64_t> position;   // owner rules: where synapse s goes
+    // Owner rules and fixed_total_number: the synapses are drawn in parallel into arrays first.
+    const bool total = spec.rule == "fixed_total_number", drawn_first = rule.by_owner() || total;
+    std::vector<int32_t> partner;                // owner rules: the partner (list position) of synapse s
+    std::vector<int32_t> total_pre, total_post;  // fixed_total_number: the pair of synapse s
+    std::vector<int64_t> position;               // where synapse s goes
     const int64_t owners = rule.by_owner() ? rule.owners() : 0, per_owner = owners ? rule.expected() / owners : 0;
     const bool in = spec.rule == "fixed_indegree";
-    auto owner_pair = [&](int64_t s) {  // (i, j) of synapse s of an owner rule
+    auto owner_pair = [&](int64_t s) {  // (i, j) of synapse s
+      if (total) return std::pair<int64_t, int64_t>{total_pre[s], total_post[s]};
       return in ? std::pair<int64_t, int64_t>{partner[s], s / per_owner} : std::pair<int64_t, int64_t>{s / per_owner, partner[s]};
     };
-    if (rule.by_owner()) {
+    if (drawn_first && rule.expected() >= std::numeric_limits<int32_t>::max()) {
+      throw_value_error("a sparse projection holds at most 2^31 - 1 synapses, got ", rule.expected());
+    }
+    if (total) {
+      rule.draw_total(total_pre, total_post);
+      for (int64_t s = 0; s < rule.expected(); ++s) ++row_ptr[rule.pre_id(total_pre[s]) + 1];
+    } else if (rule.by_owner()) {
       // Draw in parallel, count per row, then each synapse's place in its row (s order: rows of
       // fixed_indegree come out sorted by target).
       partner.resize(static_cast<size_t>(rule.expected()));
@@ -574,7 +620,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
       w[at_pos] = weight(s, i, j);
       d[at_pos] = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
     };
-    if (rule.by_owner()) {
+    if (drawn_first) {
       std::vector<int64_t> cursor(row_ptr.begin(), row_ptr.end() - 1);
       if (!weight.by_pair() && !delay.by_pair()) {
         // Values follow from s alone: the sort scatters the target and s (4 bytes each), then every

@@ -215,6 +215,35 @@ def test_threads_do_not_change_results():
         assert torch.equal(a, b)
 
 
+@pytest.mark.parametrize("multapses", [True, False])
+@pytest.mark.parametrize("storage", ["dense", "sparse"])
+def test_fixed_total_number_builds_the_same_synapses_on_any_thread_count(multapses, storage):
+    """fixed_total_number draws its pairs in parallel blocks (and redraws repeats in order): the same
+    synapses with 1 and 2 threads; N of them, spread over the rows as uniform draws are."""
+    before = torch.get_num_threads()
+    snn.set_load_adaptive(False)
+    built = []
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            net = snn.Network(dt=0.1, seed=5)
+            a = net.add(snn.LIF(400))
+            syn = net.connect(a, a, "fixed_total_number", N=100_000, autapses=False, multapses=multapses and storage == "sparse",
+                              weight=snn.init.uniform(0.0, 1.0), storage=storage)
+            built.append((*syn.indices(), syn.weight))
+    finally:
+        torch.set_num_threads(before)
+        snn.set_load_adaptive(True)
+    for x, y in zip(*built):
+        assert torch.equal(x, y)
+    pre, post, _ = built[0]
+    assert len(pre) == 100_000 and not (pre == post).any()
+    if not (multapses and storage == "sparse"):
+        assert len(set(zip(pre.tolist(), post.tolist()))) == len(pre)
+    rows = torch.bincount(pre.long(), minlength=400).double()
+    assert abs(rows.mean().item() - 250) < 1e-9 and rows.std().item() < 3 * math.sqrt(250)  # binomial: sd ~ 16
+
+
 @pytest.mark.parametrize("rule, degree", [("fixed_indegree", "indegree"), ("fixed_outdegree", "outdegree")])
 @pytest.mark.parametrize("storage", ["dense", "sparse"])
 def test_owner_rules_build_the_same_synapses_on_any_thread_count(rule, degree, storage):
