@@ -215,25 +215,34 @@ def test_threads_do_not_change_results():
         assert torch.equal(a, b)
 
 
+def on_1_and_2_threads(build):
+    """[build() with 1 thread, build() with 2], the helpers on even if the machine is busy."""
+    before = torch.get_num_threads()
+    snn.set_load_adaptive(False)
+    try:
+        out = []
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            out.append(build())
+        return out
+    finally:
+        torch.set_num_threads(before)
+        snn.set_load_adaptive(True)
+
+
 @pytest.mark.parametrize("multapses", [True, False])
 @pytest.mark.parametrize("storage", ["dense", "sparse"])
 def test_fixed_total_number_builds_the_same_synapses_on_any_thread_count(multapses, storage):
     """fixed_total_number draws its pairs in parallel blocks (and redraws repeats in order): the same
     synapses with 1 and 2 threads; N of them, spread over the rows as uniform draws are."""
-    before = torch.get_num_threads()
-    snn.set_load_adaptive(False)
-    built = []
-    try:
-        for threads in (1, 2):
-            torch.set_num_threads(threads)
-            net = snn.Network(dt=0.1, seed=5)
-            a = net.add(snn.LIF(400))
-            syn = net.connect(a, a, "fixed_total_number", N=100_000, autapses=False, multapses=multapses and storage == "sparse",
-                              weight=snn.init.uniform(0.0, 1.0), storage=storage)
-            built.append((*syn.indices(), syn.weight))
-    finally:
-        torch.set_num_threads(before)
-        snn.set_load_adaptive(True)
+    def build():
+        net = snn.Network(dt=0.1, seed=5)
+        a = net.add(snn.LIF(400))
+        syn = net.connect(a, a, "fixed_total_number", N=100_000, autapses=False, multapses=multapses and storage == "sparse",
+                          weight=snn.init.uniform(0.0, 1.0), storage=storage)
+        return (*syn.indices(), syn.weight)
+
+    built = on_1_and_2_threads(build)
     for x, y in zip(*built):
         assert torch.equal(x, y)
     pre, post, _ = built[0]
@@ -249,25 +258,19 @@ def test_fixed_total_number_builds_the_same_synapses_on_any_thread_count(multaps
 def test_owner_rules_build_the_same_synapses_on_any_thread_count(rule, degree, storage):
     """fixed_indegree / fixed_outdegree draw per target / source in parallel: the same synapses,
     weights and delays with 1 and 2 threads; exactly K distinct partners per owner, no autapses."""
-    before = torch.get_num_threads()
-    snn.set_load_adaptive(False)
-    built = []
-    try:
-        for threads in (1, 2):
-            torch.set_num_threads(threads)
-            net = snn.Network(dt=0.1, seed=5)
-            a = net.add(snn.LIF(3000))
-            b = net.add(snn.LIF(2500))
-            net.connect(a, b, rule, **{degree: 40}, weight=snn.init.normal(1.0, 0.5), delay=snn.init.uniform(0.5, 3.0),
-                        multapses=storage == "sparse", storage=storage)  # dense: one delay per pair
-            net.connect(a, a, rule, **{degree: 25}, autapses=False, multapses=False, storage=storage)
-            c, e = net.add(snn.LIF(300)), net.add(snn.LIF(250))  # weights by pair: a [pre, post] tensor
-            net.connect(c, e, rule, **{degree: 7}, weight=torch.arange(300 * 250.0).reshape(300, 250),
-                        multapses=False, storage=storage)
-            built.append([(*p.indices(), p.weight, p.delay) for p in net.projections])
-    finally:
-        torch.set_num_threads(before)
-        snn.set_load_adaptive(True)
+    def build():
+        net = snn.Network(dt=0.1, seed=5)
+        a = net.add(snn.LIF(3000))
+        b = net.add(snn.LIF(2500))
+        net.connect(a, b, rule, **{degree: 40}, weight=snn.init.normal(1.0, 0.5), delay=snn.init.uniform(0.5, 3.0),
+                    multapses=storage == "sparse", storage=storage)  # dense: one delay per pair
+        net.connect(a, a, rule, **{degree: 25}, autapses=False, multapses=False, storage=storage)
+        c, e = net.add(snn.LIF(300)), net.add(snn.LIF(250))  # weights by pair: a [pre, post] tensor
+        net.connect(c, e, rule, **{degree: 7}, weight=torch.arange(300 * 250.0).reshape(300, 250),
+                    multapses=False, storage=storage)
+        return [(*p.indices(), p.weight, p.delay) for p in net.projections]
+
+    built = on_1_and_2_threads(build)
     for one, two in zip(*built):
         for x, y in zip(one, two):
             assert torch.equal(x, y)
