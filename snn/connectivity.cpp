@@ -11,7 +11,6 @@
 #include <cmath>
 #include <mutex>
 #include <numeric>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -310,7 +309,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
     std::vector<int64_t> position;               // where synapse s goes
     const int64_t owners = rule.by_owner() ? rule.owners() : 0, per_owner = owners ? rule.expected() / owners : 0;
     const bool in = spec.rule == "fixed_indegree";
-    auto owner_pair = [&](int64_t s) {  // (i, j) of synapse s
+    auto pair_of = [&](int64_t s) {  // (i, j) of synapse s
       if (total) return std::pair<int64_t, int64_t>{total_pre[s], total_post[s]};
       return in ? std::pair<int64_t, int64_t>{partner[s], s / per_owner} : std::pair<int64_t, int64_t>{s / per_owner, partner[s]};
     };
@@ -327,7 +326,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
       parallel_rows(owners, per_owner, [&](int64_t o) {
         rule.visit_owner(o, [&](int64_t s, int64_t i, int64_t j) { partner[s] = static_cast<int32_t>(in ? i : j); });
       });
-      for (int64_t s = 0; s < rule.expected(); ++s) ++row_ptr[rule.pre_id(owner_pair(s).first) + 1];
+      for (int64_t s = 0; s < rule.expected(); ++s) ++row_ptr[rule.pre_id(pair_of(s).first) + 1];
     } else if (rule.by_rows()) {
       row_count.assign(static_cast<size_t>(rows), 0);
       parallel_rows(rows, cols, [&](int64_t i) {
@@ -357,7 +356,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
         // more than the draws).
         std::vector<int32_t> synapse_at(static_cast<size_t>(S));
         for (int64_t s = 0; s < S; ++s) {
-          const auto [i, j] = owner_pair(s);
+          const auto [i, j] = pair_of(s);
           const int64_t at_pos = cursor[rule.pre_id(i)]++;
           post_idx[at_pos] = static_cast<int32_t>(rule.post_id(j));
           synapse_at[at_pos] = static_cast<int32_t>(s);
@@ -369,9 +368,9 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
         });
       } else {
         position.resize(static_cast<size_t>(S));
-        for (int64_t s = 0; s < S; ++s) position[s] = cursor[rule.pre_id(owner_pair(s).first)]++;
+        for (int64_t s = 0; s < S; ++s) position[s] = cursor[rule.pre_id(pair_of(s).first)]++;
         parallel_rows(S, 1, [&](int64_t s) {
-          const auto [i, j] = owner_pair(s);
+          const auto [i, j] = pair_of(s);
           put(position[s], s, i, j);
         });
       }

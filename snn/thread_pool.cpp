@@ -143,8 +143,7 @@ class Pool {
         std::this_thread::yield();
       }
     }
-    // A helper that claimed a piece and was then descheduled (a busy machine) made the caller wait
-    // longer than its own share took: run on the calling thread alone for a while, then try again.
+    // A helper that claimed a piece and was then descheduled may have made the caller wait: count it.
     note_wait(own, start);
     if (failed_.load(std::memory_order_acquire)) std::rethrow_exception(error_);
   }
