@@ -206,23 +206,21 @@ class Enumerator {
       return;
     }
     if (rule == "fixed_total_number") {
-      std::vector<int32_t> pre, post;
-      draw_total(pre, post);
+      std::vector<int32_t> pre(static_cast<size_t>(*spec_.N)), post(static_cast<size_t>(*spec_.N));
+      draw_total(pre.data(), post.data());
       for (; s < *spec_.N; ++s) visit(s, pre[s], post[s]);
       return;
     }
     for (int64_t o = 0; o < owners(); ++o) visit_owner(o, visit);
   }
 
-  // fixed_total_number: the list positions (pre[s], post[s]) of its N synapses. Pairs are drawn
+  // fixed_total_number: the list positions (pre[s], post[s]) of its N synapses (arrays of N). Pairs are drawn
   // uniformly in blocks of kTotalBlock, block b from its own sequence (HostRng key b + 1), in parallel;
   // without multapses a pair drawn before is then redrawn, in the order of s, from one more sequence
   // (key blocks + 1). The result does not depend on the thread count.
   static constexpr int64_t kTotalBlock = 65536;
-  void draw_total(std::vector<int32_t>& pre, std::vector<int32_t>& post) const {
+  void draw_total(int32_t* pre, int32_t* post) const {
     const int64_t N = *spec_.N, blocks = (N + kTotalBlock - 1) / kTotalBlock;
-    pre.resize(static_cast<size_t>(N));
-    post.resize(static_cast<size_t>(N));
     auto draw = [this](HostRng& rng, int64_t& i, int64_t& j) {
       do {
         std::tie(i, j) = rng.below2(n_pre_, n_post_);

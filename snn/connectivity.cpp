@@ -7,9 +7,10 @@
 // materialising N_pre x N_post on the way.
 #include <ATen/Parallel.h>
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
-#include <mutex>
 #include <numeric>
 #include <utility>
 #include <vector>
@@ -152,6 +153,169 @@ at::Tensor owned(const void* data, at::IntArrayRef shape, at::ScalarType from, c
       .contiguous();
 }
 
+// An uninitialised host tensor whose pages Linux may back with 2 MB pages (where transparent huge
+// pages are on "madvise", as on Debian): arrays written once fault 512x less often. On this VM a
+// 4 KB page fault costs microseconds, and building Brunel took twice as long without.
+at::Tensor host_empty(at::IntArrayRef shape, at::ScalarType dtype) {
+  at::Tensor x = at::empty(shape, dtype);
+#ifdef MADV_HUGEPAGE
+  const uintptr_t page = 4096, start = reinterpret_cast<uintptr_t>(x.data_ptr());
+  const uintptr_t b = (start + page - 1) & ~(page - 1), e = (start + x.nbytes()) & ~(page - 1);
+  if (e > b + (uintptr_t{4} << 20)) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);  // a hint: failure is harmless
+#endif
+  return x;
+}
+
+// An uninitialised tensor with `opts` (host_empty on the CPU).
+at::Tensor empty_with(at::IntArrayRef shape, const at::TensorOptions& opts) {
+  return opts.device().is_cpu() ? host_empty(shape, opts.dtype().toScalarType()) : at::empty(shape, opts);
+}
+
+// A sparse projection's storage, built on the host: CSR rows by pre neuron, each row sorted by
+// target; weights in the network's dtype (T), and a delay per synapse only when the delay is not a
+// constant (then `delay` is undefined and dmin = dmax is the constant's steps).
+struct SparseRows {
+  at::Tensor row_ptr, post_index, weight, delay;
+  int32_t dmin = std::numeric_limits<int32_t>::max(), dmax = 0;
+};
+
+// Rules whose synapses are drawn into arrays first (fixed_indegree / fixed_outdegree / fixed_total_number)
+// are counted and scattered into their rows in parallel chunks of s: chunk c writes row r from where
+// the chunks before it end, so the rows hold their synapses in the order of s on any thread count.
+template <class T>
+SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Values& weight, const Values& delay,
+                       double dt, int64_t n_pre, int64_t cols) {
+  SparseRows out;
+  out.row_ptr = at::zeros({n_pre + 1}, at::kLong);
+  int64_t* row_ptr = out.row_ptr.data_ptr<int64_t>();
+  const int64_t rows = rule.rows();
+  const bool total = spec.rule == "fixed_total_number", drawn_first = rule.by_owner() || total;
+  const bool in = spec.rule == "fixed_indegree";
+  const int64_t owners = rule.by_owner() ? rule.owners() : 0, per_owner = owners ? rule.expected() / owners : 0;
+  // Owner rules: the partner (list position) of synapse s; fixed_total_number: its pair.
+  at::Tensor drawn_a, drawn_b;
+  const int32_t *partner = nullptr, *total_pre = nullptr, *total_post = nullptr;
+  auto pair_of = [&](int64_t s) {              // (i, j) of synapse s
+    if (total) return std::pair<int64_t, int64_t>{total_pre[s], total_post[s]};
+    return in ? std::pair<int64_t, int64_t>{partner[s], s / per_owner} : std::pair<int64_t, int64_t>{s / per_owner, partner[s]};
+  };
+  // Chunks of s for the drawn rules, and per chunk and row the count, then where the chunk writes.
+  int64_t chunks = 0, chunk_len = 0;
+  std::vector<int64_t> chunk_row;  // [chunk][row]
+  if (drawn_first) {
+    const int64_t n = rule.expected();
+    if (n >= std::numeric_limits<int32_t>::max()) throw_value_error("a sparse projection holds at most 2^31 - 1 synapses, got ", n);
+    drawn_a = host_empty({n}, at::kInt);
+    if (total) {
+      drawn_b = host_empty({n}, at::kInt);
+      rule.draw_total(drawn_a.data_ptr<int32_t>(), drawn_b.data_ptr<int32_t>());
+      total_pre = drawn_a.data_ptr<int32_t>();
+      total_post = drawn_b.data_ptr<int32_t>();
+    } else {
+      int32_t* drawn = drawn_a.data_ptr<int32_t>();
+      parallel_rows(owners, per_owner, [&](int64_t o) {
+        rule.visit_owner(o, [&](int64_t s, int64_t i, int64_t j) { drawn[s] = static_cast<int32_t>(in ? i : j); });
+      });
+      partner = drawn;
+    }
+    // Up to 16 chunks of at least 65536 synapses, their counts at most 4 bytes per synapse.
+    chunks = std::max<int64_t>(1, std::min({int64_t{16}, n / 65536, n / std::max<int64_t>(1, 2 * n_pre)}));
+    chunk_len = (n + chunks - 1) / chunks;
+    chunk_row.assign(static_cast<size_t>(chunks * n_pre), 0);
+    parallel_rows(chunks, chunk_len, [&](int64_t c) {
+      int64_t* count = chunk_row.data() + c * n_pre;
+      for (int64_t s = c * chunk_len, end = std::min(n, s + chunk_len); s < end; ++s) ++count[rule.pre_id(pair_of(s).first)];
+    });
+    for (int64_t r = 0; r < n_pre; ++r) {
+      for (int64_t c = 0; c < chunks; ++c) row_ptr[r + 1] += chunk_row[c * n_pre + r];
+    }
+  } else if (rule.by_rows()) {
+    std::vector<int64_t> row_count(static_cast<size_t>(rows), 0);
+    parallel_rows(rows, cols, [&](int64_t i) {
+      int64_t k = 0;
+      rule.visit_row(i, [&](int64_t, int64_t, int64_t) { ++k; });
+      row_count[i] = k;
+    });
+    for (int64_t i = 0; i < rows; ++i) row_ptr[rule.pre_id(i) + 1] += row_count[i];
+  } else {
+    rule.visit_all([&](int64_t, int64_t i, int64_t) { ++row_ptr[rule.pre_id(i) + 1]; });
+  }
+  std::partial_sum(row_ptr, row_ptr + n_pre + 1, row_ptr);
+  const int64_t S = row_ptr[n_pre];
+  if (S >= std::numeric_limits<int32_t>::max()) throw_value_error("a sparse projection holds at most 2^31 - 1 synapses, got ", S);
+
+  out.post_index = host_empty({S}, at::kInt);
+  int32_t* post = out.post_index.data_ptr<int32_t>();
+  T* w = nullptr;
+  int32_t* d = nullptr;
+  if (weight.constant()) {
+    out.weight = host_empty({S}, c10::CppTypeToScalarType<T>::value).fill_(weight(0, -1, -1));
+  } else {
+    out.weight = host_empty({S}, c10::CppTypeToScalarType<T>::value);
+    w = out.weight.template data_ptr<T>();
+  }
+  if (delay.constant()) {
+    out.dmin = out.dmax = delay_steps(delay(0, -1, -1), dt, false, "delay");
+  } else {
+    out.delay = host_empty({S}, at::kInt);
+    d = out.delay.data_ptr<int32_t>();
+  }
+  auto put = [&](int64_t at_pos, int64_t s, int64_t i, int64_t j) {
+    post[at_pos] = static_cast<int32_t>(rule.post_id(j));
+    if (w) w[at_pos] = static_cast<T>(weight(s, i, j));
+    if (d) d[at_pos] = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
+  };
+  if (drawn_first) {
+    for (int64_t r = 0; r < n_pre; ++r) {  // counts -> where each chunk starts in each row
+      int64_t at_pos = row_ptr[r];
+      for (int64_t c = 0; c < chunks; ++c) {
+        const int64_t count = chunk_row[c * n_pre + r];
+        chunk_row[c * n_pre + r] = at_pos;
+        at_pos += count;
+      }
+    }
+    parallel_rows(chunks, chunk_len, [&](int64_t c) {
+      int64_t* cursor = chunk_row.data() + c * n_pre;
+      for (int64_t s = c * chunk_len, end = std::min(S, s + chunk_len); s < end; ++s) {
+        const auto [i, j] = pair_of(s);
+        put(cursor[rule.pre_id(i)]++, s, i, j);
+      }
+    });
+  } else if (rule.by_rows()) {
+    parallel_rows(rows, cols, [&](int64_t i) {
+      int64_t pos = row_ptr[rule.pre_id(i)];
+      rule.visit_row(i, [&](int64_t s, int64_t ii, int64_t j) { put(pos++, s, ii, j); });
+    });
+  } else {
+    std::vector<int64_t> cursor(row_ptr, row_ptr + n_pre);
+    rule.visit_all([&](int64_t s, int64_t i, int64_t j) { put(cursor[rule.pre_id(i)]++, s, i, j); });
+  }
+  // Rows sorted by target (stable: multapses keep their order), as the delivery kernels need.
+  parallel_rows(n_pre, std::max<int64_t>(64, S / std::max<int64_t>(1, n_pre)), [&](int64_t i) {
+    const int64_t b = row_ptr[i], e = row_ptr[i + 1];
+    if (std::is_sorted(post + b, post + e)) return;
+    std::vector<int64_t> order(static_cast<size_t>(e - b));
+    std::iota(order.begin(), order.end(), b);
+    std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) { return post[x] < post[y]; });
+    auto permute = [&](auto* a) {
+      using V = std::remove_pointer_t<decltype(a)>;
+      std::vector<V> sorted;
+      sorted.reserve(order.size());
+      for (int64_t k : order) sorted.push_back(a[k]);
+      std::copy(sorted.begin(), sorted.end(), a + b);
+    };
+    if (w) permute(w);
+    if (d) permute(d);
+    permute(post);
+  });
+  if (d && S > 0) {
+    const auto [lo, hi] = std::minmax_element(d, d + S);
+    out.dmin = *lo;
+    out.dmax = *hi;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::unique_ptr<Projection> ProjectionBuilder::start(Population& pre, Population& post, const std::string& rule, double dt,
@@ -175,7 +339,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build_all_to_all(Population& pre,
   auto p = start(pre, post, spec.rule, dt, stream);
   p->storage_ = Projection::Storage::Dense;
   p->num_synapses_ = cells;
-  p->count_ = at::ones({n_pre, n_post}, opts);
+  p->count_ = empty_with({n_pre, n_post}, opts).fill_(1);
   // Pair (i, j) is synapse s = i n_post + j, as the row enumeration numbers it.
   auto rows = [&](const Values& values, auto* out) {
     using T = std::remove_pointer_t<decltype(out)>;
@@ -193,7 +357,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build_all_to_all(Population& pre,
       throw_value_error("weight tensor has shape ", t.sizes(), "; expected [", n_pre, ", ", n_post, "] or [", cells,
                         "] (one value per synapse)");
     }
-    p->weight_ = at::empty({n_pre, n_post}, opts);
+    p->weight_ = empty_with({n_pre, n_post}, opts);
     p->weight_.copy_(t.detach().reshape({n_pre, n_post}));
     // One read, no temporary: an inf or NaN shows in the minimum or the maximum.
     const auto [lo, hi] = at::aminmax(p->weight_);
@@ -201,10 +365,10 @@ std::unique_ptr<Projection> ProjectionBuilder::build_all_to_all(Population& pre,
       throw_value_error("weight tensor has values that are not finite (in the network's dtype)");
     }
   } else if (w.kind == Init::Kind::Constant) {
-    p->weight_ = at::full({n_pre, n_post}, w.a, opts);
+    p->weight_ = empty_with({n_pre, n_post}, opts).fill_(w.a);
   } else {
     const Values values(w, "weight", n_pre, n_post, cells, seed, stream + 1);
-    at::Tensor host = at::empty({n_pre, n_post}, opts.device(at::kCPU));
+    at::Tensor host = host_empty({n_pre, n_post}, opts.dtype().toScalarType());
     dispatch_floating(host.scalar_type(), [&](auto tag) { rows(values, host.data_ptr<decltype(tag)>()); });
     p->weight_ = host.to(opts.device());
   }
@@ -213,11 +377,11 @@ std::unique_ptr<Projection> ProjectionBuilder::build_all_to_all(Population& pre,
     p->max_delay_ = p->uniform_delay_ = delay_steps(delay.a, dt, false, "delay");
   } else {
     const Values values(delay, "delay", n_pre, n_post, cells, seed, stream + 2);
-    at::Tensor ms = at::empty({n_pre, n_post}, at::kDouble);
+    at::Tensor ms = host_empty({n_pre, n_post}, at::kDouble);
     rows(values, ms.data_ptr<double>());
     // Steps per pair (drawn delays round to the nearest step; given ones must lie on the grid).
     const double* d = ms.data_ptr<double>();
-    at::Tensor steps = at::empty({n_pre, n_post}, at::kInt);
+    at::Tensor steps = host_empty({n_pre, n_post}, at::kInt);
     int32_t* out = steps.data_ptr<int32_t>();
     const bool drawn = values.drawn();
     backend::for_each_cpu(cells, [&](int64_t k) { out[k] = delay_steps(d[k], dt, drawn, "delay"); }, 65536);
@@ -255,12 +419,6 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
   const at::TensorOptions& opts = post.options();
   const at::ScalarType dtype = opts.dtype().toScalarType();
   int32_t dmin = std::numeric_limits<int32_t>::max(), dmax = 0;
-  std::mutex range_mutex;
-  auto note_delay_range = [&](int32_t lo, int32_t hi) {
-    std::lock_guard<std::mutex> lock(range_mutex);
-    dmin = std::min(dmin, lo);
-    dmax = std::max(dmax, hi);
-  };
 
   if (!sparse) {
     // ---- dense [N_pre, N_post] ----
@@ -291,7 +449,8 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
     for (int64_t c = 0; c < cells; ++c) {
       if (count[c] == 0) continue;
       synapses += count[c];
-      note_delay_range(d[c], d[c]);
+      dmin = std::min(dmin, d[c]);
+      dmax = std::max(dmax, d[c]);
     }
     p->storage_ = Projection::Storage::Dense;
     p->num_synapses_ = synapses;
@@ -299,118 +458,17 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
     p->count_ = owned(count.data(), {n_pre, n_post}, at::kInt, opts);
     if (synapses > 0 && dmin != dmax) p->delay_steps_ = owned(d.data(), {n_pre, n_post}, at::kInt, opts.dtype(at::kInt));
   } else {
-    // ---- sparse CSR by pre neuron: count per row, then fill ----
-    std::vector<int64_t> row_ptr(static_cast<size_t>(n_pre + 1), 0);
-    std::vector<int64_t> row_count;  // row rules: synapses of each listed row
-    // Owner rules and fixed_total_number: the synapses are drawn in parallel into arrays first.
-    const bool total = spec.rule == "fixed_total_number", drawn_first = rule.by_owner() || total;
-    std::vector<int32_t> partner;                // owner rules: the partner (list position) of synapse s
-    std::vector<int32_t> total_pre, total_post;  // fixed_total_number: the pair of synapse s
-    std::vector<int64_t> position;               // where synapse s goes
-    const int64_t owners = rule.by_owner() ? rule.owners() : 0, per_owner = owners ? rule.expected() / owners : 0;
-    const bool in = spec.rule == "fixed_indegree";
-    auto pair_of = [&](int64_t s) {  // (i, j) of synapse s
-      if (total) return std::pair<int64_t, int64_t>{total_pre[s], total_post[s]};
-      return in ? std::pair<int64_t, int64_t>{partner[s], s / per_owner} : std::pair<int64_t, int64_t>{s / per_owner, partner[s]};
-    };
-    if (drawn_first && rule.expected() >= std::numeric_limits<int32_t>::max()) {
-      throw_value_error("a sparse projection holds at most 2^31 - 1 synapses, got ", rule.expected());
-    }
-    if (total) {
-      rule.draw_total(total_pre, total_post);
-      for (int64_t s = 0; s < rule.expected(); ++s) ++row_ptr[rule.pre_id(total_pre[s]) + 1];
-    } else if (rule.by_owner()) {
-      // Draw in parallel, count per row, then each synapse's place in its row (s order: rows of
-      // fixed_indegree come out sorted by target).
-      partner.resize(static_cast<size_t>(rule.expected()));
-      parallel_rows(owners, per_owner, [&](int64_t o) {
-        rule.visit_owner(o, [&](int64_t s, int64_t i, int64_t j) { partner[s] = static_cast<int32_t>(in ? i : j); });
-      });
-      for (int64_t s = 0; s < rule.expected(); ++s) ++row_ptr[rule.pre_id(pair_of(s).first) + 1];
-    } else if (rule.by_rows()) {
-      row_count.assign(static_cast<size_t>(rows), 0);
-      parallel_rows(rows, cols, [&](int64_t i) {
-        int64_t k = 0;
-        rule.visit_row(i, [&](int64_t, int64_t, int64_t) { ++k; });
-        row_count[i] = k;
-      });
-      for (int64_t i = 0; i < rows; ++i) row_ptr[rule.pre_id(i) + 1] += row_count[i];
-    } else {
-      rule.visit_all([&](int64_t, int64_t i, int64_t) { ++row_ptr[rule.pre_id(i) + 1]; });
-    }
-    std::partial_sum(row_ptr.begin(), row_ptr.end(), row_ptr.begin());
-    const int64_t S = row_ptr[n_pre];
-    if (S >= std::numeric_limits<int32_t>::max()) throw_value_error("a sparse projection holds at most 2^31 - 1 synapses, got ", S);
-    std::vector<int32_t> post_idx(static_cast<size_t>(S)), d(static_cast<size_t>(S));
-    std::vector<double> w(static_cast<size_t>(S));
-    auto put = [&](int64_t at_pos, int64_t s, int64_t i, int64_t j) {
-      post_idx[at_pos] = static_cast<int32_t>(rule.post_id(j));
-      w[at_pos] = weight(s, i, j);
-      d[at_pos] = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
-    };
-    if (drawn_first) {
-      std::vector<int64_t> cursor(row_ptr.begin(), row_ptr.end() - 1);
-      if (!weight.by_pair() && !delay.by_pair()) {
-        // Values follow from s alone: the sort scatters the target and s (4 bytes each), then every
-        // place is filled in order, in parallel (scattering the 8-byte weight and the delay too cost
-        // more than the draws).
-        std::vector<int32_t> synapse_at(static_cast<size_t>(S));
-        for (int64_t s = 0; s < S; ++s) {
-          const auto [i, j] = pair_of(s);
-          const int64_t at_pos = cursor[rule.pre_id(i)]++;
-          post_idx[at_pos] = static_cast<int32_t>(rule.post_id(j));
-          synapse_at[at_pos] = static_cast<int32_t>(s);
-        }
-        parallel_rows(S, 1, [&](int64_t at_pos) {
-          const int64_t s = synapse_at[at_pos];
-          w[at_pos] = weight(s, -1, -1);
-          d[at_pos] = delay_steps(delay(s, -1, -1), dt, delay.drawn(), "delay");
-        });
-      } else {
-        position.resize(static_cast<size_t>(S));
-        for (int64_t s = 0; s < S; ++s) position[s] = cursor[rule.pre_id(pair_of(s).first)]++;
-        parallel_rows(S, 1, [&](int64_t s) {
-          const auto [i, j] = pair_of(s);
-          put(position[s], s, i, j);
-        });
-      }
-    } else if (rule.by_rows()) {
-      parallel_rows(rows, cols, [&](int64_t i) {
-        int64_t pos = row_ptr[rule.pre_id(i)];
-        rule.visit_row(i, [&](int64_t s, int64_t ii, int64_t j) { put(pos++, s, ii, j); });
-      });
-    } else {
-      std::vector<int64_t> cursor(row_ptr.begin(), row_ptr.end() - 1);
-      rule.visit_all([&](int64_t s, int64_t i, int64_t j) { put(cursor[rule.pre_id(i)]++, s, i, j); });
-    }
-    // Rows sorted by target (stable: multapses keep their order), as the delivery kernels need.
-    parallel_rows(n_pre, 64, [&](int64_t i) {
-      const int64_t b = row_ptr[i], e = row_ptr[i + 1];
-      if (std::is_sorted(post_idx.begin() + b, post_idx.begin() + e)) return;
-      std::vector<int64_t> order(static_cast<size_t>(e - b));
-      std::iota(order.begin(), order.end(), b);
-      std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) { return post_idx[x] < post_idx[y]; });
-      std::vector<int32_t> p2, d2;
-      std::vector<double> w2;
-      for (int64_t k : order) {
-        p2.push_back(post_idx[k]);
-        d2.push_back(d[k]);
-        w2.push_back(w[k]);
-      }
-      std::copy(p2.begin(), p2.end(), post_idx.begin() + b);
-      std::copy(d2.begin(), d2.end(), d.begin() + b);
-      std::copy(w2.begin(), w2.end(), w.begin() + b);
-    });
-    for (int64_t s = 0; s < S; ++s) {
-      dmin = std::min(dmin, d[s]);
-      dmax = std::max(dmax, d[s]);
-    }
+    // ---- sparse CSR by pre neuron, built into the projection's tensors ----
+    SparseRows built;
+    dispatch_floating(dtype, [&](auto tag) { built = sparse_rows<decltype(tag)>(rule, spec, weight, delay, dt, n_pre, cols); });
     p->storage_ = Projection::Storage::Sparse;
-    p->num_synapses_ = S;
-    p->row_ptr_ = owned(row_ptr.data(), {n_pre + 1}, at::kLong, opts.dtype(at::kLong));
-    p->post_index_ = owned(post_idx.data(), {S}, at::kInt, opts.dtype(at::kInt));
-    p->weight_ = owned(w.data(), {S}, at::kDouble, opts.dtype(dtype));
-    if (S > 0 && dmin != dmax) p->delay_steps_ = owned(d.data(), {S}, at::kInt, opts.dtype(at::kInt));
+    p->num_synapses_ = built.post_index.numel();
+    p->row_ptr_ = built.row_ptr.to(opts.device());  // no copy on the CPU
+    p->post_index_ = built.post_index.to(opts.device());
+    p->weight_ = built.weight.to(opts.device());
+    if (built.delay.defined() && built.dmin != built.dmax) p->delay_steps_ = built.delay.to(opts.device());
+    dmin = built.dmin;
+    dmax = built.dmax;
   }
 
   if (p->num_synapses_ == 0) {
