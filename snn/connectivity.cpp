@@ -146,13 +146,6 @@ int32_t delay_steps(double d_ms, double dt, bool drawn, const char* what) {
 }
 
 
-at::Tensor owned(const void* data, at::IntArrayRef shape, at::ScalarType from, const at::TensorOptions& to) {
-  // from_blob views host memory; copy=true makes the result own its memory even without conversion.
-  return at::from_blob(const_cast<void*>(data), shape, at::TensorOptions().dtype(from))
-      .to(to.device(), to.dtype().toScalarType(), /*non_blocking=*/false, /*copy=*/true)
-      .contiguous();
-}
-
 // An uninitialised host tensor whose pages Linux may back with 2 MB pages (where transparent huge
 // pages are on "madvise", as on Debian): arrays written once fault 512x less often. On this VM a
 // 4 KB page fault costs microseconds, and building Brunel took twice as long without.
@@ -202,6 +195,10 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
   // Chunks of s for the drawn rules, and per chunk and row the count, then where the chunk writes.
   int64_t chunks = 0, chunk_len = 0;
   std::vector<int64_t> chunk_row;  // [chunk][row]
+  // Row rules: the rows' synapse counts, and the targets of each block of rows.
+  int64_t row_blocks = 0;
+  std::vector<int64_t> row_count;
+  std::vector<std::vector<int32_t>> block_targets;
   if (drawn_first) {
     const int64_t n = rule.expected();
     if (n >= std::numeric_limits<int32_t>::max()) throw_value_error("a sparse projection holds at most 2^31 - 1 synapses, got ", n);
@@ -230,11 +227,18 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
       for (int64_t c = 0; c < chunks; ++c) row_ptr[r + 1] += chunk_row[c * n_pre + r];
     }
   } else if (rule.by_rows()) {
-    std::vector<int64_t> row_count(static_cast<size_t>(rows), 0);
-    parallel_rows(rows, cols, [&](int64_t i) {
-      int64_t k = 0;
-      rule.visit_row(i, [&](int64_t, int64_t, int64_t) { ++k; });
-      row_count[i] = k;
+    // Rows are enumerated once (pairwise_bernoulli draws per pair), in blocks that keep their targets.
+    row_blocks = std::min<int64_t>(rows, 256);
+    block_targets.resize(static_cast<size_t>(row_blocks));
+    row_count.assign(static_cast<size_t>(rows), 0);
+    parallel_rows(row_blocks, rule.expected() / std::max<int64_t>(1, row_blocks), [&](int64_t b) {
+      std::vector<int32_t>& targets = block_targets[b];
+      targets.reserve(static_cast<size_t>(rule.expected() / row_blocks * 11 / 10 + 16));
+      for (int64_t i = rows * b / row_blocks; i < rows * (b + 1) / row_blocks; ++i) {
+        const size_t before = targets.size();
+        rule.visit_row(i, [&](int64_t, int64_t, int64_t j) { targets.push_back(static_cast<int32_t>(j)); });
+        row_count[i] = static_cast<int64_t>(targets.size() - before);
+      }
     });
     for (int64_t i = 0; i < rows; ++i) row_ptr[rule.pre_id(i) + 1] += row_count[i];
   } else {
@@ -282,9 +286,13 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
       }
     });
   } else if (rule.by_rows()) {
-    parallel_rows(rows, cols, [&](int64_t i) {
-      int64_t pos = row_ptr[rule.pre_id(i)];
-      rule.visit_row(i, [&](int64_t s, int64_t ii, int64_t j) { put(pos++, s, ii, j); });
+    parallel_rows(row_blocks, S / std::max<int64_t>(1, row_blocks), [&](int64_t b) {
+      const int32_t* j = block_targets[b].data();
+      for (int64_t i = rows * b / row_blocks; i < rows * (b + 1) / row_blocks; ++i) {
+        int64_t pos = row_ptr[rule.pre_id(i)];
+        for (int64_t k = 0; k < row_count[i]; ++k, ++j) put(pos++, i * cols + *j, i, *j);  // s numbers pairs row by row
+      }
+      std::vector<int32_t>().swap(block_targets[b]);
     });
   } else {
     std::vector<int64_t> cursor(row_ptr, row_ptr + n_pre);
@@ -312,6 +320,74 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
     const auto [lo, hi] = std::minmax_element(d, d + S);
     out.dmin = *lo;
     out.dmax = *hi;
+  }
+  return out;
+}
+
+
+// A dense projection's storage, built on the host: weights and synapse counts per entry [N_pre, N_post]
+// in the network's dtype (T), and a delay per entry only when the delay is not a constant.
+struct DenseCells {
+  at::Tensor weight, count, delay;
+  int64_t synapses = 0;
+  int32_t dmin = std::numeric_limits<int32_t>::max(), dmax = 0;
+};
+
+template <class T>
+DenseCells dense_cells(const Enumerator& rule, const ConnectSpec& spec, const Values& weight, const Values& delay,
+                       double dt, int64_t n_pre, int64_t n_post, int64_t cols) {
+  const int64_t cells = n_pre * n_post;
+  const at::ScalarType dtype = c10::CppTypeToScalarType<T>::value;
+  DenseCells out;
+  out.weight = host_empty({n_pre, n_post}, dtype).zero_();
+  out.count = host_empty({n_pre, n_post}, dtype).zero_();
+  T* w = out.weight.template data_ptr<T>();
+  T* count = out.count.template data_ptr<T>();
+  // Multapses add up in double precision and are rounded once; a lone synapse is written as it is.
+  const bool repeats = spec.rule == "one_to_one" || (spec.multapses && (rule.by_owner() || spec.rule == "fixed_total_number"));
+  std::vector<double> sum(repeats ? static_cast<size_t>(cells) : 0, 0.0);
+  int32_t* d = nullptr;
+  int32_t d_const = 0;
+  if (delay.constant()) {
+    d_const = delay_steps(delay(0, -1, -1), dt, false, "delay");
+  } else {
+    out.delay = host_empty({n_pre, n_post}, at::kInt).zero_();
+    d = out.delay.data_ptr<int32_t>();
+  }
+  auto place = [&](int64_t s, int64_t i, int64_t j) {
+    const int64_t from = rule.pre_id(i), to = rule.post_id(j), c = from * n_post + to;
+    if (d) {
+      const int32_t dl = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
+      if (count[c] > 0 && d[c] != dl) {
+        throw_value_error("multapses from ", from, " to ", to, " have different delays (", d[c] * dt, " and ", dl * dt,
+                          " ms); dense storage keeps one delay per pair: pass multapses=False or storage='sparse'");
+      }
+      d[c] = dl;
+    }
+    count[c] += 1;
+    if (repeats) {
+      sum[c] += weight(s, i, j);
+    } else {
+      w[c] = static_cast<T>(0.0 + weight(s, i, j));  // 0.0 +: -0.0 is stored as +0.0, as a sum would
+    }
+  };
+  // Rows (row rules) and owners (columns or rows) are distinct neurons (lists other than
+  // one_to_one's are unique): no two threads place into one cell.
+  if (rule.by_rows()) {
+    parallel_rows(rule.rows(), cols, [&](int64_t i) { rule.visit_row(i, place); });
+  } else if (rule.by_owner()) {
+    parallel_rows(rule.owners(), rule.expected() / std::max<int64_t>(1, rule.owners()),
+                  [&](int64_t o) { rule.visit_owner(o, place); });
+  } else {
+    rule.visit_all(place);
+  }
+  for (int64_t c = 0; c < cells; ++c) {
+    if (count[c] == 0) continue;
+    out.synapses += static_cast<int64_t>(count[c]);
+    if (repeats) w[c] = static_cast<T>(sum[c]);
+    const int32_t dl = d ? d[c] : d_const;
+    out.dmin = std::min(out.dmin, dl);
+    out.dmax = std::max(out.dmax, dl);
   }
   return out;
 }
@@ -421,42 +497,16 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
   int32_t dmin = std::numeric_limits<int32_t>::max(), dmax = 0;
 
   if (!sparse) {
-    // ---- dense [N_pre, N_post] ----
-    std::vector<double> w(static_cast<size_t>(cells), 0.0);
-    std::vector<int32_t> count(static_cast<size_t>(cells), 0), d(static_cast<size_t>(cells), 0);
-    auto place = [&](int64_t s, int64_t i, int64_t j) {
-      const int64_t from = rule.pre_id(i), to = rule.post_id(j), c = from * n_post + to;
-      const int32_t dl = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
-      if (count[c] > 0 && d[c] != dl) {
-        throw_value_error("multapses from ", from, " to ", to, " have different delays (", d[c] * dt, " and ", dl * dt,
-                          " ms); dense storage keeps one delay per pair: pass multapses=False or storage='sparse'");
-      }
-      count[c] += 1;
-      w[c] += weight(s, i, j);
-      d[c] = dl;
-    };
-    // Rows (row rules) and owners (columns or rows) are distinct neurons (lists other than
-    // one_to_one's are unique): no two threads place into one cell.
-    if (rule.by_rows()) {
-      parallel_rows(rows, cols, [&](int64_t i) { rule.visit_row(i, place); });
-    } else if (rule.by_owner()) {
-      parallel_rows(rule.owners(), rule.expected() / std::max<int64_t>(1, rule.owners()),
-                    [&](int64_t o) { rule.visit_owner(o, place); });
-    } else {
-      rule.visit_all(place);
-    }
-    int64_t synapses = 0;
-    for (int64_t c = 0; c < cells; ++c) {
-      if (count[c] == 0) continue;
-      synapses += count[c];
-      dmin = std::min(dmin, d[c]);
-      dmax = std::max(dmax, d[c]);
-    }
+    // ---- dense [N_pre, N_post], built into the projection's tensors ----
+    DenseCells built;
+    dispatch_floating(dtype, [&](auto tag) { built = dense_cells<decltype(tag)>(rule, spec, weight, delay, dt, n_pre, n_post, cols); });
     p->storage_ = Projection::Storage::Dense;
-    p->num_synapses_ = synapses;
-    p->weight_ = owned(w.data(), {n_pre, n_post}, at::kDouble, opts);
-    p->count_ = owned(count.data(), {n_pre, n_post}, at::kInt, opts);
-    if (synapses > 0 && dmin != dmax) p->delay_steps_ = owned(d.data(), {n_pre, n_post}, at::kInt, opts.dtype(at::kInt));
+    p->num_synapses_ = built.synapses;
+    p->weight_ = built.weight.to(opts.device());
+    p->count_ = built.count.to(opts.device());
+    if (built.delay.defined() && built.synapses > 0 && built.dmin != built.dmax) p->delay_steps_ = built.delay.to(opts.device());
+    dmin = built.dmin;
+    dmax = built.dmax;
   } else {
     // ---- sparse CSR by pre neuron, built into the projection's tensors ----
     SparseRows built;
