@@ -284,6 +284,31 @@ def test_owner_rules_build_the_same_synapses_on_any_thread_count(rule, degree, s
     assert len(set(zip(pre_a.tolist(), post_a.tolist()))) == len(pre_a)
 
 
+def test_pairwise_bernoulli_builds_the_same_synapses_on_any_thread_count():
+    """Rows are drawn once, in blocks that keep their targets for the fill: the same synapses, weights
+    and delays with 1 and 2 threads, in dense and in sparse storage alike; Binomial(n_pre n_post, p) of them."""
+    def build():
+        out = []
+        for storage in ("sparse", "dense"):
+            net = snn.Network(dt=0.1, seed=5)
+            a, b = net.add(snn.LIF(900)), net.add(snn.LIF(700))
+            syn = net.connect(a, b, "pairwise_bernoulli", p=0.2, weight=snn.init.normal(1.0, 0.5),
+                              delay=snn.init.uniform(0.5, 3.0), storage=storage)
+            pre, post = syn.indices()
+            at = (pre.long(), post.long()) if storage == "dense" else (slice(None),)  # dense: [pre, post] entries
+            out.append((pre, post, syn.weight[at], syn.delay[at]))
+        return out
+
+    built = on_1_and_2_threads(build)
+    for one, two in zip(*built):
+        for x, y in zip(one, two):
+            assert torch.equal(x, y)
+    (pre, post, w, d), (pre_d, post_d, w_d, d_d) = built[0]
+    assert torch.equal(pre, pre_d) and torch.equal(post, post_d) and torch.equal(w, w_d) and torch.equal(d, d_d)
+    n, p = 900 * 700, 0.2
+    assert abs(len(pre) - n * p) < 5 * math.sqrt(n * p * (1 - p))
+
+
 @pytest.mark.parametrize("batch_size", [1, 2])
 def test_lazy_dopamine_stdp_over_long_silences(batch_size):
     """Pre and post neurons at about 1 Hz (dt 0.1 ms), so that many synapses go untouched for more
