@@ -1,6 +1,7 @@
 """Building a network, timed apart from simulating it: P1 (BindsNET's network, n up to 10000, every
 weight form), Brunel (2000) at scale 1 and Diehl & Cook N = 400, against the same construction in the
-peers that are installed (Brian2 here, in its runtime mode; NEST and BindsNET when importable).
+peers that are installed (Brian2 here, in its runtime mode; NEST and BindsNET when importable); and
+every random rule once at Brunel's size, against a copy of the arrays it writes.
 
 A construction is timed from nothing to a network ready to run (populations, connections, weights).
 The floor given for dense all-to-all is a copy of its weights (torch.clone of the [n, n] float32
@@ -106,6 +107,26 @@ def diehl_cook_snn():
     return timed(lambda: snn.models.DiehlAndCook2015(n_inputs=784, n_neurons=400, seed=0))[0]
 
 
+U = snn.init.uniform
+# Each random rule on one population of n neurons connected to itself (dense: a 5000-neuron one).
+RULES = [
+    ("pairwise_bernoulli p = 0.05, sparse", 12500, dict(rule="pairwise_bernoulli", p=0.05, weight=0.1, delay=1.5)),
+    ("pairwise_bernoulli p = 0.5, dense", 5000, dict(rule="pairwise_bernoulli", p=0.5, weight=0.1, storage="dense")),
+    ("fixed_indegree 1250, uniform weight and delay", 12500,
+     dict(rule="fixed_indegree", indegree=1250, weight=U(0.0, 1.0), delay=U(1.0, 20.0))),
+    ("fixed_outdegree 1250, uniform weight and delay", 12500,
+     dict(rule="fixed_outdegree", outdegree=1250, weight=U(0.0, 1.0), delay=U(1.0, 20.0))),
+    ("fixed_total_number N = 15.6 M", 12500, dict(rule="fixed_total_number", N=15_625_000, weight=0.1, delay=1.5)),
+]
+
+
+def rule_snn(n, kw):
+    net = snn.Network(dt=0.5, seed=1)
+    a = net.add(snn.LIF(n), name="a")
+    kw = dict(kw)
+    return timed(lambda: net.connect(a, a, kw.pop("rule"), **kw))
+
+
 def best(repeats, fn, *args):
     return min(fn(*args) for _ in range(repeats))
 
@@ -147,9 +168,21 @@ def main():
     wall = best(args.repeats, diehl_cook_snn)
     rows.append(f"| Diehl & Cook N = 400 (784 x 400 dense + 400 x 400) | {wall:.3f} | - | - | - | - |")
     print(rows[-1], flush=True)
+    for name, n, kw in RULES:
+        wall, syn = min((rule_snn(n, kw) for _ in range(args.repeats)), key=lambda r: r[0])
+        if syn.storage == "sparse":  # the floor: a copy of the targets (int32) and weights (float32)
+            arrays = (torch.zeros(syn.num_synapses, dtype=torch.int32), torch.rand(syn.num_synapses))
+        else:  # weights and synapse counts per entry
+            arrays = (torch.rand(n, n), torch.rand(n, n))
+        floor = best(args.repeats, lambda: timed(lambda: [x.clone() for x in arrays])[0])
+        rows.append(f"| {name} ({n} neurons, {syn.num_synapses / 1e6:.1f} M synapses) | {wall:.3f} | {floor:.3f} | - | - | - |")
+        print(rows[-1], flush=True)
+        del syn
     report("Construction (network building, apart from simulation)", rows,
            "Best of --repeats builds. Brian2 in runtime mode with the numpy target (its construction; "
-           "its standalone mode builds in generated C++ at run time). The floor is a copy of [n, n] float32.",
+           "its standalone mode builds in generated C++ at run time). The floor is a copy of [n, n] float32 "
+           "(P1) or of the arrays a rule writes (sparse: targets and weights; dense: weights and counts), "
+           "torch.clone into fresh memory.",
            args.record)
 
 
