@@ -298,18 +298,20 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
     std::vector<int64_t> cursor(row_ptr, row_ptr + n_pre);
     rule.visit_all([&](int64_t s, int64_t i, int64_t j) { put(cursor[rule.pre_id(i)]++, s, i, j); });
   }
-  // Rows sorted by target (stable: multapses keep their order), as the delivery kernels need.
+  // Rows sorted by target (stable: multapses keep their order), as the delivery kernels need. The
+  // key (target, place in the row) sorts as one integer.
   parallel_rows(n_pre, std::max<int64_t>(64, S / std::max<int64_t>(1, n_pre)), [&](int64_t i) {
     const int64_t b = row_ptr[i], e = row_ptr[i + 1];
     if (std::is_sorted(post + b, post + e)) return;
-    std::vector<int64_t> order(static_cast<size_t>(e - b));
-    std::iota(order.begin(), order.end(), b);
-    std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) { return post[x] < post[y]; });
+    thread_local std::vector<uint64_t> key;
+    key.resize(static_cast<size_t>(e - b));
+    for (int64_t k = b; k < e; ++k) key[k - b] = (static_cast<uint64_t>(post[k]) << 32) | static_cast<uint64_t>(k - b);
+    std::sort(key.begin(), key.end());
     auto permute = [&](auto* a) {
       using V = std::remove_pointer_t<decltype(a)>;
-      std::vector<V> sorted;
-      sorted.reserve(order.size());
-      for (int64_t k : order) sorted.push_back(a[k]);
+      thread_local std::vector<V> sorted;
+      sorted.resize(key.size());
+      for (size_t k = 0; k < key.size(); ++k) sorted[k] = a[b + static_cast<int64_t>(key[k] & 0xffffffffu)];
       std::copy(sorted.begin(), sorted.end(), a + b);
     };
     if (w) permute(w);
