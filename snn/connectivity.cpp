@@ -2,11 +2,9 @@
 // weights and delays of its synapses, and their dense or sparse storage.
 //
 // Synapse s draws its weight and delay with index s, so dense and sparse storage of one rule hold the
-// same synapses with the same values. Rules are enumerated (replaying their draws) or drawn into
-// arrays first, so sparse storage is built in passes (count per row, then fill) without
-// materialising N_pre x N_post on the way.
-#include <ATen/Parallel.h>
-
+// same synapses with the same values. Both are written straight into the projection's tensors on the
+// host, in the network's dtype, without a delay array when the delay is a constant: sparse storage in
+// a few parallel passes (draw, count per row, fill, sort rows), never materialising N_pre x N_post.
 #include <sys/mman.h>
 
 #include <algorithm>
