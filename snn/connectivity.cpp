@@ -267,7 +267,9 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
     if (w) w[at_pos] = static_cast<T>(weight(s, i, j));
     if (d) d[at_pos] = delay_steps(delay(s, i, j), dt, delay.drawn(), "delay");
   };
-  if (drawn_first) {
+  if (drawn_first && (spec.rule == "fixed_outdegree" || n_pre < 1024 || (!w && !d))) {
+    // Rows in the order of s (fixed_outdegree), few rows, or only the targets to write: each chunk
+    // writes into the rows directly.
     for (int64_t r = 0; r < n_pre; ++r) {  // counts -> where each chunk starts in each row
       int64_t at_pos = row_ptr[r];
       for (int64_t c = 0; c < chunks; ++c) {
@@ -281,6 +283,42 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
       for (int64_t s = c * chunk_len, end = std::min(S, s + chunk_len); s < end; ++s) {
         const auto [i, j] = pair_of(s);
         put(cursor[rule.pre_id(i)]++, s, i, j);
+      }
+    });
+  } else if (drawn_first) {
+    // Rows in random order, with values: writing targets, weights and delays into all rows at once
+    // misses the caches at every store (fixed_indegree with drawn values: 1.4-2.7 s for 15.6 M
+    // synapses, against 0.75 s this way). So in two passes, each with a few hundred write positions:
+    // the chunks list their synapses (s, i, j) by group of rows, then each group places them, in the
+    // order of s, into its rows.
+    const int64_t group_rows = std::max<int64_t>(64, (n_pre + 255) / 256), groups = (n_pre + group_rows - 1) / group_rows;
+    std::vector<int64_t> group_at(static_cast<size_t>(chunks * groups));  // where chunk c lists group g
+    for (int64_t g = 0; g < groups; ++g) {
+      const int64_t r0 = g * group_rows, r1 = std::min(n_pre, r0 + group_rows);
+      int64_t at_pos = row_ptr[r0];
+      for (int64_t c = 0; c < chunks; ++c) {
+        group_at[c * groups + g] = at_pos;
+        for (int64_t r = r0; r < r1; ++r) at_pos += chunk_row[c * n_pre + r];
+      }
+    }
+    at::Tensor listed = host_empty({3, S}, at::kInt);
+    int32_t *by_group = listed[0].data_ptr<int32_t>(), *gi = listed[1].data_ptr<int32_t>(), *gj = listed[2].data_ptr<int32_t>();
+    parallel_rows(chunks, chunk_len, [&](int64_t c) {
+      int64_t* at_pos = group_at.data() + c * groups;
+      for (int64_t s = c * chunk_len, end = std::min(S, s + chunk_len); s < end; ++s) {
+        const auto [i, j] = pair_of(s);
+        const int64_t k = at_pos[rule.pre_id(i) / group_rows]++;
+        by_group[k] = static_cast<int32_t>(s);
+        gi[k] = static_cast<int32_t>(i);
+        gj[k] = static_cast<int32_t>(j);
+      }
+    });
+    parallel_rows(groups, S / groups, [&](int64_t g) {
+      const int64_t r0 = g * group_rows, r1 = std::min(n_pre, r0 + group_rows);
+      std::vector<int64_t> cursor(row_ptr + r0, row_ptr + r1);
+      for (int64_t k = row_ptr[r0]; k < row_ptr[r1]; ++k) {
+        const int64_t s = by_group[k], i = gi[k], j = gj[k];
+        put(cursor[rule.pre_id(i) - r0]++, s, i, j);
       }
     });
   } else if (rule.by_rows()) {

@@ -265,8 +265,10 @@ def test_owner_rules_build_the_same_synapses_on_any_thread_count(rule, degree, s
         net.connect(a, b, rule, **{degree: 40}, weight=snn.init.normal(1.0, 0.5), delay=snn.init.uniform(0.5, 3.0),
                     multapses=storage == "sparse", storage=storage)  # dense: one delay per pair
         net.connect(a, a, rule, **{degree: 25}, autapses=False, multapses=False, storage=storage)
-        c, e = net.add(snn.LIF(300)), net.add(snn.LIF(250))  # weights by pair: a [pre, post] tensor
-        net.connect(c, e, rule, **{degree: 7}, weight=torch.arange(300 * 250.0).reshape(300, 250),
+        # Weights by pair (a [pre, post] tensor), on over 1024 sources: sparse rows are then filled in two
+        # passes for fixed_indegree (listed by group of rows, then placed), and each weight must stay with its pair.
+        c, e = net.add(snn.LIF(1100)), net.add(snn.LIF(250))
+        net.connect(c, e, rule, **{degree: 7}, weight=torch.arange(1100 * 250.0).reshape(1100, 250),
                     multapses=False, storage=storage)
         return [(*p.indices(), p.weight, p.delay) for p in net.projections]
 
