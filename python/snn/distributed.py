@@ -1,0 +1,63 @@
+"""This process's place in an MPI run: ``mpirun -np N python3 script.py``.
+
+``snn.rank()`` and ``snn.num_processes()`` say which of the N processes this is. Outside ``mpirun``
+they are 0 and 1 and MPI is not touched; under ``mpirun`` the first call initialises MPI (through
+snn's MPI layer, built when CMake finds MPI: Debian's ``libopenmpi-dev``), unless mpi4py or MUSIC
+did so already. docs/distributed.md says what a distributed run does and what is not built yet.
+
+Under MUSIC (``snn.music``) the processes of one application are a part of MPI's world: use the
+Coupling's ``rank`` and ``size`` there.
+"""
+import importlib
+import importlib.util
+import os
+from typing import List
+
+# Set by the launchers in every process they start: Open MPI, MPICH / Hydra (PMI), PMIx.
+_LAUNCHER_SIZE = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE")
+
+
+def available() -> bool:
+    """Whether this build of snn has its MPI layer (CMake found MPI). Loads nothing."""
+    return importlib.util.find_spec(__package__ + "._mpi") is not None
+
+
+def launched_by_mpi() -> bool:
+    """Whether an MPI launcher (mpirun, mpiexec, srun) started this process."""
+    return any(os.environ.get(k) for k in _LAUNCHER_SIZE)
+
+
+def _mpi():
+    if not launched_by_mpi():
+        return None
+    if not available():
+        raise RuntimeError("this process was started by an MPI launcher, but snn was built without MPI "
+                           "(install libopenmpi-dev, e.g. through docker/install-deps.sh, and rebuild)")
+    return importlib.import_module(__package__ + "._mpi")
+
+
+def rank() -> int:
+    """This process's rank in the run: 0 .. num_processes() - 1 (0 outside mpirun)."""
+    mpi = _mpi()
+    return mpi.rank() if mpi else 0
+
+
+def num_processes() -> int:
+    """The number of processes of the run (1 outside mpirun)."""
+    mpi = _mpi()
+    return mpi.size() if mpi else 1
+
+
+def allgather(local: List[int]) -> List[int]:
+    """Every process's list of integers, concatenated in rank order (a collective: every rank calls it)."""
+    mpi = _mpi()
+    return mpi.allgather([int(x) for x in local]) if mpi else [int(x) for x in local]
+
+
+def same_on_all(value: int) -> bool:
+    """Whether every process passed the same value (a collective): e.g. a hash of the network each built,
+    to refuse a run whose processes do not run the same script."""
+    if not 0 <= int(value) < 2 ** 64:
+        raise ValueError(f"value must be an unsigned 64-bit integer, got {value}")
+    mpi = _mpi()
+    return mpi.same_on_all(int(value)) if mpi else True

@@ -1,0 +1,80 @@
+// snn/distributed/mpi_context.cpp — see mpi_context.h.
+#include "snn/distributed/mpi_context.h"
+
+#include <mpi.h>
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+namespace snn {
+namespace distributed {
+
+namespace {
+
+void check(int code, const char* what) {
+  if (code == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  throw std::runtime_error(std::string("MPI: ") + what + " failed: " + std::string(text, static_cast<size_t>(length)));
+}
+
+bool finalise_at_exit = false;
+
+void finalise() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+}  // namespace
+
+MpiContext::MpiContext() {
+  int initialized = 0;
+  check(MPI_Initialized(&initialized), "MPI_Initialized");
+  if (!initialized) {
+    // Only the calling thread talks to MPI; snn's pool threads never do.
+    int provided = 0;
+    check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    finalise_at_exit = true;
+    std::atexit(finalise);
+  }
+  check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler");
+  check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
+  check(MPI_Comm_size(MPI_COMM_WORLD, &size_), "MPI_Comm_size");
+}
+
+MpiContext& MpiContext::get() {
+  static MpiContext context;
+  return context;
+}
+
+std::vector<int64_t> MpiContext::allgather(const std::vector<int64_t>& local, std::vector<int64_t>* counts) const {
+  const int mine = static_cast<int>(local.size());
+  std::vector<int> sizes(static_cast<size_t>(size_)), offsets(static_cast<size_t>(size_), 0);
+  check(MPI_Allgather(&mine, 1, MPI_INT, sizes.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather (counts)");
+  int64_t total = 0;
+  for (int r = 0; r < size_; ++r) {
+    offsets[r] = static_cast<int>(total);
+    total += sizes[r];
+  }
+  std::vector<int64_t> all(static_cast<size_t>(total));
+  check(MPI_Allgatherv(local.data(), mine, MPI_INT64_T, all.data(), sizes.data(), offsets.data(), MPI_INT64_T,
+                       MPI_COMM_WORLD),
+        "MPI_Allgatherv");
+  if (counts) counts->assign(sizes.begin(), sizes.end());
+  return all;
+}
+
+bool MpiContext::same_on_all(uint64_t value) const {
+  uint64_t lo = 0, hi = 0;
+  check(MPI_Allreduce(&value, &lo, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce (min)");
+  check(MPI_Allreduce(&value, &hi, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce (max)");
+  return lo == hi;
+}
+
+void MpiContext::barrier() const { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
+
+}  // namespace distributed
+}  // namespace snn

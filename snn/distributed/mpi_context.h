@@ -1,0 +1,35 @@
+// snn/distributed/mpi_context.h — this process's place in an MPI run (`mpirun -np N python3 script.py`):
+// its rank, the number of processes, and the collectives a distributed run needs (issue 23,
+// docs/distributed.md). Built as libsnn_mpi only when CMake finds MPI, so libsnn stays free of it.
+//
+// MPI is initialised on first use, unless the host (mpi4py, MUSIC) did it already, and finalised at
+// exit only when snn initialised it. Errors of MPI calls come back as exceptions
+// (MPI_ERRORS_RETURN on MPI_COMM_WORLD), never as an abort of the process.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace snn {
+namespace distributed {
+
+class MpiContext {
+ public:
+  static MpiContext& get();
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+  // Every rank's `local`, concatenated in rank order; counts (if given) gets each rank's length.
+  std::vector<int64_t> allgather(const std::vector<int64_t>& local, std::vector<int64_t>* counts = nullptr) const;
+  // Whether every rank passed the same value: a cheap check that the ranks build the same network.
+  bool same_on_all(uint64_t value) const;
+  void barrier() const;
+
+ private:
+  MpiContext();
+  int rank_ = 0, size_ = 1;
+};
+
+}  // namespace distributed
+}  // namespace snn
