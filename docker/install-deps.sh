@@ -17,7 +17,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-pytest python3-tqdm python3-matplotlib python3-h5py
   python3-scipy  # the AdEx reference solution in tests
-  # MUSIC ports (optional in CMake; the two-process MUSIC tests run under mpirun)
+  # MUSIC ports and the MPI layer for distributed runs (both optional in CMake; their tests run under mpirun)
   libmusic-dev music-bin libopenmpi-dev openmpi-bin
   # the fuzz harnesses (tests/fuzz, clang with libFuzzer)
   clang libfuzzer-14-dev
