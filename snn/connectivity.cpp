@@ -143,7 +143,6 @@ int32_t delay_steps(double d_ms, double dt, bool drawn, const char* what) {
   return static_cast<int32_t>(rounded);
 }
 
-
 // An uninitialised host tensor whose pages Linux may back with 2 MB pages (where transparent huge
 // pages are on "madvise", as on Debian): arrays written once fault 512x less often. On this VM a
 // 4 KB page fault costs microseconds, and building Brunel took twice as long without.
@@ -172,7 +171,8 @@ struct SparseRows {
 
 // Rules whose synapses are drawn into arrays first (fixed_indegree / fixed_outdegree / fixed_total_number)
 // are counted and scattered into their rows in parallel chunks of s: chunk c writes row r from where
-// the chunks before it end, so the rows hold their synapses in the order of s on any thread count.
+// the chunks before it end (directly, or through a listing by group of rows), so the rows hold their
+// synapses in the order of s on any thread count. Row rules enumerate each row once.
 template <class T>
 SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Values& weight, const Values& delay,
                        double dt, int64_t n_pre, int64_t cols) {
