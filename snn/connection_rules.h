@@ -180,17 +180,23 @@ class Enumerator {
   int64_t pre_id(int64_t i) const { return pre_.id(i); }
   int64_t post_id(int64_t j) const { return post_.id(j); }
 
-  // Row rules: visit(s, i, j) for the synapses of row i, j ascending.
+  // Row rules: visit(s, i, j) for the synapses of row i, j ascending. pairwise_bernoulli keeps pair s
+  // when the first uniform of Philox block s (step 1) is below p; the blocks are drawn 64 at a time
+  // (kernels::random_block, vectorised across counters).
   template <class F>
   void visit_row(int64_t i, F&& visit) const {
     const bool bernoulli = spec_.rule == "pairwise_bernoulli";
-    for (int64_t j = 0; j < n_post_; ++j) {
-      if (self_pair(i, j)) continue;
-      const int64_t s = i * n_post_ + j;
-      if (bernoulli && !(kernels::uniform2(kernels::random_words(seed_, stream_, 1, static_cast<uint64_t>(s))).u0 < *spec_.p)) {
-        continue;
+    constexpr int64_t kPairs = 64;
+    uint32_t words[4 * kPairs];
+    for (int64_t j0 = 0; j0 < n_post_; j0 += kPairs) {
+      const int64_t m = std::min(kPairs, n_post_ - j0);
+      if (bernoulli) kernels::random_block(seed_, stream_, 1, static_cast<uint64_t>(i * n_post_ + j0), m, words);
+      for (int64_t q = 0; q < m; ++q) {
+        const int64_t j = j0 + q;
+        if (self_pair(i, j)) continue;
+        if (bernoulli && !(kernels::uniform_open(words[4 * q], words[4 * q + 1]) < *spec_.p)) continue;
+        visit(i * n_post_ + j, i, j);
       }
-      visit(s, i, j);
     }
   }
 
