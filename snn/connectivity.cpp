@@ -103,24 +103,42 @@ class Values {
       default: break;
     }
     for (uint32_t draw = 0; draw < 1000; ++draw) {
-      const kernels::Philox4 w = kernels::random_words(seed_, stream_, 0, static_cast<uint64_t>(s), draw);
-      double v;
-      if (init_.kind == Init::Kind::Uniform) {
-        v = init_.a + (init_.b - init_.a) * kernels::uniform2(w).u0;
-      } else if (init_.kind == Init::Kind::Normal) {
-        v = init_.a + init_.b * kernels::normal_from(w);
-      } else if (init_.kind == Init::Kind::Exponential) {
-        v = -init_.a * std::log(kernels::uniform2(w).u0);  // u0 in (0, 1): finite
-      } else {
-        v = std::exp(init_.a + init_.b * kernels::normal_from(w));
-      }
+      const double v = value_of(kernels::random_words(seed_, stream_, 0, static_cast<uint64_t>(s), draw));
       if (v >= init_.min && v <= init_.max) return v;
     }
     throw_value_error(what_, ": no value of the ", kind_name(init_.kind), " distribution fell in the clip range [",
                       init_.min, ", ", init_.max, "] in 1000 draws");
   }
 
+  // All pairs numbered row by row (s = i n_post + j): out[q] = the value of pair (i, j0 + q), q < m <= 64.
+  // A distribution's first draws are taken 64 Philox blocks at a time (kernels::random_block,
+  // vectorised across counters); a value outside the clip range draws on as operator() does.
+  template <class T>
+  void fill_row(int64_t i, int64_t j0, int64_t m, T* out) const {
+    const int64_t s0 = i * n_post_ + j0;
+    if (!drawn()) {
+      for (int64_t q = 0; q < m; ++q) out[q] = static_cast<T>((*this)(s0 + q, i, j0 + q));
+      return;
+    }
+    uint32_t words[4 * 64];
+    kernels::random_block(seed_, stream_, 0, static_cast<uint64_t>(s0), m, words);
+    for (int64_t q = 0; q < m; ++q) {
+      const kernels::Philox4 w{{words[4 * q], words[4 * q + 1], words[4 * q + 2], words[4 * q + 3]}};
+      const double v = value_of(w);
+      out[q] = static_cast<T>(v >= init_.min && v <= init_.max ? v : (*this)(s0 + q, -1, -1));
+    }
+  }
+
  private:
+  // A distribution's value from one Philox block.
+  double value_of(const kernels::Philox4& w) const {
+    switch (init_.kind) {
+      case Init::Kind::Uniform: return init_.a + (init_.b - init_.a) * kernels::uniform2(w).u0;
+      case Init::Kind::Normal: return init_.a + init_.b * kernels::normal_from(w);
+      case Init::Kind::Exponential: return -init_.a * std::log(kernels::uniform2(w).u0);  // u0 in (0, 1): finite
+      default: return std::exp(init_.a + init_.b * kernels::normal_from(w));  // lognormal
+    }
+  }
   Init init_;
   const char* what_;
   int64_t n_post_;
@@ -460,7 +478,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build_all_to_all(Population& pre,
     backend::for_each_cpu(
         n_pre,
         [&](int64_t i) {
-          for (int64_t j = 0; j < n_post; ++j) out[i * n_post + j] = static_cast<T>(values(i * n_post + j, i, j));
+          for (int64_t j = 0; j < n_post; j += 64) values.fill_row(i, j, std::min<int64_t>(64, n_post - j), out + i * n_post + j);
         },
         std::max<int64_t>(1, 8192 / std::max<int64_t>(1, n_post)));
   };

@@ -40,11 +40,13 @@ def test_same_on_all_refuses_values_that_are_not_64_bit():
 
 
 @needs_mpirun
-def test_two_ranks_know_their_place_and_gather_in_rank_order():
+def test_two_ranks_know_their_place_and_gather_in_rank_order(tmp_path):
+    # Each rank writes its own file: mpirun may interleave the ranks' standard output within a line.
     out = _mpirun(2, "import json, snn\n"
                      "r = snn.rank()\n"
-                     "print(json.dumps([r, snn.num_processes(), snn.distributed.allgather(list(range(10 * r, 10 * r + r + 1))),\n"
-                     "                  snn.distributed.same_on_all(42), snn.distributed.same_on_all(r)]))\n")
+                     "row = [r, snn.num_processes(), snn.distributed.allgather(list(range(10 * r, 10 * r + r + 1))),\n"
+                     "       snn.distributed.same_on_all(42), snn.distributed.same_on_all(r)]\n"
+                     f"open(f'{tmp_path}/rank{{r}}.json', 'w').write(json.dumps(row))\n")
     assert out.returncode == 0, out.stdout + out.stderr
-    rows = sorted(json.loads(line) for line in out.stdout.splitlines() if line.startswith("["))
+    rows = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(2)]
     assert rows == [[0, 2, [0, 10, 11], True, False], [1, 2, [0, 10, 11], True, False]]
