@@ -11,6 +11,7 @@ Coupling's ``rank`` and ``size`` there.
 import importlib
 import importlib.util
 import os
+import warnings
 from typing import List
 
 # Set by the launchers in every process they start: Open MPI, MPICH / Hydra (PMI), PMIx.
@@ -25,6 +26,30 @@ def available() -> bool:
 def launched_by_mpi() -> bool:
     """Whether an MPI launcher (mpirun, mpiexec, srun) started this process."""
     return any(os.environ.get(k) for k in _LAUNCHER_SIZE)
+
+
+def launcher_size() -> int:
+    """The number of processes the launcher started, from its environment (1 outside one); calls no MPI."""
+    for key in _LAUNCHER_SIZE:
+        value = os.environ.get(key, "")
+        if value.isdigit():
+            return int(value)
+    return 1
+
+
+_warned_whole_copies = False
+
+
+def warn_whole_copies() -> None:
+    """Warns once per process, when a launcher started several (not under MUSIC): a network is not split
+    across processes yet, each runs all of it (snn.Network calls this)."""
+    global _warned_whole_copies
+    n = launcher_size()
+    under_music = "_MUSIC_CONFIG_" in os.environ  # MUSIC's applications are separate networks by design
+    if n > 1 and not under_music and not _warned_whole_copies:
+        _warned_whole_copies = True
+        warnings.warn(f"snn does not split a network across processes yet: each of the {n} processes started by "
+                      "the MPI launcher simulates the whole network (docs/distributed.md)", stacklevel=3)
 
 
 def _mpi():

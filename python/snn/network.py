@@ -13,7 +13,7 @@ from typing import Dict, Iterator, Mapping, Optional, Sequence, Union
 
 import torch
 
-from . import _snn
+from . import _snn, distributed
 from .init import Distribution
 from .neurons import Model, neuron_parameter
 from .plasticity import Rule, RuleHandle, ShortTermPlasticity
@@ -464,6 +464,7 @@ class Network:
         self._projections = []
         self._monitors = []
         self.metadata: dict = {}  # what save(metadata=...) stored, on a network from snn.load()
+        distributed.warn_whole_copies()
 
     # ---- properties ---------------------------------------------------------------------------
     @property

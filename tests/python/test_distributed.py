@@ -50,3 +50,11 @@ def test_two_ranks_know_their_place_and_gather_in_rank_order(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     rows = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(2)]
     assert rows == [[0, 2, [0, 10, 11], True, False], [1, 2, [0, 10, 11], True, False]]
+
+
+@needs_mpirun
+def test_a_network_under_mpirun_warns_that_each_process_runs_all_of_it():
+    out = _mpirun(2, "import snn\nsnn.Network()\nsnn.Network()\n")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stderr.count("snn does not split a network across processes yet: each of the 2 processes") == 2  # once per rank
+
