@@ -92,8 +92,6 @@ class Values {
   }
 
   bool constant() const { return init_.kind == Init::Kind::Constant; }
-  // Whether a value depends on the synapse's pair (i, j), not on its index s alone: a [pre, post] tensor.
-  bool by_pair() const { return init_.kind == Init::Kind::Tensor && !by_index_; }
   bool drawn() const { return init_.kind != Init::Kind::Constant && init_.kind != Init::Kind::Tensor; }
 
   double operator()(int64_t s, int64_t i, int64_t j) const {
@@ -534,8 +532,10 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
     throw_value_error("storage must be 'auto', 'dense' or 'sparse', got '", spec.storage, "'");
   }
   const Enumerator rule(spec, pre, post, seed, stream);
-  const bool sparse_wanted = spec.storage == "sparse" || (spec.storage == "auto" && 3 * rule.expected() < cells);
-  if (!sparse_wanted && spec.rule == "all_to_all" && !spec.pre_neurons && !spec.post_neurons && (spec.autapses || &pre != &post)) {
+  // Auto: sparse when fewer than a third of the entries hold a synapse (a sparse synapse costs 8-12
+  // bytes, a dense entry 4 plus its count).
+  const bool sparse = spec.storage == "sparse" || (spec.storage == "auto" && 3 * rule.expected() < cells);
+  if (!sparse && spec.rule == "all_to_all" && !spec.pre_neurons && !spec.post_neurons && (spec.autapses || &pre != &post)) {
     return build_all_to_all(pre, post, spec, dt, seed, stream);
   }
   const int64_t n_listed = (rule.by_rows() || !rule.count_known()) ? -1 : rule.expected();
@@ -543,9 +543,6 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
   const int64_t rows = rule.rows(), cols = spec.post_neurons ? static_cast<int64_t>(spec.post_neurons->size()) : n_post;
   const Values weight(spec.weight, "weight", rows, cols, n_listed, seed, stream + 1);
   const Values delay(spec.delay ? *spec.delay : Init::constant(dt), "delay", rows, cols, n_listed, seed, stream + 2);
-  // Auto: sparse when fewer than a third of the entries hold a synapse (a sparse synapse costs 8-12
-  // bytes, a dense entry 4 plus its count).
-  const bool sparse = spec.storage == "sparse" || (spec.storage == "auto" && 3 * rule.expected() < cells);
 
   auto p = start(pre, post, spec.rule, dt, stream);
   const at::TensorOptions& opts = post.options();
