@@ -203,12 +203,14 @@ struct CheckpointAccess {
 };
 
 StateDict state_dict(const Network& net) {
+  if (net.communicator()) throw_value_error("checkpoints of distributed networks are not supported yet (docs/distributed.md)");
   SaveVisitor v;
   CheckpointAccess::visit(const_cast<Network&>(net), v);  // the save pass only reads
   return std::move(v.out);
 }
 
 void load_state_dict(Network& net, const StateDict& state) {
+  if (net.communicator()) throw_value_error("checkpoints of distributed networks are not supported yet (docs/distributed.md)");
   LoadVisitor v(state);
   CheckpointAccess::visit(net, v);  // check pass: throws before anything changes
   const std::vector<std::string> extra = v.unused();
@@ -224,6 +226,7 @@ void load_state_dict(Network& net, const StateDict& state) {
 namespace {
 
 StateDict structure_of(const Network& net) {
+  if (net.communicator()) throw_value_error("checkpoints of distributed networks are not supported yet (docs/distributed.md)");
   StateDict s;
   auto put = [&](const std::string& key, const at::Tensor& t) { s.emplace_back(kStructure + key, t); };
   auto integer = [](int64_t v) { return at::scalar_tensor(v, at::TensorOptions().dtype(at::kLong)).fill_(v); };
@@ -457,10 +460,11 @@ std::unique_ptr<Projection> ProjectionBuilder::restore(Population& pre, Populati
     if (p->num_synapses_ && (delay_steps.cpu().masked_select(present) < 1).any().item<bool>()) bad("a delay is below one step");
     p->delay_steps_ = delay_steps.to(opts.dtype(at::kInt)).clone();
     p->max_delay_ = std::max<int64_t>(1, delay_steps.max().item<int64_t>());
+    p->min_delay_ = p->num_synapses_ ? std::max<int64_t>(1, delay_steps.cpu().masked_select(present).min().item<int64_t>()) : 1;
     p->uniform_delay_ = -1;
   } else {
     if (uniform_delay < 1) bad("its delay is below one step");
-    p->max_delay_ = p->uniform_delay_ = uniform_delay;
+    p->min_delay_ = p->max_delay_ = p->uniform_delay_ = uniform_delay;
   }
   return p;
 }

@@ -63,7 +63,7 @@ class HostRng {
 class Side {
  public:
   Side(const Population& pop, const std::optional<std::vector<int64_t>>& listed, const char* arg, bool unique)
-      : pop_size_(pop.size()) {
+      : pop_size_(pop.global_size()) {
     if (!listed) {
       size_ = pop_size_;
       return;
@@ -105,13 +105,20 @@ inline void parallel_rows(int64_t n_rows, int64_t row_cost, Fn&& fn) {
 
 // The synapses of a connection rule, enumerated in the rule's order. Visitors get (s, i, j) in list
 // positions of the two sides; pre_id / post_id give the neurons.
+//
+// A distributed network's process holds targets [lo, hi) of post (Population::first, size): the rule
+// then visits only the synapses onto them, with their global numbers s, i and j (draws and values are
+// keyed by those, so every synapse is the same on any number of processes), and post_id(j) is the
+// target's place in the block. fixed_indegree and the row rules draw only the local targets' synapses;
+// fixed_outdegree and fixed_total_number replay every draw (replays()) and keep the local ones.
 class Enumerator {
  public:
   Enumerator(const ConnectSpec& spec, const Population& pre, const Population& post, uint64_t seed, uint32_t stream)
       : spec_(spec),
         pre_(pre, spec.pre_neurons, "pre_neurons", spec.rule != "one_to_one"),
         post_(post, spec.post_neurons, "post_neurons", spec.rule != "one_to_one"),
-        n_pre_(pre_.size()), n_post_(post_.size()), seed_(seed), stream_(stream) {
+        n_pre_(pre_.size()), n_post_(post_.size()), seed_(seed), stream_(stream),
+        lo_(post.partitioned() ? post.first() : 0), hi_(post.partitioned() ? post.first() + post.size() : post_.size()) {
     const std::string& rule = spec.rule;
     auto needs = [&](bool ok, const std::string& msg) {
       if (!ok) throw ValueError("connect(" + pre.name() + " -> " + post.name() + ", '" + rule + "'): " + msg);
@@ -169,16 +176,33 @@ class Enumerator {
       throw_value_error("unknown connection rule '", rule,
                         "'; rules: one_to_one, all_to_all, fixed_indegree, fixed_outdegree, pairwise_bernoulli, fixed_total_number");
     }
+    expected_global_ = expected_;
+    if (!post.partitioned() || (lo_ == 0 && hi_ == n_post_)) return;
+    // A block of the targets (lists are refused for distributed networks, so positions are neurons).
+    const int64_t local = hi_ - lo_;
+    replays_ = rule == "fixed_outdegree" || rule == "fixed_total_number";
+    if (rule == "one_to_one") expected_ = no_self_ ? 0 : local;
+    if (rule == "all_to_all") expected_ = n_pre_ * local - (no_self_ ? local : 0);
+    if (rule == "pairwise_bernoulli") expected_ = static_cast<int64_t>(*spec.p * static_cast<double>(n_pre_ * local));
+    if (rule == "fixed_indegree") expected_ = *spec.indegree * local;
+    if (replays_) known_ = false;
   }
 
   // Row-by-row rules (all_to_all, pairwise_bernoulli): rows can be enumerated independently.
   bool by_rows() const { return by_rows_; }
-  // Number of synapses (exact unless pairwise_bernoulli, where it is the expectation).
+  // Number of synapses onto the targets held here (exact unless pairwise_bernoulli, where it is the
+  // expectation, or count_known() is false); expected_global() onto all targets.
   int64_t expected() const { return expected_; }
+  int64_t expected_global() const { return expected_global_; }
+  // fixed_outdegree and fixed_total_number onto a block of targets: every draw is replayed.
+  bool replays() const { return replays_; }
   bool count_known() const { return known_; }
   int64_t rows() const { return n_pre_; }
   int64_t pre_id(int64_t i) const { return pre_.id(i); }
-  int64_t post_id(int64_t j) const { return post_.id(j); }
+  int64_t post_id(int64_t j) const { return post_.id(j) - lo_; }
+  // fixed_indegree onto a block: the first local owner, and the number s of its first synapse.
+  int64_t first_owner() const { return spec_.rule == "fixed_indegree" ? lo_ : 0; }
+  int64_t first_synapse() const { return spec_.rule == "fixed_indegree" ? lo_ * *spec_.indegree : 0; }
 
   // Row rules: visit(s, i, j) for the synapses of row i, j ascending. pairwise_bernoulli keeps pair s
   // when the first uniform of Philox block s (step 1) is below p; the blocks are drawn 64 at a time
@@ -188,8 +212,8 @@ class Enumerator {
     const bool bernoulli = spec_.rule == "pairwise_bernoulli";
     constexpr int64_t kPairs = 64;
     uint32_t words[4 * kPairs];
-    for (int64_t j0 = 0; j0 < n_post_; j0 += kPairs) {
-      const int64_t m = std::min(kPairs, n_post_ - j0);
+    for (int64_t j0 = lo_; j0 < hi_; j0 += kPairs) {
+      const int64_t m = std::min(kPairs, hi_ - j0);
       if (bernoulli) kernels::random_block(seed_, stream_, 1, static_cast<uint64_t>(i * n_post_ + j0), m, words);
       for (int64_t q = 0; q < m; ++q) {
         const int64_t j = j0 + q;
@@ -207,14 +231,18 @@ class Enumerator {
     int64_t s = 0;
     if (rule == "one_to_one") {
       for (int64_t i = 0; i < n_pre_; ++i) {
-        if (!self_pair(i, i)) visit(s++, i, i);
+        if (self_pair(i, i)) continue;
+        if (i >= lo_ && i < hi_) visit(s, i, i);
+        ++s;
       }
       return;
     }
     if (rule == "fixed_total_number") {
       std::vector<int32_t> pre(static_cast<size_t>(*spec_.N)), post(static_cast<size_t>(*spec_.N));
       draw_total(pre.data(), post.data());
-      for (; s < *spec_.N; ++s) visit(s, pre[s], post[s]);
+      for (; s < *spec_.N; ++s) {
+        if (post[s] >= lo_ && post[s] < hi_) visit(s, pre[s], post[s]);
+      }
       return;
     }
     for (int64_t o = 0; o < owners(); ++o) visit_owner(o, visit);
@@ -258,10 +286,12 @@ class Enumerator {
   // owners can be enumerated in parallel, in any order, with the same result (and a process that
   // holds some of the targets can draw theirs alone).
   bool by_owner() const { return by_owner_; }
-  int64_t owners() const { return spec_.rule == "fixed_indegree" ? n_post_ : n_pre_; }
+  // (fixed_indegree onto a block: its owners, numbered from 0; visit_owner(o) draws for target first_owner() + o.)
+  int64_t owners() const { return spec_.rule == "fixed_indegree" ? hi_ - lo_ : n_pre_; }
   template <class F>
   void visit_owner(int64_t o, F&& visit) const {
     const bool in = spec_.rule == "fixed_indegree";
+    if (in) o += lo_;
     const int64_t K = in ? *spec_.indegree : *spec_.outdegree;
     const int64_t partners = in ? n_pre_ : n_post_;
     thread_local std::vector<uint8_t> taken;  // all 0 between calls
@@ -284,7 +314,8 @@ class Enumerator {
       if (in) {
         visit(s++, c, o);
       } else {
-        visit(s++, o, c);
+        if (c >= lo_ && c < hi_) visit(s, o, c);
+        ++s;
       }
     }
   }
@@ -300,7 +331,9 @@ class Enumerator {
   bool by_rows_ = false;
   bool by_owner_ = false;
   bool known_ = true;
-  int64_t expected_ = 0;
+  bool replays_ = false;
+  int64_t expected_ = 0, expected_global_ = 0;
+  int64_t lo_, hi_;  // the targets held here (all of post unless it is partitioned)
 };
 
 }  // namespace rules

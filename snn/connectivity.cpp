@@ -196,15 +196,17 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
   out.row_ptr = at::zeros({n_pre + 1}, at::kLong);
   int64_t* row_ptr = out.row_ptr.data_ptr<int64_t>();
   const int64_t rows = rule.rows();
-  const bool total = spec.rule == "fixed_total_number", drawn_first = rule.by_owner() || total;
+  const bool total = spec.rule == "fixed_total_number", drawn_first = (rule.by_owner() || total) && !rule.replays();
   const bool in = spec.rule == "fixed_indegree";
   const int64_t owners = rule.by_owner() ? rule.owners() : 0, per_owner = owners ? rule.expected() / owners : 0;
+  // Onto a block of targets (fixed_indegree), the arrays hold synapses s0 + s of owners owner0 + o.
+  const int64_t s0 = rule.first_synapse(), owner0 = rule.first_owner();
   // Owner rules: the partner (list position) of synapse s; fixed_total_number: its pair.
   at::Tensor drawn_a, drawn_b;
   const int32_t *partner = nullptr, *total_pre = nullptr, *total_post = nullptr;
   auto pair_of = [&](int64_t s) {              // (i, j) of synapse s
     if (total) return std::pair<int64_t, int64_t>{total_pre[s], total_post[s]};
-    return in ? std::pair<int64_t, int64_t>{partner[s], s / per_owner} : std::pair<int64_t, int64_t>{s / per_owner, partner[s]};
+    return in ? std::pair<int64_t, int64_t>{partner[s], owner0 + s / per_owner} : std::pair<int64_t, int64_t>{s / per_owner, partner[s]};
   };
   // Chunks of s for the drawn rules, and per chunk and row the count, then where the chunk writes.
   int64_t chunks = 0, chunk_len = 0;
@@ -225,7 +227,7 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
     } else {
       int32_t* drawn = drawn_a.data_ptr<int32_t>();
       parallel_rows(owners, per_owner, [&](int64_t o) {
-        rule.visit_owner(o, [&](int64_t s, int64_t i, int64_t j) { drawn[s] = static_cast<int32_t>(in ? i : j); });
+        rule.visit_owner(o, [&](int64_t s, int64_t i, int64_t j) { drawn[s - s0] = static_cast<int32_t>(in ? i : j); });
       });
       partner = drawn;
     }
@@ -298,7 +300,7 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
       int64_t* cursor = chunk_row.data() + c * n_pre;
       for (int64_t s = c * chunk_len, end = std::min(S, s + chunk_len); s < end; ++s) {
         const auto [i, j] = pair_of(s);
-        put(cursor[rule.pre_id(i)]++, s, i, j);
+        put(cursor[rule.pre_id(i)]++, s0 + s, i, j);
       }
     });
   } else if (drawn_first) {
@@ -334,7 +336,7 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
       std::vector<int64_t> cursor(row_ptr + r0, row_ptr + r1);
       for (int64_t k = row_ptr[r0]; k < row_ptr[r1]; ++k) {
         const int64_t s = by_group[k], i = gi[k], j = gj[k];
-        put(cursor[rule.pre_id(i) - r0]++, s, i, j);
+        put(cursor[rule.pre_id(i) - r0]++, s0 + s, i, j);
       }
     });
   } else if (rule.by_rows()) {
@@ -464,31 +466,34 @@ std::unique_ptr<Projection> ProjectionBuilder::start(Population& pre, Population
 // enumerate the pairs one by one through double-precision scratch arrays (~100x a copy of the weights).
 std::unique_ptr<Projection> ProjectionBuilder::build_all_to_all(Population& pre, Population& post, const ConnectSpec& spec,
                                                                 double dt, uint64_t seed, uint32_t stream) {
-  const int64_t n_pre = pre.size(), n_post = post.size(), cells = n_pre * n_post;
+  // Columns [col0, col0 + n_post) of n_cols: the targets held here (all of them unless post is partitioned).
+  const int64_t n_pre = pre.global_size(), n_post = post.size(), cells = n_pre * n_post;
+  const int64_t col0 = post.first(), n_cols = post.global_size();
   const at::TensorOptions& opts = post.options();
   auto p = start(pre, post, spec.rule, dt, stream);
   p->storage_ = Projection::Storage::Dense;
   p->num_synapses_ = cells;
   p->count_ = empty_with({n_pre, n_post}, opts).fill_(1);
-  // Pair (i, j) is synapse s = i n_post + j, as the row enumeration numbers it.
+  // Pair (i, j) is synapse s = i n_cols + j, as the row enumeration numbers it.
   auto rows = [&](const Values& values, auto* out) {
-    using T = std::remove_pointer_t<decltype(out)>;
     backend::for_each_cpu(
         n_pre,
         [&](int64_t i) {
-          for (int64_t j = 0; j < n_post; j += 64) values.fill_row(i, j, std::min<int64_t>(64, n_post - j), out + i * n_post + j);
+          for (int64_t j = 0; j < n_post; j += 64) {
+            values.fill_row(i, col0 + j, std::min<int64_t>(64, n_post - j), out + i * n_post + j);
+          }
         },
         std::max<int64_t>(1, 8192 / std::max<int64_t>(1, n_post)));
   };
   const Init& w = spec.weight;
   if (w.kind == Init::Kind::Tensor) {
     const at::Tensor& t = w.tensor;
-    if (!((t.dim() == 2 && t.size(0) == n_pre && t.size(1) == n_post) || (t.dim() == 1 && t.size(0) == cells))) {
-      throw_value_error("weight tensor has shape ", t.sizes(), "; expected [", n_pre, ", ", n_post, "] or [", cells,
+    if (!((t.dim() == 2 && t.size(0) == n_pre && t.size(1) == n_cols) || (t.dim() == 1 && t.size(0) == n_pre * n_cols))) {
+      throw_value_error("weight tensor has shape ", t.sizes(), "; expected [", n_pre, ", ", n_cols, "] or [", n_pre * n_cols,
                         "] (one value per synapse)");
     }
     p->weight_ = empty_with({n_pre, n_post}, opts);
-    p->weight_.copy_(t.detach().reshape({n_pre, n_post}));
+    p->weight_.copy_(t.detach().reshape({n_pre, n_cols}).narrow(1, col0, n_post));
     // One read, no temporary: an inf or NaN shows in the minimum or the maximum.
     const auto [lo, hi] = at::aminmax(p->weight_);
     if (cells && !(std::isfinite(lo.item<double>()) && std::isfinite(hi.item<double>()))) {
@@ -497,16 +502,16 @@ std::unique_ptr<Projection> ProjectionBuilder::build_all_to_all(Population& pre,
   } else if (w.kind == Init::Kind::Constant) {
     p->weight_ = empty_with({n_pre, n_post}, opts).fill_(w.a);
   } else {
-    const Values values(w, "weight", n_pre, n_post, cells, seed, stream + 1);
+    const Values values(w, "weight", n_pre, n_cols, n_pre * n_cols, seed, stream + 1);
     at::Tensor host = host_empty({n_pre, n_post}, opts.dtype().toScalarType());
     dispatch_floating(host.scalar_type(), [&](auto tag) { rows(values, host.data_ptr<decltype(tag)>()); });
     p->weight_ = host.to(opts.device());
   }
   const Init delay = spec.delay ? *spec.delay : Init::constant(dt);
   if (delay.kind == Init::Kind::Constant) {
-    p->max_delay_ = p->uniform_delay_ = delay_steps(delay.a, dt, false, "delay");
+    p->min_delay_ = p->max_delay_ = p->uniform_delay_ = delay_steps(delay.a, dt, false, "delay");
   } else {
-    const Values values(delay, "delay", n_pre, n_post, cells, seed, stream + 2);
+    const Values values(delay, "delay", n_pre, n_cols, n_pre * n_cols, seed, stream + 2);
     at::Tensor ms = host_empty({n_pre, n_post}, at::kDouble);
     rows(values, ms.data_ptr<double>());
     // Steps per pair (drawn delays round to the nearest step; given ones must lie on the grid).
@@ -517,6 +522,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build_all_to_all(Population& pre,
     backend::for_each_cpu(cells, [&](int64_t k) { out[k] = delay_steps(d[k], dt, drawn, "delay"); }, 65536);
     const int32_t lo = steps.min().item<int32_t>(), hi = steps.max().item<int32_t>();
     p->max_delay_ = hi;
+    p->min_delay_ = lo;
     p->uniform_delay_ = lo == hi ? hi : -1;
     if (lo != hi) p->delay_steps_ = steps.to(opts.device());
   }
@@ -525,7 +531,8 @@ std::unique_ptr<Projection> ProjectionBuilder::build_all_to_all(Population& pre,
 
 std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population& post, const ConnectSpec& spec,
                                                      double dt, uint64_t seed, uint32_t stream) {
-  const int64_t n_pre = pre.size(), n_post = post.size(), cells = n_pre * n_post;
+  // n_post: the targets held here (a block of post in a distributed network, docs/distributed.md).
+  const int64_t n_pre = pre.global_size(), n_post = post.size(), cells = n_pre * post.global_size();
   check_init(spec.weight, "weight");
   if (spec.delay) check_init(*spec.delay, "delay");
   if (spec.storage != "auto" && spec.storage != "dense" && spec.storage != "sparse") {
@@ -534,13 +541,14 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
   const Enumerator rule(spec, pre, post, seed, stream);
   // Auto: sparse when fewer than a third of the entries hold a synapse (a sparse synapse costs 8-12
   // bytes, a dense entry 4 plus its count).
-  const bool sparse = spec.storage == "sparse" || (spec.storage == "auto" && 3 * rule.expected() < cells);
+  const bool sparse = spec.storage == "sparse" || (spec.storage == "auto" && 3 * rule.expected_global() < cells);
   if (!sparse && spec.rule == "all_to_all" && !spec.pre_neurons && !spec.post_neurons && (spec.autapses || &pre != &post)) {
     return build_all_to_all(pre, post, spec, dt, seed, stream);
   }
-  const int64_t n_listed = (rule.by_rows() || !rule.count_known()) ? -1 : rule.expected();
+  const bool exact = spec.rule != "pairwise_bernoulli";
+  const int64_t n_listed = (rule.by_rows() || !exact) ? -1 : rule.expected_global();
   // Values are indexed in the rule's positions (a weight tensor is [listed pre, listed post]).
-  const int64_t rows = rule.rows(), cols = spec.post_neurons ? static_cast<int64_t>(spec.post_neurons->size()) : n_post;
+  const int64_t rows = rule.rows(), cols = spec.post_neurons ? static_cast<int64_t>(spec.post_neurons->size()) : post.global_size();
   const Values weight(spec.weight, "weight", rows, cols, n_listed, seed, stream + 1);
   const Values delay(spec.delay ? *spec.delay : Init::constant(dt), "delay", rows, cols, n_listed, seed, stream + 2);
 
@@ -578,6 +586,7 @@ std::unique_ptr<Projection> ProjectionBuilder::build(Population& pre, Population
     dmin = dmax = !spec.delay ? 1 : delay_steps(spec.delay->kind == Init::Kind::Constant ? spec.delay->a : dt, dt, false, "delay");
   }
   p->max_delay_ = dmax;
+  p->min_delay_ = dmin;
   p->uniform_delay_ = dmin == dmax ? dmax : -1;
   return p;
 }

@@ -1,7 +1,9 @@
 // snn/network.cpp — building a network, checking inputs, and the step loop.
 #include "snn/network.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "snn/backend.h"
 #include "snn/errors.h"
@@ -41,6 +43,14 @@ Network::Network(const NetworkOptions& o)
       seed_(o.seed) {
   if (!(o.dt > 0) || !std::isfinite(o.dt)) throw_value_error("dt must be > 0 ms and finite, got ", o.dt);
   if (o.batch_size <= 0) throw_value_error("batch_size must be > 0, got ", o.batch_size);
+  if (o.distributed) {
+    if (o.batch_size != 1) throw_value_error("a distributed network simulates one batch entry (batch_size=1), got batch_size=", o.batch_size);
+    comm_ = o.communicator ? o.communicator : &distributed::Communicator::local();
+  }
+}
+
+void Network::refuse_distributed(const char* what) const {
+  if (comm_) throw_value_error(what, " not supported in distributed networks yet (docs/distributed.md)");
 }
 
 Network::~Network() = default;
@@ -57,9 +67,17 @@ Population& Network::add(const ModelSpec& spec, const std::string& name) {
   for (const auto& p : populations_) {
     if (p->name() == chosen) throw_value_error("a population named '", chosen, "' already exists");
   }
-  std::unique_ptr<Population> pop = make_population(spec);
+  std::unique_ptr<Population> pop = make_population(spec);  // every process checks the whole spec
+  int64_t first = 0, global = -1;
+  if (comm_) {
+    // Placement: contiguous blocks, process r holds neurons [n r / R, n (r + 1) / R).
+    const int64_t r = comm_->rank(), R = comm_->size();
+    first = spec.n * r / R;
+    global = spec.n;
+    pop = make_population(block_of(spec, first, spec.n * (r + 1) / R - first), /*block=*/true);
+  }
   pop->attach(AttachContext{this, chosen, static_cast<uint32_t>(populations_.size()), dt_, batch_,
-                            at::TensorOptions().dtype(dtype_).device(device_), step_});
+                            at::TensorOptions().dtype(dtype_).device(device_), step_, first, global});
   populations_.push_back(std::move(pop));
   return *populations_.back();
 }
@@ -87,6 +105,9 @@ Projection& Network::connect_built(Population& pre, Population& post, const Conn
     throw_value_error("post population '", post.name(), "' (", post.model(), ") is a spike source and takes no synaptic input");
   }
   if (projections_.size() >= kMaxProjections) throw_value_error("a network holds at most ", kMaxProjections, " projections");
+  if (spec.plasticity) refuse_distributed("learning rules (plasticity=...) are");
+  if (spec.short_term) refuse_distributed("short-term plasticity is");
+  if (spec.pre_neurons || spec.post_neurons) refuse_distributed("connections of listed neurons (pre_neurons, post_neurons) are");
   // Everything that can fail does so before the network changes.
   std::unique_ptr<Plasticity> rule = spec.plasticity ? make_plasticity(*spec.plasticity) : nullptr;
   std::unique_ptr<ShortTermPlasticity> short_term;
@@ -146,6 +167,7 @@ Neuromodulator& Network::signal(const std::string& name) const {
 
 Neuromodulator& Network::neuromodulator(const std::string& name, Population& source, double delay_ms) {
   check_owned(source, "neuromodulator source");
+  refuse_distributed("neuromodulators are");
   if (!(delay_ms > 0) || !std::isfinite(delay_ms) || !on_grid(delay_ms, dt_) || nearest_steps(delay_ms, dt_) < 1) {
     throw_value_error("neuromodulator delay must be a multiple of dt = ", dt_, " ms and at least one step, got ", delay_ms, " ms");
   }
@@ -198,6 +220,7 @@ SpikeCounter& Network::count_spikes(Population& pop) {
 
 StateMonitor& Network::monitor_state(Population& pop, const std::string& variable, const StateMonitorOptions& options) {
   check_owned(pop, "monitored");
+  if (!options.neurons.empty()) refuse_distributed("state monitors of chosen neurons (neurons=...) are");
   // Resolved once: a state tensor is allocated when its owner joins the network and written in place after.
   const at::Tensor& tensor = pop.state(variable);  // throws for an unknown variable, listing the known ones
   return add_monitor<StateMonitor>([&](const MonitorContext& context) {
@@ -209,6 +232,7 @@ TransmissionMonitor& Network::monitor_transmissions(Projection& proj) {
   bool owned = false;
   for (const auto& p : projections_) owned |= p.get() == &proj;
   if (!owned) throw_value_error("projection '", proj.name(), "' belongs to another network");
+  refuse_distributed("transmission monitors are");
   return add_monitor<TransmissionMonitor>(
       [&](const MonitorContext& context) { return std::make_unique<TransmissionMonitor>(context, proj); });
 }
@@ -217,6 +241,7 @@ StateMonitor& Network::monitor_projection(Projection& proj, const std::string& v
   bool owned = false;
   for (const auto& p : projections_) owned |= p.get() == &proj;
   if (!owned) throw_value_error("projection '", proj.name(), "' belongs to another network");
+  refuse_distributed("projection monitors are");
   Projection* p = &proj;
   std::function<at::Tensor()> source;
   bool per_synapse = variable == "weight";
@@ -269,7 +294,9 @@ std::vector<std::pair<Population*, at::Tensor>> Network::prepare_inputs(const In
     if (tensor.device() != device_) {
       throw_value_error(what, " is on ", tensor.device(), "; the network is on ", device_, ": move it with .to('", device_, "')");
     }
-    const int64_t B = batch_, N = pop.size();
+    // A distributed network takes the whole population's input (checked whole, on every process) and keeps its block.
+    const bool whole = pop.partitioned() && tensor.dim() >= 1 && tensor.size(-1) == pop.global_size();
+    const int64_t B = batch_, N = whole ? pop.global_size() : pop.size();
     at::Tensor t;
     if (tensor.dim() == 1 && tensor.size(0) == N) {
       t = tensor.unsqueeze(0).expand({B, N}).contiguous();
@@ -294,7 +321,7 @@ std::vector<std::pair<Population*, at::Tensor>> Network::prepare_inputs(const In
         }
       }
     }
-    prepared.emplace_back(&pop, t);
+    prepared.emplace_back(&pop, whole ? t.narrow(-1, pop.first(), pop.size()).contiguous() : t);
   }
   return prepared;
 }
@@ -330,11 +357,74 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
     }
   } finish{populations_, projections_, monitors_};
 
+  if (comm_) prepare_exchange();
   for (int64_t s = 0; s < n_steps; ++s) {
     const StepContext ctx{step_, s, dt_, seed_};
     for (auto& m : monitors_) m->before_step(ctx);
-    step_once(ctx);
+    if (comm_) {
+      step_distributed(ctx);
+    } else {
+      step_once(ctx);
+    }
   }
+  if (comm_) deliver_pending();  // a run ends with everything delivered
+}
+
+void Network::prepare_exchange() {
+  if (!exchange_ || exchange_projections_ != projections_.size()) {
+    std::vector<distributed::SpikeExchange::Source> sources;  // the populations that projections read
+    for (auto& pop : populations_) {
+      bool read = false, local_only = true;
+      for (auto& proj : projections_) {
+        if (&proj->pre() != pop.get()) continue;
+        read = true;
+        local_only &= proj->rule() == "one_to_one" && proj->post().global_size() == pop->global_size();
+      }
+      if (read) sources.push_back({pop.get(), local_only});
+    }
+    exchange_ = std::make_unique<distributed::SpikeExchange>(*comm_, std::move(sources));
+    exchange_projections_ = projections_.size();
+  }
+  // Every process exchanges at the same steps: every D steps, D the shortest delay of any process's
+  // synapses. The same collective compares what the processes built (a mismatched script raises on all).
+  int64_t shortest = std::numeric_limits<int64_t>::max();
+  for (auto& proj : projections_) shortest = std::min(shortest, proj->min_delay_steps());
+  uint64_t built = 1469598103934665603ull;  // FNV-1a of the populations, projections, dt, seed and step
+  auto mix = [&built](const std::string& text) {
+    for (unsigned char c : text) built = (built ^ c) * 1099511628211ull;
+  };
+  for (auto& pop : populations_) mix(cat(pop->name(), "/", pop->model(), "/", pop->global_size(), ";"));
+  for (auto& proj : projections_) mix(cat(proj->pre().name(), ">", proj->post().name(), "/", proj->rule(), ";"));
+  mix(cat(dt_, "/", seed_, "/", step_));
+  const int64_t mine = static_cast<int64_t>(built >> 1);
+  const std::vector<int64_t> all = comm_->allgather({shortest, mine});
+  interval_ = shortest;
+  for (size_t r = 0; r < all.size() / 2; ++r) {
+    interval_ = std::min(interval_, all[2 * r]);
+    if (all[2 * r + 1] != all[1]) {
+      throw_value_error("the processes of a distributed network built different networks: process ", r,
+                        " differs from process 0 in its populations, projections, dt, seed or step count (",
+                        populations_.size(), " populations and ", projections_.size(),
+                        " projections here; do all processes run the same script?)");
+    }
+  }
+}
+
+// A step of a distributed network: the populations advance and their spikes are recorded for the
+// exchange; delivery waits for it. Every delay is at least interval_ steps, so delivering the steps
+// of an interval at its end, in order, each with the weights it saw, gives what step_once gives.
+void Network::step_distributed(const StepContext& ctx) {
+  for (auto& pop : populations_) pop->advance(ctx);
+  exchange_->record(step_);
+  for (auto& m : monitors_) m->record(ctx);
+  ++step_;
+  if (exchange_->pending_steps() >= interval_) deliver_pending();
+}
+
+void Network::deliver_pending() {
+  exchange_->exchange([this](int64_t step) {
+    for (auto& proj : projections_) proj->propagate(step);
+  });
 }
 
 void Network::step_once(const StepContext& ctx) {

@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "snn/distributed/communicator.h"
+#include "snn/distributed/spike_exchange.h"
 #include "snn/monitor.h"
 #include "snn/neurons/registry.h"
 #include "snn/plasticity/registry.h"
@@ -47,6 +49,11 @@ struct NetworkOptions {
   std::string device = "cpu";     // "cpu", "cuda", "cuda:1", ...
   std::string dtype = "float32";  // "float32" or "float64"
   uint64_t seed = 0;              // seeds every random draw (connectivity, weights, Poisson input)
+  // One network across the processes of `communicator` (docs/distributed.md): each holds a block of
+  // every population and the synapses onto it; spikes are exchanged once per minimum delay. Without a
+  // communicator, one process (the same engine and results, nothing exchanged).
+  bool distributed = false;
+  const distributed::Communicator* communicator = nullptr;
 };
 
 // Inputs of one run, by population name:
@@ -66,6 +73,13 @@ class Network {
   const at::Device& device() const { return device_; }
   at::ScalarType dtype() const { return dtype_; }
   uint64_t seed() const { return seed_; }
+  // The processes a distributed network runs on, or null.
+  const distributed::Communicator* communicator() const { return comm_; }
+  // Distributed: the steps between exchanges in the last run (the shortest delay), the collectives and
+  // the words this process sent so far.
+  int64_t exchange_interval() const { return interval_; }
+  int64_t exchanges() const { return exchange_ ? exchange_->exchanges() : 0; }
+  int64_t exchange_words() const { return exchange_ ? exchange_->words_sent() : 0; }
   int64_t step_count() const { return step_; }
   double t() const { return static_cast<double>(step_) * dt_; }
 
@@ -131,6 +145,12 @@ class Network {
   MonitorContext monitor_context() const { return {dt_, batch_, device_, step_}; }
   std::vector<std::pair<Population*, at::Tensor>> prepare_inputs(const InputMap& inputs, int64_t n_steps) const;
   void step_once(const StepContext& ctx);
+  // Distributed: a step without delivery, and delivery of the steps since the last exchange.
+  void step_distributed(const StepContext& ctx);
+  void deliver_pending();
+  void prepare_exchange();
+  // ValueError for what distributed networks do not support yet.
+  void refuse_distributed(const char* what) const;
 
   double dt_;
   int64_t batch_;
@@ -138,6 +158,10 @@ class Network {
   at::ScalarType dtype_;
   uint64_t seed_;
   int64_t step_ = 0;
+  const distributed::Communicator* comm_ = nullptr;
+  std::unique_ptr<distributed::SpikeExchange> exchange_;
+  size_t exchange_projections_ = 0;  // projections when exchange_ was made
+  int64_t interval_ = 0;
   std::vector<std::unique_ptr<Population>> populations_;
   std::vector<std::unique_ptr<Projection>> projections_;
   std::vector<std::unique_ptr<Monitor>> monitors_;

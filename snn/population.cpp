@@ -33,9 +33,19 @@ const SpikeSet& Population::fired() {
   return fired_;
 }
 
+const SpikeSet& Population::outgoing_fired() {
+  if (!partitioned_) return fired();
+  if (!outgoing_valid_) {
+    outgoing_fired_.build(outgoing_);
+    outgoing_valid_ = true;
+  }
+  return outgoing_fired_;
+}
+
+// n = 0 only for a distributed network's empty block of a population (make_population checks n > 0).
 Population::Population(std::string model, int64_t n, std::vector<ParamSpec> params)
-    : params_(std::move(params), n), model_(std::move(model)), n_(n) {
-  if (n <= 0) throw_value_error(model_, ": the number of neurons n must be > 0, got ", n);
+    : params_(std::move(params), n), model_(std::move(model)), n_(n), global_n_(n) {
+  if (n < 0) throw_value_error(model_, ": the number of neurons n must be > 0, got ", n);
 }
 
 Population::~Population() = default;
@@ -60,9 +70,14 @@ void Population::set_state(const std::string& name, const at::Tensor& value) {
   if (value.device() != dst.device()) {
     throw_value_error("state '", name, "' lives on ", dst.device(), "; got a tensor on ", value.device());
   }
+  if (partitioned_ && value.dim() >= 1 && value.size(-1) == global_n_ && global_n_ != n_) {
+    set_state(name, value.narrow(-1, first_, n_));  // distributed: the whole population's values, this block's part
+    return;
+  }
   if (value.dim() > 2 || (value.dim() >= 1 && value.size(-1) != n_) || (value.dim() == 2 && value.size(0) != batch_)) {
     throw_value_error("state '", name, "' has shape [", batch_, ", ", n_, "]; got ", value.sizes(),
-                      " (a scalar, [N] or [B, N] is accepted)");
+                      " (a scalar, [N] or [B, N] is accepted)",
+                      partitioned_ ? cat("; this process holds neurons ", first_, "..", first_ + n_ - 1, " of ", global_n_) : "");
   }
   if (at::isFloatingType(dst.scalar_type()) && !at::isFloatingType(value.scalar_type())) {
     throw_type_error("state '", name, "' is ", dst.scalar_type(), "; got a tensor of ", value.scalar_type());
@@ -105,7 +120,21 @@ ParamTable Population::with_params(const ParamMap& values) const {
   return candidate;
 }
 
-void Population::set_params(const ParamMap& values) { params_ = with_params(values); }
+void Population::set_params(const ParamMap& values) {
+  if (!partitioned_) {
+    params_ = with_params(values);
+    return;
+  }
+  // Distributed: one value per neuron of the whole population sets this block's part.
+  ParamMap local = values;
+  for (auto& [name, value] : local) {
+    const std::vector<double>& all = value.values();
+    if (!value.per_element() || static_cast<int64_t>(all.size()) != global_n_) continue;
+    value = n_ == 0 ? ParamValue(all.empty() ? 0.0 : all.front())
+                    : ParamValue(std::vector<double>(all.begin() + first_, all.begin() + first_ + n_));
+  }
+  params_ = with_params(local);
+}
 
 void Population::visit(StateVisitor& v) {
   visit_params_and_state(v, params_, state_.vars(), [this](const ParamMap& values) { return with_params(values); });
@@ -124,6 +153,10 @@ void Population::attach(const AttachContext& context) {
   dt_ = context.dt;
   batch_ = context.batch;
   options_ = context.options;
+  first_ = context.first;
+  global_n_ = context.global_size < 0 ? n_ : context.global_size;
+  partitioned_ = context.global_size >= 0;
+  if (partitioned_) outgoing_ = at::zeros({batch_, global_n_}, options_);
   for (StateVar& v : state_.vars()) {
     const at::ScalarType t = v.dtype != at::ScalarType::Undefined ? v.dtype : options_.dtype().toScalarType();
     v.tensor = at::zeros({batch_, n_}, options_.dtype(t));

@@ -30,6 +30,9 @@
 namespace snn {
 
 class Network;
+namespace distributed {
+class SpikeExchange;
+}
 
 // Neurons per element of the block functors (kernels::for_block_items) on the CPU: a loop long enough
 // that the shared parameters stay in registers, short enough that work spreads over the threads in
@@ -63,6 +66,9 @@ struct AttachContext {
   int64_t batch;
   at::TensorOptions options;  // the network's dtype and device
   int64_t step;            // the network's step count when the population joins
+  // A distributed network: this process holds neurons [first, first + n) of global_size (docs/distributed.md).
+  int64_t first = 0;
+  int64_t global_size = -1;  // -1: the population is whole here
 };
 
 // A model and its parameters, before it is added to a network. The Python classes snn.LIF(...) build
@@ -82,7 +88,12 @@ class Population {
 
   const std::string& name() const { return name_; }
   const std::string& model() const { return model_; }
+  // Neurons held here. In a distributed network (docs/distributed.md) that is this process's block of
+  // the population, neurons [first(), first() + size()) of global_size(); otherwise all of them.
   int64_t size() const { return n_; }
+  int64_t global_size() const { return global_n_; }
+  int64_t first() const { return first_; }
+  bool partitioned() const { return partitioned_; }
   int64_t batch_size() const { return batch_; }
   const Network* network() const { return network_; }
   double dt() const { return dt_; }
@@ -109,6 +120,11 @@ class Population {
   const at::Tensor& spikes() const { return spikes_; }
   // The neurons that spiked in the last step (built once per step, on first request).
   const SpikeSet& fired();
+  // What projections from this population deliver: this step's spikes; in a distributed network the
+  // spikes of every process's neurons, [B, global_size()], of the step being delivered (set by the
+  // exchange, snn/distributed/spike_exchange.h).
+  const at::Tensor& outgoing_spikes() const { return partitioned_ ? outgoing_ : spikes_; }
+  const SpikeSet& outgoing_fired();
 
   // What the population does with input.
   virtual InputKind input_kind() const { return InputKind::Current; }
@@ -136,6 +152,8 @@ class Population {
     return state_.declare(name, unit, StateShape::Neuron, learned, dtype);
   }
   at::Tensor& state(StateRef ref) { return state_[ref]; }
+  // The random key of element 0 (kernels::NeuronBlock): the global index of the first neuron held here.
+  uint64_t random_key0() const { return static_cast<uint64_t>(first_); }
   // Sets every batch entry of a state variable to a parameter's value, neuron by neuron where it differs
   // (V_m = E_L at reset).
   void fill_state(StateRef ref, ParamId param, double scale = 1.0);
@@ -182,6 +200,7 @@ class Population {
  private:
   friend class Network;
   friend class Projection;
+  friend class distributed::SpikeExchange;
 
   void attach(const AttachContext& context);
   // Everything a checkpoint holds of the population (snn/state_visitor.h).
@@ -203,6 +222,11 @@ class Population {
   StateTable state_;
   std::string model_;
   int64_t n_;
+  int64_t first_ = 0, global_n_;
+  bool partitioned_ = false;
+  at::Tensor outgoing_;  // distributed: [B, global_size()], the step being delivered
+  SpikeSet outgoing_fired_;
+  bool outgoing_valid_ = false;
   std::string name_;
   const Network* network_ = nullptr;
   uint32_t rng_stream_ = 0;

@@ -38,15 +38,15 @@ std::pair<at::Tensor, at::Tensor> Projection::indices() const {
     const at::Tensor nz = at::nonzero(count_);
     return {nz.select(1, 0).contiguous(), nz.select(1, 1).contiguous()};
   }
-  const at::Tensor counts = (row_ptr_.narrow(0, 1, pre_->size()) - row_ptr_.narrow(0, 0, pre_->size()));
-  const at::Tensor pre = at::repeat_interleave(at::arange(pre_->size(), row_ptr_.options()), counts);
+  const at::Tensor counts = (row_ptr_.narrow(0, 1, pre_->global_size()) - row_ptr_.narrow(0, 0, pre_->global_size()));
+  const at::Tensor pre = at::repeat_interleave(at::arange(pre_->global_size(), row_ptr_.options()), counts);
   return {pre, post_index_.to(at::kLong)};
 }
 
 at::Tensor Projection::synapse_count() const {
   if (!sparse()) return count_;
   const auto [pre, post] = indices();
-  at::Tensor out = at::zeros({pre_->size(), post_->size()}, weight_.options());
+  at::Tensor out = at::zeros({pre_->global_size(), post_->size()}, weight_.options());
   out.index_put_({pre, post}, at::ones({num_synapses_}, weight_.options()), /*accumulate=*/true);
   return out;
 }
@@ -55,7 +55,7 @@ at::Tensor Projection::dense_weight() {
   const at::Tensor& w = weight();
   if (!sparse()) return w;
   const auto [pre, post] = indices();
-  at::Tensor out = at::zeros({pre_->size(), post_->size()}, w.options());
+  at::Tensor out = at::zeros({pre_->global_size(), post_->size()}, w.options());
   out.index_put_({pre, post}, w, /*accumulate=*/true);
   return out;
 }
@@ -149,7 +149,7 @@ void Projection::build_transposed() {
   const at::Tensor row_ptr = row_ptr_.cpu(), post = post_index_.cpu();
   const int64_t* rp = row_ptr.data_ptr<int64_t>();
   const int32_t* pj = post.data_ptr<int32_t>();
-  const int64_t n_pre = pre_->size(), n_post = post_->size(), S = num_synapses_;
+  const int64_t n_pre = pre_->global_size(), n_post = post_->size(), S = num_synapses_;
   std::vector<int64_t> col_ptr(static_cast<size_t>(n_post + 1), 0);
   for (int64_t s = 0; s < S; ++s) ++col_ptr[pj[s] + 1];
   for (int64_t j = 0; j < n_post; ++j) col_ptr[j + 1] += col_ptr[j];
@@ -172,7 +172,7 @@ template <typename T>
 kernels::SynapseLayout<T> Projection::layout(bool transposed) {
   if (transposed) build_transposed();
   kernels::SynapseLayout<T> L;
-  L.n_pre = pre_->size();
+  L.n_pre = pre_->global_size();
   L.n_post = post_->size();
   L.batch = post_->batch_size();
   if (!sparse()) {
@@ -249,15 +249,16 @@ static int64_t cpu_chunk(int64_t n_post, bool inline_work) {
 void Projection::propagate(int64_t step) {
   last_delivery_ = "none";
   if (num_synapses_ == 0) return;
-  const SpikeSet& fired = pre_->fired();
+  const SpikeSet& fired = pre_->outgoing_fired();
   const bool cuda = weight_.is_cuda();
   if (!cuda && fired.bound() == 0) return;  // nobody spiked
-  const int64_t B = post_->batch_size(), n_pre = pre_->size(), n_post = post_->size();
+  const int64_t B = post_->batch_size(), n_pre = pre_->global_size(), n_post = post_->size();
   const bool by_sign = post_->num_receptors() == 2 && !post_->counts_spikes();
   // What each spike carries: its count, or with short-term plasticity its count times x u.
-  const at::Tensor& spike_values = short_term_ ? short_term_->transmit(*pre_, step) : pre_->spikes();
+  const at::Tensor& spike_values = short_term_ ? short_term_->transmit(*pre_, step) : pre_->outgoing_spikes();
 
-  if (!sparse() && uniform_delay_ > 0) {
+  // (Distributed networks deliver events only: a BLAS product's sums depend on the matrix's shape.)
+  if (!sparse() && uniform_delay_ > 0 && !pre_->partitioned()) {
     // Density of the [B, n_pre] spike matrix: the product's cost is B n_pre n_post, events' spikes x n_post.
     const double density = static_cast<double>(fired.events()) / (static_cast<double>(B) * static_cast<double>(n_pre));
     if (cuda ? B >= kGemmBatchCuda : density >= kGemmActivity) {

@@ -141,6 +141,8 @@ class Projection {
   // The delay in steps when the projection has one delay, else -1.
   int64_t uniform_delay_steps() const { return uniform_delay_; }
   int64_t max_delay_steps() const { return max_delay_; }
+  // The shortest delay of any synapse, in steps (the longest interval between exchanges of a distributed network).
+  int64_t min_delay_steps() const { return min_delay_; }
   // The random stream of the projection's learning rule (connectivity, weights and delays use the three
   // streams before it).
   uint32_t rule_stream() const { return stream_ + 3; }
@@ -200,6 +202,7 @@ class Projection {
   at::Tensor delay_steps_;  // int32, one per synapse (dense: per entry), when delays differ
   int64_t uniform_delay_ = 1;
   int64_t max_delay_ = 1;
+  int64_t min_delay_ = 1;
   std::vector<int32_t> delay_row_;  // CPU dense delivery with delays: ring row offset by delay, this step
   int64_t num_synapses_ = 0;
   const char* last_delivery_ = "none";

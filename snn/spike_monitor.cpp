@@ -103,7 +103,7 @@ SpikeEvents SpikeMonitor::events() const {
   SpikeEvents ev;
   ev.steps = all.select(1, 0).clone();
   ev.batch = all.select(1, 1).clone();
-  ev.senders = all.select(1, 2).clone();
+  ev.senders = all.select(1, 2) + pop_->first();  // global indices in a distributed network
   ev.times = (ev.steps.to(at::kDouble) + 1.0) * dt_;
   return ev;
 }
@@ -118,7 +118,7 @@ at::Tensor SpikeMonitor::dense() const {
   at::Tensor out = at::zeros({recorded_steps_, batch_, pop_->size()}, store_.options().dtype(at::kShort));
   const SpikeEvents ev = events();
   if (ev.steps.numel() > 0) {
-    out.index_put_({ev.steps - first_step_, ev.batch, ev.senders}, at::ones({ev.steps.numel()}, out.options()), true);
+    out.index_put_({ev.steps - first_step_, ev.batch, ev.senders - pop_->first()}, at::ones({ev.steps.numel()}, out.options()), true);
   }
   return out;
 }
@@ -126,7 +126,7 @@ at::Tensor SpikeMonitor::dense() const {
 at::Tensor SpikeMonitor::counts() const {
   at::Tensor out = at::zeros({batch_, pop_->size()}, store_.options());
   const SpikeEvents ev = events();
-  if (ev.steps.numel() > 0) out.index_put_({ev.batch, ev.senders}, at::ones({ev.steps.numel()}, out.options()), true);
+  if (ev.steps.numel() > 0) out.index_put_({ev.batch, ev.senders - pop_->first()}, at::ones({ev.steps.numel()}, out.options()), true);
   return out;
 }
 

@@ -29,7 +29,7 @@ struct SpikeMonitorOptions {
 struct SpikeEvents {
   at::Tensor times;    // float64 [E], ms
   at::Tensor batch;    // int64 [E]
-  at::Tensor senders;  // int64 [E], neuron index within the population
+  at::Tensor senders;  // int64 [E], neuron index within the population (the whole population's, when distributed)
   at::Tensor steps;    // int64 [E], the step each spike was emitted in
 };
 
@@ -40,7 +40,7 @@ class SpikeMonitor : public Monitor {
 
   // Every recorded spike, ordered by (step, batch, neuron).
   SpikeEvents events() const;
-  // Spike counts [T, B, N] (int16) for the T steps recorded since the monitor was made or cleared.
+  // Spike counts [T, B, N] (int16; N: the neurons held here) for the T steps recorded since the monitor was made or cleared.
   at::Tensor dense() const;
   // Total spike count per neuron [B, N] (int64) since the monitor was made or cleared.
   at::Tensor counts() const;

@@ -3,7 +3,8 @@
 ``snn.rank()`` and ``snn.num_processes()`` say which of the N processes this is. Outside ``mpirun``
 they are 0 and 1 and MPI is not touched; under ``mpirun`` the first call initialises MPI (through
 snn's MPI layer, built when CMake finds MPI: Debian's ``libopenmpi-dev``), unless mpi4py or MUSIC
-did so already. docs/distributed.md says what a distributed run does and what is not built yet.
+did so already. ``snn.Network(..., distributed=True)`` splits one network across the processes;
+docs/distributed.md says how, and what is not supported yet.
 
 Under MUSIC (``snn.music``) the processes of one application are a part of MPI's world: use the
 Coupling's ``rank`` and ``size`` there.
@@ -41,15 +42,16 @@ _warned_whole_copies = False
 
 
 def warn_whole_copies() -> None:
-    """Warns once per process, when a launcher started several (not under MUSIC): a network is not split
-    across processes yet, each runs all of it (snn.Network calls this)."""
+    """Warns once per process, when a launcher started several (not under MUSIC) and a network is made
+    without distributed=True: each process runs all of it (snn.Network calls this)."""
     global _warned_whole_copies
     n = launcher_size()
     under_music = "_MUSIC_CONFIG_" in os.environ  # MUSIC's applications are separate networks by design
     if n > 1 and not under_music and not _warned_whole_copies:
         _warned_whole_copies = True
-        warnings.warn(f"snn does not split a network across processes yet: each of the {n} processes started by "
-                      "the MPI launcher simulates the whole network (docs/distributed.md)", stacklevel=3)
+        warnings.warn(f"each of the {n} processes started by the MPI launcher simulates this whole network; "
+                      "snn.Network(..., distributed=True) splits one network across them (docs/distributed.md)",
+                      stacklevel=3)
 
 
 def _mpi():
@@ -86,3 +88,16 @@ def same_on_all(value: int) -> bool:
         raise ValueError(f"value must be an unsigned 64-bit integer, got {value}")
     mpi = _mpi()
     return mpi.same_on_all(int(value)) if mpi else True
+
+
+def allgather_bytes(local: bytes) -> List[bytes]:
+    """Every process's bytes, in rank order (a collective)."""
+    mpi = _mpi()
+    return mpi.allgather_bytes(bytes(local)) if mpi else [bytes(local)]
+
+
+def communicator():
+    """MPI's world for ``snn.Network(distributed=True)`` under a launcher (a capsule for the engine),
+    or None outside one (the network then runs in this process alone)."""
+    mpi = _mpi()
+    return mpi.communicator() if mpi else None

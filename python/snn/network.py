@@ -13,7 +13,7 @@ from typing import Dict, Iterator, Mapping, Optional, Sequence, Union
 
 import torch
 
-from . import _snn, distributed
+from . import _snn, distributed as _distributed
 from .init import Distribution
 from .neurons import Model, neuron_parameter
 from .plasticity import Rule, RuleHandle, ShortTermPlasticity
@@ -71,12 +71,19 @@ class Population:
 
     @property
     def size(self) -> int:
-        return self._cpp.size
+        """The number of neurons (of the whole population, in a distributed network)."""
+        return self._cpp.global_size
 
     n = size
 
     def __len__(self) -> int:
-        return self._cpp.size
+        return self._cpp.global_size
+
+    @property
+    def local_neurons(self) -> range:
+        """The neurons this process holds: all of them, or in a distributed network this process's
+        block (state tensors such as ``pop.V_m`` are [batch, len(local_neurons)])."""
+        return range(self._cpp.first, self._cpp.first + self._cpp.size)
 
     @property
     def network(self) -> "Network":
@@ -234,14 +241,33 @@ class SpikeEvents:
         return f"<SpikeEvents: {len(self)} spikes>"
 
 
+def _gather_events(ev: SpikeEvents, dt: float) -> SpikeEvents:
+    columns = torch.stack([ev.steps, ev.batch, ev.senders], 1).contiguous()
+    parts = _distributed.allgather_bytes(columns.numpy().tobytes())
+    rows = [torch.frombuffer(bytearray(b), dtype=torch.int64).view(-1, 3) for b in parts if b]
+    all_rows = torch.cat(rows) if rows else torch.zeros(0, 3, dtype=torch.int64)
+    # Each process's events are ordered, and its neurons are one block: sort by (step, batch, neuron).
+    key = (all_rows[:, 0] * (int(all_rows[:, 1].max()) + 1 if len(all_rows) else 1) + all_rows[:, 1]) * (2 ** 31) + all_rows[:, 2]
+    all_rows = all_rows[torch.sort(key, stable=True).indices]
+    steps, batch, senders = all_rows[:, 0].contiguous(), all_rows[:, 1].contiguous(), all_rows[:, 2].contiguous()
+    times = (steps.to(torch.float64) + 1.0) * dt
+    return SpikeEvents(times, senders, batch, steps)
+
+
 class SpikeMonitor:
     """Records the spikes of a population (NEST's spike_recorder). See ``Network.monitor``."""
 
     def __init__(self, cpp, population: Population):
         self._cpp, self.population = cpp, population
 
-    def events(self) -> SpikeEvents:
-        return SpikeEvents(*self._cpp.events())
+    def events(self, gather: bool = False) -> SpikeEvents:
+        """The recorded spikes. In a distributed network, those of the neurons this process holds
+        (senders are indices in the whole population); with ``gather=True`` every process's, on every
+        process, ordered by (step, batch, neuron) as in one process (a collective: every process calls it)."""
+        ev = SpikeEvents(*self._cpp.events())
+        if not gather or not self.population._net.distributed:
+            return ev
+        return _gather_events(ev, self.population._net.dt)
 
     def dense(self) -> torch.Tensor:
         """Spike counts [T, batch, n] (int16) for every step recorded since creation or clear()."""
@@ -443,13 +469,17 @@ class Network:
         dtype: torch.float32 or torch.float64.
         seed: seeds every random draw (connectivity, weights, Poisson input); the same seed gives
             bitwise the same run on the same device, whatever the thread count.
+        distributed: one network across the processes of ``mpirun -np N`` (docs/distributed.md):
+            each process holds a block of every population and the synapses onto it, and spikes
+            are exchanged once per minimum delay; the same spikes on any number of processes.
+            Outside mpirun, one process runs it all. Static synapses and one batch entry for now.
 
     Order of one step: deliver the input due now, integrate and emit spikes, push spikes into the
     projections' delay buffers, plasticity, monitors, t += dt.
     """
 
     def __init__(self, dt: float = 0.1, batch_size: int = 1, device: Union[str, torch.device] = "cpu",
-                 dtype: Union[torch.dtype, str] = torch.float32, seed: int = 0):
+                 dtype: Union[torch.dtype, str] = torch.float32, seed: int = 0, distributed: bool = False):
         dt = _number(dt, "dt")
         batch_size = _integer(batch_size, "batch_size")
         seed = _integer(seed, "seed")
@@ -459,12 +489,16 @@ class Network:
             raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
         if not isinstance(device, (str, torch.device)):
             raise TypeError(f"device must be a string or torch.device, got {type(device).__name__}")
-        self._net = _snn.Network(dt, batch_size, str(device), _DTYPES[dtype], seed)
+        if not isinstance(distributed, bool):
+            raise TypeError(f"distributed must be True or False, got {type(distributed).__name__}")
+        comm = _distributed.communicator() if distributed else None
+        self._net = _snn.Network(dt, batch_size, str(device), _DTYPES[dtype], seed, distributed, comm)
         self._populations: Dict[str, Population] = {}
         self._projections = []
         self._monitors = []
         self.metadata: dict = {}  # what save(metadata=...) stored, on a network from snn.load()
-        distributed.warn_whole_copies()
+        if not distributed:
+            _distributed.warn_whole_copies()
 
     # ---- properties ---------------------------------------------------------------------------
     @property
@@ -491,6 +525,18 @@ class Network:
     def t(self) -> float:
         """Current time in ms (step_count x dt)."""
         return self._net.t
+
+    @property
+    def distributed(self) -> bool:
+        """Whether the network is split across processes (``Network(distributed=True)``)."""
+        return self._net.distributed
+
+    @property
+    def exchange_stats(self) -> dict:
+        """Distributed networks: the steps between spike exchanges in the last run (the shortest
+        delay), the exchanges so far and the 64-bit words this process sent."""
+        return dict(interval_steps=self._net.exchange_interval, exchanges=self._net.exchanges,
+                    words_sent=self._net.exchange_words)
 
     @property
     def step_count(self) -> int:

@@ -17,7 +17,22 @@ PYBIND11_MODULE(_mpi, m) {
   m.def("size", [] { return MpiContext::get().size(); }, "The number of processes of the run.");
   m.def("allgather", [](const std::vector<int64_t>& local) { return MpiContext::get().allgather(local); },
         py::arg("local"), py::call_guard<py::gil_scoped_release>(), "Every rank's list, concatenated in rank order.");
+  m.def("allgather_bytes", [](const py::bytes& local) {
+    const std::string mine = local;
+    std::vector<std::string> all;
+    {
+      py::gil_scoped_release release;
+      all = MpiContext::get().allgather_bytes(mine);
+    }
+    py::list out;
+    for (const std::string& b : all) out.append(py::bytes(b));
+    return out;
+  }, py::arg("local"), "Every rank's bytes, in rank order.");
   m.def("same_on_all", [](uint64_t value) { return MpiContext::get().same_on_all(value); }, py::arg("value"),
         py::call_guard<py::gil_scoped_release>(), "Whether every rank passed the same value.");
   m.def("barrier", [] { MpiContext::get().barrier(); }, py::call_guard<py::gil_scoped_release>());
+  m.def("communicator", [] {
+    const snn::distributed::Communicator* comm = &MpiContext::get();  // lives until the process exits
+    return py::capsule(const_cast<snn::distributed::Communicator*>(comm), snn::distributed::kCommunicatorCapsule);
+  }, "MPI_COMM_WORLD for snn.Network(distributed=True): a capsule for snn._snn.");
 }

@@ -107,6 +107,8 @@ void bind_network(py::module_& m) {
              gen->set_spike_times(neurons, times);
            })
       .def_property_readonly("spikes", &Population::spikes)
+      .def_property_readonly("global_size", &Population::global_size)
+      .def_property_readonly("first", &Population::first)
       .def_property("learning", &Population::learning, &Population::set_learning)
       .def("param_names", [](const Population& p) { return p.params().names(); })
       .def("param_units", [](const Population& p) {
@@ -146,10 +148,23 @@ void bind_network(py::module_& m) {
       .def("normalize", &Projection::normalize);
 
   py::class_<Network>(m, "Network")
-      .def(py::init([](double dt, int64_t batch_size, const std::string& device, const std::string& dtype, uint64_t seed) {
-             return std::make_unique<Network>(NetworkOptions{dt, batch_size, device, dtype, seed});
+      .def(py::init([](double dt, int64_t batch_size, const std::string& device, const std::string& dtype, uint64_t seed,
+                       bool distributed, const py::object& communicator) {
+             // communicator: None (one process) or snn._mpi.communicator(), a capsule holding the MPI one.
+             const distributed::Communicator* comm = nullptr;
+             if (!communicator.is_none()) {
+               comm = static_cast<const distributed::Communicator*>(
+                   PyCapsule_GetPointer(communicator.ptr(), distributed::kCommunicatorCapsule));
+               if (!comm) throw py::error_already_set();
+             }
+             return std::make_unique<Network>(NetworkOptions{dt, batch_size, device, dtype, seed, distributed, comm});
            }),
-           py::arg("dt"), py::arg("batch_size"), py::arg("device"), py::arg("dtype"), py::arg("seed"))
+           py::arg("dt"), py::arg("batch_size"), py::arg("device"), py::arg("dtype"), py::arg("seed"),
+           py::arg("distributed") = false, py::arg("communicator") = py::none())
+      .def_property_readonly("distributed", [](const Network& n) { return n.communicator() != nullptr; })
+      .def_property_readonly("exchange_interval", &Network::exchange_interval)
+      .def_property_readonly("exchanges", &Network::exchanges)
+      .def_property_readonly("exchange_words", &Network::exchange_words)
       .def_property_readonly("dt", &Network::dt)
       .def_property_readonly("batch_size", &Network::batch_size)
       .def_property_readonly("device", [](const Network& n) { return n.device().str(); })

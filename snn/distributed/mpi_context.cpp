@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <cstdlib>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -65,6 +66,24 @@ std::vector<int64_t> MpiContext::allgather(const std::vector<int64_t>& local, st
         "MPI_Allgatherv");
   if (counts) counts->assign(sizes.begin(), sizes.end());
   return all;
+}
+
+std::vector<std::string> MpiContext::allgather_bytes(const std::string& local) const {
+  const int mine = static_cast<int>(local.size());
+  std::vector<int> sizes(static_cast<size_t>(size_)), offsets(static_cast<size_t>(size_), 0);
+  check(MPI_Allgather(&mine, 1, MPI_INT, sizes.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather (sizes)");
+  int64_t total = 0;
+  for (int r = 0; r < size_; ++r) {
+    offsets[r] = static_cast<int>(total);
+    total += sizes[r];
+  }
+  if (total > std::numeric_limits<int>::max()) throw std::runtime_error("MPI: allgather of more than 2 GB");
+  std::string all(static_cast<size_t>(total), '\0');
+  check(MPI_Allgatherv(local.data(), mine, MPI_BYTE, all.data(), sizes.data(), offsets.data(), MPI_BYTE, MPI_COMM_WORLD),
+        "MPI_Allgatherv (bytes)");
+  std::vector<std::string> out;
+  for (int r = 0; r < size_; ++r) out.push_back(all.substr(static_cast<size_t>(offsets[r]), static_cast<size_t>(sizes[r])));
+  return out;
 }
 
 bool MpiContext::same_on_all(uint64_t value) const {

@@ -8,20 +8,23 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
+
+#include "snn/distributed/communicator.h"
 
 namespace snn {
 namespace distributed {
 
-class MpiContext {
+class MpiContext : public Communicator {
  public:
   static MpiContext& get();
 
-  int rank() const { return rank_; }
-  int size() const { return size_; }
-
-  // Every rank's `local`, concatenated in rank order; counts (if given) gets each rank's length.
-  std::vector<int64_t> allgather(const std::vector<int64_t>& local, std::vector<int64_t>* counts = nullptr) const;
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  std::vector<int64_t> allgather(const std::vector<int64_t>& local, std::vector<int64_t>* counts = nullptr) const override;
+  // Every rank's bytes, in rank order (monitors gathering their events).
+  std::vector<std::string> allgather_bytes(const std::string& local) const;
   // Whether every rank passed the same value: a cheap check that the ranks build the same network.
   bool same_on_all(uint64_t value) const;
   void barrier() const;

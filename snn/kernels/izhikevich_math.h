@@ -105,6 +105,7 @@ struct IzhikevichStep {
   uint32_t stream;
   uint64_t step;
   int64_t n;  // elements (B N)
+  uint64_t key0 = 0;  // the noise's key of element 0 (NeuronBlock)
   template <bool kNoise, bool kConsistent>
   SNN_HOST_DEVICE void block(const NeuronBlock& blk, const T* cur, T* in) const {
     const int64_t k0 = blk.k0;
@@ -115,7 +116,7 @@ struct IzhikevichStep {
   }
   SNN_HOST_DEVICE void operator()(int64_t e) const {
     NeuronBlock blk;
-    if (noise) blk.draw(seed, stream, step, e, n); else blk.locate(e, n);
+    if (noise) blk.draw(seed, stream, step, e, n, key0); else blk.locate(e, n);
     const T* cur = current.base ? current.base + run_step * current.step_stride + blk.k0 : nullptr;
     T* in = ring.data + ring.slot * ring.slot_stride + blk.k0;
     if (noise) {

@@ -77,17 +77,23 @@ SNN_VECTOR_CLONES SNN_HOST_DEVICE inline void random_block(uint64_t seed, uint32
 }
 
 // The kernels that draw one word per neuron take neurons in blocks: block g of n is neurons
-// [k0, k0 + m), k0 = g kRandomBlock, m = min(kRandomBlock, n - k0); words[q] is neuron k0 + q's.
+// [k0, k0 + m), k0 = g kRandomBlock, m = min(kRandomBlock, n - k0); words[q] is neuron k0 + q's: word
+// key % 4 of Philox block key / 4, key = key0 + k0 + q. key0 is 0, or in a distributed network the
+// global index of the process's first neuron, so that every neuron draws the same words on any
+// number of processes.
 struct NeuronBlock {
   int64_t k0 = 0, m = 0;
-  uint32_t words[kRandomBlock];
+  uint32_t words[kRandomBlock + 4];
   SNN_HOST_DEVICE void locate(int64_t g, int64_t n) {
     k0 = g * kRandomBlock;
     m = n - k0 < kRandomBlock ? n - k0 : kRandomBlock;
   }
-  SNN_HOST_DEVICE void draw(uint64_t seed, uint32_t stream, uint64_t step, int64_t g, int64_t n) {
+  SNN_HOST_DEVICE void draw(uint64_t seed, uint32_t stream, uint64_t step, int64_t g, int64_t n, uint64_t key0 = 0) {
     locate(g, n);
-    random_block(seed, stream, step, static_cast<uint64_t>(k0 / 4), (m + 3) / 4, words);
+    const uint64_t first = key0 + static_cast<uint64_t>(k0);
+    const int64_t shift = static_cast<int64_t>(first % 4);
+    random_block(seed, stream, step, first / 4, (m + shift + 3) / 4, words);
+    for (int64_t q = 0; shift && q < m; ++q) words[q] = words[q + shift];
   }
 };
 

@@ -87,6 +87,7 @@ struct PoissonDblExpStep {
   uint32_t stream;
   uint64_t step;
   int64_t n;  // items (B N)
+  uint64_t key0 = 0;  // the draws' key of element 0 (NeuronBlock)
   template <bool kEach, bool kCurrent>
   SNN_HOST_DEVICE void block(const NeuronBlock& blk, const T* cur, T* in_exc, T* in_inh) const {
     for (int64_t q = 0; q < blk.m; ++q) {
@@ -102,7 +103,7 @@ struct PoissonDblExpStep {
   }
   SNN_HOST_DEVICE void operator()(int64_t e) const {
     NeuronBlock blk;
-    blk.draw(seed, stream, step, e, n);
+    blk.draw(seed, stream, step, e, n, key0);
     const T* all = current.step(run_step);
     const T* cur = all ? all + blk.k0 : nullptr;
     T* in_exc = ring.slot_data(0) + blk.k0;

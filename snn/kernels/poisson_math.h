@@ -108,6 +108,7 @@ struct PoissonStep {
   uint64_t step;
   int64_t run_step;
   int64_t n;          // elements (B N)
+  uint64_t key0 = 0;  // the draws' key of element 0 (NeuronBlock)
 
   SNN_HOST_DEVICE void operator()(int64_t e) const {
     NeuronBlock words;  // the direct draws' words, drawn for the whole block when one needs them
@@ -132,18 +133,18 @@ struct PoissonStep {
       const int64_t k = k0 + q;
       if (lam[q] > kBudgetMaxMean) {
         if (!drawn) {
-          words.draw(seed, stream, step, e, n);
+          words.draw(seed, stream, step, e, n, key0);
           drawn = true;
         }
         const double u = uniform_word(words.words[k - words.k0]);
         spikes[k] = static_cast<T>(table.cdf ? table.draw(u)
                                              : poisson_from_uniform(u, exp_(-lam[q]), lam[q], inverse, seed, stream, step,
-                                                                    static_cast<uint64_t>(k)));
+                                                                    key0 + static_cast<uint64_t>(k)));
         continue;
       }
       double left = budget[k];
       uint32_t count = 0;
-      while (left <= 0.0) left += budget_draw(seed, stream, step, static_cast<uint64_t>(k), count++);
+      while (left <= 0.0) left += budget_draw(seed, stream, step, key0 + static_cast<uint64_t>(k), count++);
       budget[k] = left;
       spikes[k] = static_cast<T>(count);
     }
@@ -156,8 +157,9 @@ struct PoissonBudgetInit {
   uint64_t seed;
   uint32_t stream;
   uint64_t step;
+  uint64_t key0 = 0;  // the key of element 0
   SNN_HOST_DEVICE void operator()(int64_t k) const {
-    budget[k] = exp1_from(uniform2(random_words(seed, stream, step, static_cast<uint64_t>(k) + kBudgetInitIndex)).u0);
+    budget[k] = exp1_from(uniform2(random_words(seed, stream, step, key0 + static_cast<uint64_t>(k) + kBudgetInitIndex)).u0);
   }
 };
 

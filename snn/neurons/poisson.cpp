@@ -83,7 +83,8 @@ void PoissonSource::integrate(const StepContext& ctx) {
   if (!budget_.defined()) {
     budget_ = at::empty({batch_size(), size()}, options().dtype(at::kDouble));
     backend::for_each(options().device(), n,
-                      kernels::PoissonBudgetInit{budget_.data_ptr<double>(), ctx.seed, rng_stream(), static_cast<uint64_t>(ctx.step)});
+                      kernels::PoissonBudgetInit{budget_.data_ptr<double>(), ctx.seed, rng_stream(), static_cast<uint64_t>(ctx.step),
+                                                 random_key0()});
   }
   dispatch_floating(options().dtype().toScalarType(), [&](auto tag) {
     using T = decltype(tag);

@@ -16,6 +16,7 @@ void Population::run_random_step(F& f, const StepContext& ctx) {
   f.stream = rng_stream();
   f.step = static_cast<uint64_t>(ctx.step);
   f.n = batch_size() * size();
+  f.key0 = random_key0();
   backend::for_each(options().device(), (f.n + random_block() - 1) / random_block(), f,
                     std::max<int64_t>(1, backend::kCpuGrainDraws / kernels::kRandomBlock));
 }

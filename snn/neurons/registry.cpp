@@ -62,15 +62,31 @@ const ModelInfo& find_model(const std::string& name) {
   throw_value_error("unknown model '", name, "'; models: ", join(model_names()));
 }
 
-std::unique_ptr<Population> make_population(const ModelSpec& spec) {
+std::unique_ptr<Population> make_population(const ModelSpec& spec, bool block) {
   const ModelInfo& info = find_model(spec.model);
-  if (spec.n <= 0) throw_value_error(spec.model, ": the number of neurons n must be > 0, got ", spec.n);
+  if (spec.n < 0 || (spec.n == 0 && !block)) throw_value_error(spec.model, ": the number of neurons n must be > 0, got ", spec.n);
   if (!spec.spike_times.empty() && info.name != "SpikeGeneratorInput") {
     throw_value_error(spec.model, " takes no spike_times (only SpikeGeneratorInput does)");
   }
   std::unique_ptr<Population> pop = info.make(spec);
   pop->set_params(spec.params);
   return pop;
+}
+
+ModelSpec block_of(const ModelSpec& spec, int64_t first, int64_t count) {
+  ModelSpec part = spec;
+  part.n = count;
+  for (auto& [name, value] : part.params) {
+    if (!value.per_element()) continue;
+    const std::vector<double>& all = value.values();
+    // An empty block keeps one value: its table holds no neurons (every process checked the whole spec).
+    value = count == 0 ? ParamValue(all.empty() ? 0.0 : all.front())
+                       : ParamValue(std::vector<double>(all.begin() + first, all.begin() + first + count));
+  }
+  if (!spec.spike_times.empty()) {
+    part.spike_times.assign(spec.spike_times.begin() + first, spec.spike_times.begin() + first + count);
+  }
+  return part;
 }
 
 }  // namespace snn

@@ -36,8 +36,12 @@ const std::vector<ModelInfo>& model_registry();
 // The entry for a name or NEST alias; ValueError listing every name for an unknown one.
 const ModelInfo& find_model(const std::string& name);
 // Builds a population from a spec. Throws ValueError for an unknown model, an unknown parameter,
-// or a value that fails its check (naming the parameter, the neuron and the value).
-std::unique_ptr<Population> make_population(const ModelSpec& spec);
+// or a value that fails its check (naming the parameter, the neuron and the value). `block`: the spec
+// is a distributed network's block of a population (block_of), which may hold no neuron.
+std::unique_ptr<Population> make_population(const ModelSpec& spec, bool block = false);
+// Neurons [first, first + count) of a checked spec (a distributed network's block): per-neuron
+// parameters and spike times sliced.
+ModelSpec block_of(const ModelSpec& spec, int64_t first, int64_t count);
 // Model names and NEST aliases, for error messages and documentation.
 std::vector<std::string> model_names();
 

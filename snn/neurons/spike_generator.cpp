@@ -47,6 +47,10 @@ void SpikeGenerator::on_attach(const AttachContext& context) {
 }
 
 void SpikeGenerator::set_spike_times(const std::vector<int64_t>& neurons, const std::vector<std::vector<double>>& times) {
+  if (partitioned()) {
+    throw_value_error("SpikeGeneratorInput: set_spike_times is not supported in distributed networks yet; pass spike_times "
+                      "when creating the population (docs/distributed.md)");
+  }
   const bool all = neurons.empty();
   if (all ? static_cast<int64_t>(times.size()) != size() : times.size() != neurons.size()) {
     throw_value_error("SpikeGeneratorInput: spike_times must hold one list per neuron (",

@@ -1,0 +1,124 @@
+// snn/distributed/spike_exchange.cpp — see spike_exchange.h.
+#include "snn/distributed/spike_exchange.h"
+
+#include <algorithm>
+
+#include "snn/backend.h"
+#include "snn/errors.h"
+#include "snn/population.h"
+
+namespace snn {
+namespace distributed {
+
+namespace {
+
+class LocalCommunicator : public Communicator {
+ public:
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  std::vector<int64_t> allgather(const std::vector<int64_t>& local, std::vector<int64_t>* counts) const override {
+    if (counts) counts->assign(1, static_cast<int64_t>(local.size()));
+    return local;
+  }
+};
+
+// A spike of count c from global neuron i is one word, i 2^16 + c, or for c >= 2^16 - 1 two words,
+// i 2^16 + 2^16 - 1 and c.
+constexpr int64_t kCountBits = 16, kLongCount = (int64_t{1} << kCountBits) - 1;
+
+// Appends a population's spikes of this step: their number, then the spikes.
+void append_spikes(std::vector<int64_t>& out, Population& pop) {
+  // [1, n] (distributed networks have one batch entry); a copy only when the network is on a GPU.
+  const at::Tensor spikes = pop.spikes().cpu().to(at::kDouble).contiguous();
+  const double* s = spikes.data_ptr<double>();
+  const size_t count_at = out.size();
+  out.push_back(0);
+  int64_t n = 0;
+  for (int64_t i = 0; i < pop.size(); ++i) {
+    if (s[i] == 0) continue;
+    const int64_t c = static_cast<int64_t>(s[i]);
+    out.push_back(((pop.first() + i) << kCountBits) | std::min(c, kLongCount));
+    if (c >= kLongCount) out.push_back(c);
+    ++n;
+  }
+  out[count_at] = n;
+}
+
+// Reads one population's spikes of one step at `at` (moved past them) into d [global size].
+template <typename T>
+void read_spikes(const int64_t* words, size_t& at, T* d) {
+  const int64_t n = words[at++];
+  for (int64_t k = 0; k < n; ++k) {
+    const int64_t w = words[at++];
+    const int64_t c = w & kLongCount;
+    d[w >> kCountBits] = static_cast<T>(c == kLongCount ? words[at++] : c);
+  }
+}
+
+}  // namespace
+
+const Communicator& Communicator::local() {
+  static const LocalCommunicator one;
+  return one;
+}
+
+SpikeExchange::SpikeExchange(const Communicator& comm, std::vector<Source> sources)
+    : comm_(comm), sources_(std::move(sources)) {}
+
+void SpikeExchange::record(int64_t step) {
+  if (message_.empty()) message_ = {step, static_cast<int64_t>(sources_.size()), 0};  // header: first step, sources, steps
+  ++message_[2];
+  steps_.push_back(step);
+  for (const Source& src : sources_) append_spikes(src.local_only ? kept_ : message_, *src.pop);
+}
+
+void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
+  if (steps_.empty()) return;
+  std::vector<int64_t> lengths;
+  const std::vector<int64_t> all = comm_.allgather(message_, &lengths);
+  words_sent_ += static_cast<int64_t>(message_.size());
+  ++exchanges_;
+  const std::vector<int64_t> header(message_.begin(), message_.begin() + 3);
+  message_.clear();
+  const std::vector<int64_t> steps = std::move(steps_), kept = std::move(kept_);
+  steps_.clear();
+  kept_.clear();
+  // Every process's message has the same layout (steps x sources), which the headers confirm before
+  // anything is delivered: every process sees the same messages, so all of them raise together.
+  std::vector<size_t> cursor(lengths.size(), 0);
+  for (size_t r = 1; r < lengths.size(); ++r) cursor[r] = cursor[r - 1] + static_cast<size_t>(lengths[r - 1]);
+  for (size_t r = 0; r < lengths.size(); ++r) {
+    const bool same = lengths[r] >= 3 && std::equal(header.begin(), header.end(), all.begin() + static_cast<int64_t>(cursor[r]));
+    if (!same) {
+      throw_value_error("the processes of a distributed network disagree: process ", r, " sends spikes of ",
+                        lengths[r] >= 3 ? cat(all[cursor[r] + 2], " steps from step ", all[cursor[r]], " of ", all[cursor[r] + 1]) : "?",
+                        " populations, this one of ", header[2], " steps from step ", header[0], " of ", header[1],
+                        " (do all processes run the same script?)");
+    }
+    cursor[r] += 3;
+  }
+  size_t kept_at = 0;
+  for (int64_t step : steps) {
+    for (const Source& src : sources_) {
+      Population& pop = *src.pop;
+      at::Tensor& out = pop.outgoing_;
+      at::Tensor dst = out.is_cpu() ? out : at::empty({1, pop.global_size()}, out.options().device(at::kCPU));
+      dst.zero_();
+      dispatch_floating(dst.scalar_type(), [&](auto tag) {
+        using T = decltype(tag);
+        T* d = dst.data_ptr<T>();
+        if (src.local_only) {
+          read_spikes(kept.data(), kept_at, d);
+          return;
+        }
+        for (size_t r = 0; r < cursor.size(); ++r) read_spikes(all.data(), cursor[r], d);
+      });
+      if (!out.is_cpu()) out.copy_(dst);
+      pop.outgoing_valid_ = false;
+    }
+    deliver(step);
+  }
+}
+
+}  // namespace distributed
+}  // namespace snn
