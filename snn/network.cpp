@@ -105,7 +105,6 @@ Projection& Network::connect_built(Population& pre, Population& post, const Conn
     throw_value_error("post population '", post.name(), "' (", post.model(), ") is a spike source and takes no synaptic input");
   }
   if (projections_.size() >= kMaxProjections) throw_value_error("a network holds at most ", kMaxProjections, " projections");
-  if (spec.plasticity) refuse_distributed("learning rules (plasticity=...) are");
   if (spec.short_term) refuse_distributed("short-term plasticity is");
   if (spec.pre_neurons || spec.post_neurons) refuse_distributed("connections of listed neurons (pre_neurons, post_neurons) are");
   // Everything that can fail does so before the network changes.
@@ -167,7 +166,6 @@ Neuromodulator& Network::signal(const std::string& name) const {
 
 Neuromodulator& Network::neuromodulator(const std::string& name, Population& source, double delay_ms) {
   check_owned(source, "neuromodulator source");
-  refuse_distributed("neuromodulators are");
   if (!(delay_ms > 0) || !std::isfinite(delay_ms) || !on_grid(delay_ms, dt_) || nearest_steps(delay_ms, dt_) < 1) {
     throw_value_error("neuromodulator delay must be a multiple of dt = ", dt_, " ms and at least one step, got ", delay_ms, " ms");
   }
@@ -371,19 +369,37 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
 }
 
 void Network::prepare_exchange() {
-  if (!exchange_ || exchange_projections_ != projections_.size()) {
-    std::vector<distributed::SpikeExchange::Source> sources;  // the populations that projections read
+  for (auto& pop : populations_) {
+    const std::vector<std::string> names = pop->params().names();
+    if (std::find(names.begin(), names.end(), "one_spike") != names.end() && pop->param("one_spike") != 0) {
+      throw_value_error("population '", pop->name(), "': one_spike picks one spike of the whole population each step, ",
+                        "which a distributed network cannot do without an exchange every step; not supported in ",
+                        "distributed networks (docs/distributed.md)");
+    }
+  }
+  if (!exchange_ || exchange_projections_ != projections_.size() || exchange_signals_ != signals_.size()) {
+    // The populations that projections or neuromodulators read, and those whose own spikes rules read
+    // when the steps are delivered (the targets of plastic projections).
+    std::vector<distributed::SpikeExchange::Source> sources;
     for (auto& pop : populations_) {
-      bool read = false, local_only = true;
+      bool read = false, local_only = true, replayed = false;
       for (auto& proj : projections_) {
+        replayed |= &proj->post() == pop.get() && proj->plasticity();
         if (&proj->pre() != pop.get()) continue;
         read = true;
         local_only &= proj->rule() == "one_to_one" && proj->post().global_size() == pop->global_size();
       }
-      if (read) sources.push_back({pop.get(), local_only});
+      for (auto& signal : signals_) {
+        for (const auto& src : signal->sources_) {
+          read |= src.pop == pop.get();
+          local_only &= src.pop != pop.get();
+        }
+      }
+      if (read || replayed) sources.push_back({pop.get(), read, read && local_only, replayed});
     }
     exchange_ = std::make_unique<distributed::SpikeExchange>(*comm_, std::move(sources));
     exchange_projections_ = projections_.size();
+    exchange_signals_ = signals_.size();
   }
   // Every process exchanges at the same steps: every D steps, D the shortest delay of any process's
   // synapses. The same collective compares what the processes built (a mismatched script raises on all).
@@ -411,8 +427,9 @@ void Network::prepare_exchange() {
 }
 
 // A step of a distributed network: the populations advance and their spikes are recorded for the
-// exchange; delivery waits for it. Every delay is at least interval_ steps, so delivering the steps
-// of an interval at its end, in order, each with the weights it saw, gives what step_once gives.
+// exchange; delivery, neuromodulators and learning wait for it. Every delay is at least interval_
+// steps, so delivering the steps of an interval at its end, in order (deliver_step: each step with the
+// weights it saw, the rules seeing the spikes of that step), gives what step_once gives.
 void Network::step_distributed(const StepContext& ctx) {
   for (auto& pop : populations_) pop->advance(ctx);
   exchange_->record(step_);
@@ -422,28 +439,30 @@ void Network::step_distributed(const StepContext& ctx) {
 }
 
 void Network::deliver_pending() {
-  exchange_->exchange([this](int64_t step) {
-    for (auto& proj : projections_) proj->propagate(step);
-  });
+  exchange_->exchange([this](int64_t step) { deliver_step(step); });
 }
 
 void Network::step_once(const StepContext& ctx) {
   for (auto& pop : populations_) pop->advance(ctx);
+  deliver_step(step_);
+  for (auto& m : monitors_) m->record(ctx);
+  ++step_;
+}
+
+void Network::deliver_step(int64_t step) {
   for (auto& proj : projections_) {
     if (proj->plasticity() && proj->learning()) {
-      proj->plasticity()->before_delivery(*proj, StepInfo{step_, dt_, nullptr, seed_, proj->rule_stream()});
+      proj->plasticity()->before_delivery(*proj, StepInfo{step, dt_, nullptr, seed_, proj->rule_stream()});
     }
   }
-  for (auto& proj : projections_) proj->propagate(step_);
-  for (auto& s : signals_) s->update(step_);
+  for (auto& proj : projections_) proj->propagate(step);
+  for (auto& s : signals_) s->update(step);
   for (auto& proj : projections_) {
     Plasticity* rule = proj->plasticity();
     if (!rule || !proj->learning()) continue;
-    rule->step(*proj, StepInfo{step_, dt_, proj->signal_ ? &proj->signal_->value() : nullptr, seed_, proj->rule_stream()});
+    rule->step(*proj, StepInfo{step, dt_, proj->signal_ ? &proj->signal_->value() : nullptr, seed_, proj->rule_stream()});
     proj->weights_changed();
   }
-  for (auto& m : monitors_) m->record(ctx);
-  ++step_;
 }
 
 void Network::visit(StateVisitor& v) {

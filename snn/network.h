@@ -145,6 +145,8 @@ class Network {
   MonitorContext monitor_context() const { return {dt_, batch_, device_, step_}; }
   std::vector<std::pair<Population*, at::Tensor>> prepare_inputs(const InputMap& inputs, int64_t n_steps) const;
   void step_once(const StepContext& ctx);
+  // Everything after the populations integrated step `step`: delivery, neuromodulators, learning.
+  void deliver_step(int64_t step);
   // Distributed: a step without delivery, and delivery of the steps since the last exchange.
   void step_distributed(const StepContext& ctx);
   void deliver_pending();
@@ -160,7 +162,7 @@ class Network {
   int64_t step_ = 0;
   const distributed::Communicator* comm_ = nullptr;
   std::unique_ptr<distributed::SpikeExchange> exchange_;
-  size_t exchange_projections_ = 0;  // projections when exchange_ was made
+  size_t exchange_projections_ = 0, exchange_signals_ = 0;  // projections and signals when exchange_ was made
   int64_t interval_ = 0;
   std::vector<std::unique_ptr<Population>> populations_;
   std::vector<std::unique_ptr<Projection>> projections_;

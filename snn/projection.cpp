@@ -43,6 +43,11 @@ std::pair<at::Tensor, at::Tensor> Projection::indices() const {
   return {pre, post_index_.to(at::kLong)};
 }
 
+std::pair<at::Tensor, at::Tensor> Projection::global_indices() const {
+  auto [pre, post] = indices();
+  return {pre, post_->first() ? post + post_->first() : post};
+}
+
 at::Tensor Projection::synapse_count() const {
   if (!sparse()) return count_;
   const auto [pre, post] = indices();
@@ -104,6 +109,24 @@ at::Tensor column_sums(const at::Tensor& w) {
   return sums;
 }
 
+// w.sum(0, keepdim=true) of a dense weight [n_pre, n_post], each column summed row by row: the same bits
+// for a column whatever the number of columns (a distributed network's block of targets), which ATen's
+// sum does not promise (its float sums are blocked by shape).
+at::Tensor column_sums_in_row_order(const at::Tensor& weight) {
+  const at::Tensor w = weight.cpu().contiguous();
+  at::Tensor sums = at::zeros({1, w.size(1)}, w.options());
+  dispatch_floating(w.scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* wp = w.data_ptr<T>();
+    T* sp = sums.data_ptr<T>();
+    const int64_t rows = w.size(0), cols = w.size(1);
+    for (int64_t i = 0; i < rows; ++i) {
+      for (int64_t j = 0; j < cols; ++j) sp[j] += wp[i * cols + j];
+    }
+  });
+  return sums.to(weight.device());
+}
+
 // w *= scale, one rounding per element as ATen's mul_, on snn's threads: a dense weight [n_pre, n_post]
 // by columns (scale [1, n_post]), a synapse list by target (post_index).
 template <class T>
@@ -127,7 +150,9 @@ void Projection::normalize(double target) {
   if (plasticity_) plasticity_->synchronize(*this);
   const bool cpu = weight_.device().is_cpu();
   at::Tensor sums;
-  if (!sparse()) {
+  if (!sparse() && post_->partitioned()) {
+    sums = column_sums_in_row_order(weight_);
+  } else if (!sparse()) {
     sums = cpu && weight_.is_contiguous() ? column_sums(weight_) : weight_.sum(0, /*keepdim=*/true);
   } else {
     sums = at::zeros({post_->size()}, weight_.options()).index_add_(0, post_index_.to(at::kLong), weight_);

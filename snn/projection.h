@@ -130,8 +130,10 @@ class Projection {
   void set_weight(const at::Tensor& w);
   // Dense: synapses per entry. Sparse: built on request as [N_pre, N_post] (allocates).
   at::Tensor synapse_count() const;
-  // Source and target neuron of every synapse, [S] each (int64), in storage order.
+  // Source and target neuron of every synapse, [S] each (int64), in storage order; targets are places
+  // in the block of post held here (global_indices: neurons of the whole post population).
   std::pair<at::Tensor, at::Tensor> indices() const;
+  std::pair<at::Tensor, at::Tensor> global_indices() const;
   // Weights as [N_pre, N_post] (sparse: summed over multapses; allocates).
   at::Tensor dense_weight();
   int64_t num_synapses() const { return num_synapses_; }

@@ -49,9 +49,9 @@ void Neuromodulator::update(int64_t step) {
                                 kind_ == SignalKind::Level};
     backend::for_each(value_.device(), batch_, take);
     for (const Source& s : sources_) {
-      const at::Tensor& spikes = s.pop->spikes();
+      const at::Tensor& spikes = s.pop->outgoing_spikes();  // every process's, in a distributed network
       kernels::SpikeCountInto<T> count{spikes.data_ptr<T>(), ring_.data_ptr<T>() + ((step + s.delay) % D) * batch_,
-                                       s.pop->size()};
+                                       s.pop->global_size()};
       backend::for_each(value_.device(), batch_, count);
     }
   });

@@ -12,6 +12,7 @@ Coupling's ``rank`` and ``size`` there.
 import importlib
 import importlib.util
 import os
+import sys
 import warnings
 from typing import List
 
@@ -98,6 +99,45 @@ def allgather_bytes(local: bytes) -> List[bytes]:
 
 def communicator():
     """MPI's world for ``snn.Network(distributed=True)`` under a launcher (a capsule for the engine),
-    or None outside one (the network then runs in this process alone)."""
+    or None outside one (the network then runs in this process alone). Also makes an uncaught
+    exception end every process of the run (MPI_Abort), as ``python3 -m mpi4py`` does: the others
+    would otherwise wait for it in the next exchange forever."""
     mpi = _mpi()
-    return mpi.communicator() if mpi else None
+    if mpi is None:
+        return None
+    _abort_on_uncaught_exception(mpi)
+    return mpi.communicator()
+
+
+def _abort_on_uncaught_exception(mpi) -> None:
+    if getattr(sys.excepthook, "_snn_aborts", False) or mpi.size() == 1:
+        return
+    previous = sys.excepthook
+
+    def hook(kind, value, traceback):
+        previous(kind, value, traceback)  # the traceback first
+        sys.stderr.flush()
+        mpi.abort(1)
+
+    hook._snn_aborts = True
+    sys.excepthook = hook
+
+
+def allgather_tensor(t, dim: int = 0):
+    """Every process's CPU tensor, concatenated along ``dim`` in rank order (a collective); the shapes
+    may differ only along ``dim``."""
+    import torch
+    t = t.detach().cpu().contiguous()
+    dim = dim % max(1, t.dim())
+    parts = allgather_bytes(t.numpy().tobytes())
+    shape = list(t.shape)
+    out = []
+    for b in parts:
+        flat = torch.frombuffer(bytearray(b), dtype=t.dtype) if b else torch.zeros(0, dtype=t.dtype)
+        other = 1
+        for k, n in enumerate(shape):
+            if k != dim:
+                other *= n
+        shape[dim] = flat.numel() // other if other else 0
+        out.append(flat.view(shape) if t.dim() else flat)
+    return torch.cat(out, dim) if t.dim() else torch.stack(out)

@@ -395,12 +395,18 @@ class Projection:
                              doc='How the last step delivered spikes: "none", "events" or "matrix".')
 
     def indices(self):
-        """(pre, post): the source and target of every synapse, [num_synapses] each, in storage order."""
+        """(pre, post): the source and target of every synapse, [num_synapses] each, in storage order
+        (in a distributed network, the synapses onto the targets this process holds)."""
         return self._cpp.indices()
 
-    def dense_weight(self) -> torch.Tensor:
-        """Weights as [n_pre, n_post] (sparse storage: a new tensor, multapses summed)."""
-        return self._cpp.dense_weight()
+    def dense_weight(self, gather: bool = False) -> torch.Tensor:
+        """Weights as [n_pre, n_post] (sparse storage: a new tensor, multapses summed). In a distributed
+        network the columns of the targets this process holds; with ``gather=True`` all of them, on
+        every process (a collective: every process calls it)."""
+        w = self._cpp.dense_weight()
+        if not gather or not self._net.distributed:
+            return w
+        return _distributed.allgather_tensor(w, 1).to(w.device)
 
     @property
     def weight(self) -> torch.Tensor:

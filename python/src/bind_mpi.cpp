@@ -30,6 +30,8 @@ PYBIND11_MODULE(_mpi, m) {
   }, py::arg("local"), "Every rank's bytes, in rank order.");
   m.def("same_on_all", [](uint64_t value) { return MpiContext::get().same_on_all(value); }, py::arg("value"),
         py::call_guard<py::gil_scoped_release>(), "Whether every rank passed the same value.");
+  m.def("abort", [](int code) { MpiContext::get().abort(code); }, py::arg("code"),
+        "Ends every process of the run (MPI_Abort): a process that fails cannot leave the others waiting.");
   m.def("barrier", [] { MpiContext::get().barrier(); }, py::call_guard<py::gil_scoped_release>());
   m.def("communicator", [] {
     const snn::distributed::Communicator* comm = &MpiContext::get();  // lives until the process exits

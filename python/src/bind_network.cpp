@@ -139,7 +139,7 @@ void bind_network(py::module_& m) {
       .def_property_readonly("storage", [](const Projection& p) { return p.sparse() ? "sparse" : "dense"; })
       .def_property_readonly("synapse_bytes", &Projection::synapse_bytes)
       .def_property_readonly("last_delivery", &Projection::last_delivery)
-      .def("indices", &Projection::indices)
+      .def("indices", &Projection::global_indices)
       .def("dense_weight", &Projection::dense_weight)
       .def_property_readonly("plasticity", &Projection::plasticity, kOwnedByParent)
       .def_property_readonly("short_term", &Projection::short_term, kOwnedByParent)

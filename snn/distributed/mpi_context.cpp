@@ -93,6 +93,11 @@ bool MpiContext::same_on_all(uint64_t value) const {
   return lo == hi;
 }
 
+void MpiContext::abort(int code) const {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);  // MPI_Abort does not return; if it did, end this process anyway
+}
+
 void MpiContext::barrier() const { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
 
 }  // namespace distributed

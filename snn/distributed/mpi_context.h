@@ -28,6 +28,8 @@ class MpiContext : public Communicator {
   // Whether every rank passed the same value: a cheap check that the ranks build the same network.
   bool same_on_all(uint64_t value) const;
   void barrier() const;
+  // MPI_Abort on MPI_COMM_WORLD: every process of the run ends with `code`.
+  [[noreturn]] void abort(int code) const;
 
  private:
   MpiContext();

@@ -63,13 +63,21 @@ const Communicator& Communicator::local() {
 }
 
 SpikeExchange::SpikeExchange(const Communicator& comm, std::vector<Source> sources)
-    : comm_(comm), sources_(std::move(sources)) {}
+    : comm_(comm), sources_(std::move(sources)), history_(sources_.size()) {}
 
 void SpikeExchange::record(int64_t step) {
   if (message_.empty()) message_ = {step, static_cast<int64_t>(sources_.size()), 0};  // header: first step, sources, steps
   ++message_[2];
+  const size_t k = steps_.size();
   steps_.push_back(step);
-  for (const Source& src : sources_) append_spikes(src.local_only ? kept_ : message_, *src.pop);
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    const Source& src = sources_[i];
+    if (src.read) append_spikes(src.local_only ? kept_ : message_, *src.pop);
+    if (!src.replayed) continue;
+    std::vector<at::Tensor>& kept = history_[i];  // buffers reused from interval to interval
+    if (kept.size() <= k) kept.push_back(at::empty_like(src.pop->spikes()));
+    kept[k].copy_(src.pop->spikes());
+  }
 }
 
 void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
@@ -98,9 +106,15 @@ void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
     cursor[r] += 3;
   }
   size_t kept_at = 0;
-  for (int64_t step : steps) {
-    for (const Source& src : sources_) {
+  for (size_t k = 0; k < steps.size(); ++k) {
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      const Source& src = sources_[i];
       Population& pop = *src.pop;
+      if (src.replayed) {
+        pop.spikes_.copy_(history_[i][k]);
+        pop.fired_valid_ = false;
+      }
+      if (!src.read) continue;
       at::Tensor& out = pop.outgoing_;
       at::Tensor dst = out.is_cpu() ? out : at::empty({1, pop.global_size()}, out.options().device(at::kCPU));
       dst.zero_();
@@ -116,7 +130,7 @@ void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
       if (!out.is_cpu()) out.copy_(dst);
       pop.outgoing_valid_ = false;
     }
-    deliver(step);
+    deliver(steps[k]);
   }
 }
 

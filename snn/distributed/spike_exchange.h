@@ -26,9 +26,13 @@ class SpikeExchange {
  public:
   struct Source {
     Population* pop;
+    bool read = true;  // projections or neuromodulators read its spikes: outgoing_spikes() is set
     // Every projection from it is one_to_one onto a population of the same size: each target sits in
     // the block of its source, so the spikes stay in this process and are not sent.
     bool local_only = false;
+    // Rules read its own spikes (it is the target of a plastic projection): while a step is delivered,
+    // spikes() holds that step's (and after the last, the last step's, as before).
+    bool replayed = false;
   };
   SpikeExchange(const Communicator& comm, std::vector<Source> sources);
 
@@ -49,6 +53,7 @@ class SpikeExchange {
   std::vector<int64_t> steps_;    // the pending steps
   std::vector<int64_t> message_;  // this process's spikes of the pending steps, to send
   std::vector<int64_t> kept_;     // those of the local-only sources
+  std::vector<std::vector<at::Tensor>> history_;  // per source: its spikes() of each pending step (replayed sources)
   int64_t words_sent_ = 0, exchanges_ = 0;
 };
 

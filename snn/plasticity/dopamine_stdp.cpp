@@ -66,7 +66,7 @@ void DopamineStdp::attach(Projection& proj, double dt, int64_t step) {
   Plasticity::attach(proj, dt, step);
   const auto& opts = proj.weight().options();
   const int64_t B = proj.post().batch_size();
-  t_last_ = at::full({proj.sparse() ? proj.num_synapses() : proj.pre().size() * proj.post().size()}, step,
+  t_last_ = at::full({proj.sparse() ? proj.num_synapses() : proj.pre().global_size() * proj.post().size()}, step,
                      opts.dtype(at::kLong));
   hist_time_ = at::zeros({kHistory}, opts.dtype(at::kLong));
   hist_n_ = at::zeros({kHistory, B}, opts);
@@ -95,7 +95,7 @@ void DopamineStdp::synchronize(Projection& proj) {
 void DopamineStdp::before_delivery(Projection& proj, const StepInfo& info) {
   if (constants().visit != Visit::Events) return;
   resume(info.step);
-  lazy(proj, info.step, false, &proj.pre().fired(), nullptr);
+  lazy(proj, info.step, false, &proj.pre().outgoing_fired(), nullptr);
 }
 
 const DopamineStdp::Constants& DopamineStdp::constants() {
@@ -122,7 +122,7 @@ void DopamineStdp::step(Projection& proj, const StepInfo& info) {
   const bool lazy_mode = C.visit == Visit::Events;
   if (lazy_mode) resume(info.step);
   at::Tensor& w = RuleAccess::weights(proj);
-  const at::Tensor& pre = proj.pre().spikes();
+  const at::Tensor& pre = proj.pre().outgoing_spikes();
   const at::Tensor& seen = post_seen_.push(proj.post().spikes(), info.step);
   at::Tensor& k_plus = state(k_plus_);
   at::Tensor& k_minus = state(k_minus_);
@@ -132,7 +132,7 @@ void DopamineStdp::step(Projection& proj, const StepInfo& info) {
     using T = decltype(tag);
     if (lazy_mode) {
       seen_set_.build(seen);
-      lazy(proj, info.step + 1, true, &proj.pre().fired(), &seen_set_);
+      lazy(proj, info.step + 1, true, &proj.pre().outgoing_fired(), &seen_set_);
     } else {
       clocks_valid_ = false;  // the synapses move on every step; t_last stays behind
       kernels::DopamineStepRule<T> r = step_rule<T>(proj, seen);
@@ -173,7 +173,7 @@ kernels::DopamineStepRule<T> DopamineStdp::step_rule(Projection& proj, const at:
   r.w = RuleAccess::weights(proj).data_ptr<T>();
   r.c = state(c_).data_ptr<T>();
   r.n = state(n_).data_ptr<T>();
-  r.pre_spikes = proj.pre().spikes().data_ptr<T>();
+  r.pre_spikes = proj.pre().outgoing_spikes().data_ptr<T>();
   r.post_seen = seen.data_ptr<T>();
   r.k_plus = state(k_plus_).data_ptr<T>();
   r.k_minus = state(k_minus_).data_ptr<T>();

@@ -41,7 +41,7 @@ void IzhikevichDaStdp::attach(Projection& proj, double dt, int64_t step) {
     // Each synapse sees the pre spikes (and the pre trace) of its own delay ago: keep the last
     // max-delay + 1 steps of both, and the spikes of the last max-delay steps summed (the rows
     // that can have an arrival this step).
-    const at::Tensor& pre = proj.pre().spikes();
+    const at::Tensor& pre = proj.pre().outgoing_spikes();
     const int64_t slots = proj.max_delay_steps() + 1;
     spike_history_ = at::zeros({slots, pre.size(0), pre.size(1)}, pre.options());
     trace_history_ = at::zeros_like(spike_history_);
@@ -51,7 +51,7 @@ void IzhikevichDaStdp::attach(Projection& proj, double dt, int64_t step) {
     slot_list_.assign(lists_ ? static_cast<size_t>(slots * pre.size(1)) : 0, 0);
     slot_count_.assign(lists_ ? static_cast<size_t>(slots) : 0, 0);
   } else {
-    arrivals_.init(delay_steps(proj, dt), proj.pre().spikes());
+    arrivals_.init(delay_steps(proj, dt), proj.pre().outgoing_spikes());
   }
   Plasticity::attach(proj, dt, step);
 }
@@ -102,7 +102,7 @@ void IzhikevichDaStdp::step(Projection& proj, const StepInfo& info) {
       // the history slot of step - delay[s] (the same values the one-delay path sees at arrival).
       const int64_t slots = spike_history_.size(0), stride = x_pre.numel();
       const int64_t now = info.step % slots, before = (info.step + slots - 1) % slots;
-      kernels::IzhikevichHistoryStep<T> h{proj.pre().spikes().data_ptr<T>(), spike_history_.data_ptr<T>() + before * stride,
+      kernels::IzhikevichHistoryStep<T> h{proj.pre().outgoing_spikes().data_ptr<T>(), spike_history_.data_ptr<T>() + before * stride,
                                           spike_history_.data_ptr<T>() + now * stride,
                                           trace_history_.data_ptr<T>() + now * stride, x_pre.data_ptr<T>(),
                                           in_flight_.data_ptr<T>(), static_cast<T>(decay),
@@ -116,21 +116,21 @@ void IzhikevichDaStdp::step(Projection& proj, const StepInfo& info) {
       e.history_stride = stride;
       if (lists_) {
         // This step's spikes become the list of the slot they were written to.
-        const SpikeSet& fired = proj.pre().fired();
+        const SpikeSet& fired = proj.pre().outgoing_fired();
         const kernels::ActiveSet f = fired.view();
         slot_count_[static_cast<size_t>(now)] = static_cast<int32_t>(fired.bound());
         std::copy(f.list, f.list + fired.bound(), slot_list_.begin() + now * stride);
       }
       if (!(lists_ && C.visit == Visit::Events)) arrival_set_.build(in_flight_);
     } else {
-      const at::Tensor& arriving = arrivals_.push(proj.pre().spikes(), info.step);
+      const at::Tensor& arriving = arrivals_.push(proj.pre().outgoing_spikes(), info.step);
       trace_update<T>(x_pre, &arriving, decay, C.trace, true);  // decay, then set at arrivals
       e.arrivals = arriving.data_ptr<T>();
       e.x_pre = x_pre.data_ptr<T>();
       arrival_set_.build(arriving);
     }
     trace_update<T>(da, info.signal, C.da_decay, 1.0, false);
-    const int64_t n_syn = proj.sparse() ? proj.num_synapses() : proj.pre().size() * proj.post().size();
+    const int64_t n_syn = proj.sparse() ? proj.num_synapses() : proj.pre().global_size() * proj.post().size();
     e.sd = state(sd_).data_ptr<T>();
     e.post_spikes = post.data_ptr<T>();
     e.x_post = x_post.data_ptr<T>();
@@ -176,7 +176,7 @@ void IzhikevichDaStdp::step(Projection& proj, const StepInfo& info) {
 }
 
 void IzhikevichDaStdp::build_by_delay(const Projection& proj) {
-  const int64_t D = proj.max_delay_steps(), n_pre = proj.pre().size(), n_post = proj.post().size();
+  const int64_t D = proj.max_delay_steps(), n_pre = proj.pre().global_size(), n_post = proj.post().size();
   const at::Tensor delay = RuleAccess::delay_steps(proj).cpu().contiguous();
   const int32_t* d = delay.data_ptr<int32_t>();
   std::vector<int64_t> ptr(static_cast<size_t>(n_pre * D + 1), 0);

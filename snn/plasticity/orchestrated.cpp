@@ -89,9 +89,9 @@ void Orchestrated::step(Projection& proj, const StepInfo& info) {
     k.visit = visit();
   });
   at::Tensor& w = RuleAccess::weights(proj);
-  const at::Tensor& pre = proj.pre().spikes();
+  const at::Tensor& pre = proj.pre().outgoing_spikes();
   const at::Tensor& post = proj.post().spikes();
-  const int64_t n_syn = proj.sparse() ? proj.num_synapses() : proj.pre().size() * proj.post().size();
+  const int64_t n_syn = proj.sparse() ? proj.num_synapses() : proj.pre().global_size() * proj.post().size();
   dispatch_floating(w.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
     trace_update<T>(state(z_pre_), nullptr, c.decay_pre, 1.0, false);
@@ -115,7 +115,7 @@ void Orchestrated::step(Projection& proj, const StepInfo& info) {
     r.w_max = static_cast<T>(c.w_max);
     set_rule_shape(r, proj);
     r.n_syn = n_syn;
-    apply_rule(proj, r, c.visit, &proj.pre().fired(), &proj.post().fired());
+    apply_rule(proj, r, c.visit, &proj.pre().outgoing_fired(), &proj.post().fired());
     trace_update<T>(state(z_pre_), &pre, 1.0, 1.0, false);
     trace_update<T>(state(z_post_), &post, 1.0, 1.0, false);
     trace_update<T>(state(z_slow_), &post, 1.0, 1.0, false);

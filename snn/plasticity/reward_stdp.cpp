@@ -43,7 +43,7 @@ RewardStdp::RewardStdp(bool trace, std::string signal)
 
 void RewardStdp::step(Projection& proj, const StepInfo& info) {
   at::Tensor& w = RuleAccess::weights(proj);
-  const at::Tensor& pre = proj.pre().spikes();
+  const at::Tensor& pre = proj.pre().outgoing_spikes();
   const at::Tensor& post = proj.post().spikes();
   at::Tensor& p_plus = state(p_plus_);
   at::Tensor& p_minus = state(p_minus_);

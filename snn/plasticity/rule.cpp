@@ -82,7 +82,7 @@ int64_t Plasticity::delay_steps(const Projection& proj, double dt) const {
 }
 
 void Plasticity::attach(Projection& proj, double, int64_t) {
-  const int64_t B = proj.post().batch_size(), n_pre = proj.pre().size(), n_post = proj.post().size();
+  const int64_t B = proj.post().batch_size(), n_pre = proj.pre().global_size(), n_post = proj.post().size();
   for (StateVar& v : state_.vars()) {
     std::vector<int64_t> shape;
     switch (v.shape) {

@@ -32,7 +32,7 @@ int64_t col_length(const kernels::SynapseLayout<T>& L) {
 // n_pre, n_post and batch of a rule's kernel struct, from its projection.
 template <class R>
 void set_rule_shape(R& rule, const Projection& proj) {
-  rule.n_pre = proj.pre().size();
+  rule.n_pre = proj.pre().global_size();
   rule.n_post = proj.post().size();
   rule.batch = proj.post().batch_size();
 }

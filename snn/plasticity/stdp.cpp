@@ -45,7 +45,7 @@ void Stdp::check_params(const ParamTable& p) const {
 
 void Stdp::step(Projection& proj, const StepInfo& info) {
   at::Tensor& w = RuleAccess::weights(proj);
-  const at::Tensor& pre = proj.pre().spikes();
+  const at::Tensor& pre = proj.pre().outgoing_spikes();
   const at::Tensor& post = proj.post().spikes();
   const Constants& c = constants_.get(params(), info.dt, true, [&](Constants& c) {
     c.d_pre = std::exp(-info.dt / param("tau_pre"));
@@ -78,7 +78,7 @@ void Stdp::step(Projection& proj, const StepInfo& info) {
     r.ltd_trace = x_post.data_ptr<T>();
     r.ltp_trace = x_pre.data_ptr<T>();
     r.ltp_factor = dc ? x_post2.data_ptr<T>() : nullptr;
-    r.pre_fired = proj.pre().fired().view();
+    r.pre_fired = proj.pre().outgoing_fired().view();
     r.post_fired = proj.post().fired().view();
     r.nu_pre = static_cast<T>(c.nu_pre);
     r.nu_post = static_cast<T>(c.nu_post);
@@ -86,7 +86,7 @@ void Stdp::step(Projection& proj, const StepInfo& info) {
     r.w_max = static_cast<T>(c.w_max);
     r.multiplicative = c.multiplicative;
     set_rule_shape(r, proj);
-    apply_rule(proj, r, c.visit, &proj.pre().fired(), &proj.post().fired());
+    apply_rule(proj, r, c.visit, &proj.pre().outgoing_fired(), &proj.post().fired());
     if (dc) {
       set_at_spikes<T>(x_post, proj.post(), 1.0);
       set_at_spikes<T>(x_post2, proj.post(), 1.0);

@@ -143,7 +143,7 @@ void SynapticSampling::step(Projection& proj, const StepInfo& info) {
       u.n_syn = s.n_syn;
       apply_rule(proj, u, Visit::All, nullptr, nullptr);
     }
-    const at::Tensor& pre = proj.pre().spikes();
+    const at::Tensor& pre = proj.pre().outgoing_spikes();
     backend::for_each(w.device(), f.numel(),
                       kernels::SynapticSamplingPspSpikes<T>{f.data_ptr<T>(), r.data_ptr<T>(), pre.data_ptr<T>(), f.numel()});
   });

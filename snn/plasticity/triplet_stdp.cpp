@@ -33,7 +33,7 @@ TripletStdp::TripletStdp()
 
 void TripletStdp::step(Projection& proj, const StepInfo& info) {
   at::Tensor& w = RuleAccess::weights(proj);
-  const at::Tensor& pre = proj.pre().spikes();
+  const at::Tensor& pre = proj.pre().outgoing_spikes();
   const at::Tensor& post = proj.post().spikes();
   const Constants& c = constants_.get(params(), info.dt, true, [&](Constants& c) {
     const char* taus[] = {"tau_plus", "tau_x", "tau_minus", "tau_y"};
@@ -65,7 +65,7 @@ void TripletStdp::step(Projection& proj, const StepInfo& info) {
     r.w_min = static_cast<T>(c.w_min);
     r.w_max = static_cast<T>(c.w_max);
     set_rule_shape(r, proj);
-    apply_rule(proj, r, c.visit, &proj.pre().fired(), &proj.post().fired());
+    apply_rule(proj, r, c.visit, &proj.pre().outgoing_fired(), &proj.post().fired());
     for (StateRef s : {r1_, r2_}) trace_update<T>(state(s), &pre, 1.0, 1.0, false);
     for (StateRef s : {o1_, o2_}) trace_update<T>(state(s), &post, 1.0, 1.0, false);
   });

@@ -44,7 +44,7 @@ void VogelsSprekeler::step(Projection& proj, const StepInfo& info) {
     k.visit = visit();
   });
   at::Tensor& w = RuleAccess::weights(proj);
-  const at::Tensor& pre = proj.pre().spikes();
+  const at::Tensor& pre = proj.pre().outgoing_spikes();
   const at::Tensor& post = proj.post().spikes();
   dispatch_floating(w.scalar_type(), [&](auto tag) {
     using T = decltype(tag);
@@ -61,7 +61,7 @@ void VogelsSprekeler::step(Projection& proj, const StepInfo& info) {
     r.cap = static_cast<T>(c.cap);
     r.sign = static_cast<T>(c.sign);
     set_rule_shape(r, proj);
-    apply_rule(proj, r, c.visit, &proj.pre().fired(), &proj.post().fired());
+    apply_rule(proj, r, c.visit, &proj.pre().outgoing_fired(), &proj.post().fired());
     trace_update<T>(state(x_pre_), &pre, 1.0, 1.0, false);
     trace_update<T>(state(x_post_), &post, 1.0, 1.0, false);
   });

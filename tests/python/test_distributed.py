@@ -1,5 +1,7 @@
-"""snn.distributed: this process's place in an MPI run, tested with real `mpirun -np 2` runs. The runs
-are skipped when snn was built without MPI or mpirun is missing; the single-process answers are not."""
+"""snn.distributed and distributed networks (docs/distributed.md), tested with real `mpirun -np 2` and
+`-np 4` runs: the networks of distributed/scenarios.py give the same spikes and weights on 1, 2 and 4
+processes. The runs are skipped when snn was built without MPI or mpirun is missing; the one-process
+checks are not."""
 import json
 import os
 import shutil
@@ -7,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 import snn
 
@@ -14,13 +17,17 @@ needs_mpirun = pytest.mark.skipif(not snn.distributed.available() or not shutil.
                                   reason="snn built without MPI, or mpirun not installed")
 
 
-def _mpirun(n, code):
+SCENARIOS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "distributed", "scenarios.py")
+
+
+def _mpirun(n, code=None, args=(), timeout=120):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.path.dirname(os.path.dirname(snn.__file__))  # this snn, in every process
     env["OMPI_ALLOW_RUN_AS_ROOT"] = env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
     env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
-    out = subprocess.run(["mpirun", "-np", str(n), "-x", "PYTHONPATH", sys.executable, "-c", code], env=env,
-                         capture_output=True, text=True, timeout=120)
+    program = ["-c", code] if code is not None else list(args)
+    out = subprocess.run(["mpirun", "-np", str(n), "-x", "PYTHONPATH", sys.executable, *program], env=env,
+                         capture_output=True, text=True, timeout=timeout)
     return out
 
 
@@ -56,5 +63,131 @@ def test_two_ranks_know_their_place_and_gather_in_rank_order(tmp_path):
 def test_a_network_under_mpirun_warns_that_each_process_runs_all_of_it():
     out = _mpirun(2, "import snn\nsnn.Network()\nsnn.Network()\n")
     assert out.returncode == 0, out.stdout + out.stderr
-    assert out.stderr.count("snn does not split a network across processes yet: each of the 2 processes") == 2  # once per rank
+    assert out.stderr.count("each of the 2 processes started by the MPI launcher simulates this whole network") == 2  # per rank
+    out = _mpirun(2, "import snn\nsnn.Network(distributed=True)\n")
+    assert out.returncode == 0 and "simulates this whole network" not in out.stderr, out.stdout + out.stderr
 
+
+
+# ---- one network across processes -------------------------------------------------------------------
+
+sys.path.insert(0, os.path.dirname(SCENARIOS))
+import scenarios  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Every scenario in one process (plain and distributed=True without mpirun), and under mpirun on 1,
+    2 and 4 processes: {(name, tag): result}, tag "plain", "local" or "<processes>.<rank>"."""
+    out_dir = tmp_path_factory.mktemp("distributed")
+    results = {}
+    for name, build in scenarios.SCENARIOS.items():
+        results[(name, "plain")] = build(False)[0]
+        result, net = build(True)
+        result["exchange"] = net.exchange_stats
+        results[(name, "local")] = result
+    if snn.distributed.available() and shutil.which("mpirun"):
+        for n in (1, 2, 4):
+            out = _mpirun(n, args=[SCENARIOS, str(out_dir), *scenarios.SCENARIOS], timeout=300)
+            assert out.returncode == 0, out.stdout + out.stderr
+            for name in scenarios.SCENARIOS:
+                for r in range(n):
+                    results[(name, f"{n}.{r}")] = json.loads((out_dir / f"{name}.{n}.{r}.json").read_text())
+    return results
+
+
+def _digests(result):
+    return {k: v for k, v in result.items() if k != "exchange"}
+
+
+@pytest.mark.parametrize("name", list(scenarios.SCENARIOS))
+def test_a_distributed_network_in_one_process_gives_the_engines_spikes(runs, name):
+    plain, local = runs[(name, "plain")], _digests(runs[(name, "local")])
+    spikes = [k for k, v in plain.items() if isinstance(v, (list, tuple))]
+    assert spikes and all(plain[k][1] > 0 for k in spikes), plain  # the networks spike
+    if name == "stdp_diehl_cook":
+        # normalize sums each column in row order when distributed (ATen's float sum depends on the
+        # number of columns): the weights may differ from one process in the last bits, the spikes not.
+        assert {k: local[k] for k in spikes} == {k: tuple(plain[k]) for k in spikes}
+    else:
+        assert local == {k: tuple(v) if isinstance(v, list) else v for k, v in plain.items()}
+
+
+@needs_mpirun
+@pytest.mark.parametrize("name", list(scenarios.SCENARIOS))
+def test_spikes_and_weights_are_identical_on_1_2_and_4_processes(runs, name):
+    local = {k: list(v) if isinstance(v, tuple) else v for k, v in _digests(runs[(name, "local")]).items()}
+    for tag in ("1.0", "2.0", "2.1", "4.0", "4.1", "4.2", "4.3"):
+        assert _digests(runs[(name, tag)]) == local, tag
+    # Spikes cross once per shortest delay: Brunel's 1.5 ms is 15 steps of 0.1 ms (200 ms: 134 exchanges).
+    if name == "brunel":
+        assert runs[(name, "2.0")]["exchange"]["interval_steps"] == 15
+        assert runs[(name, "2.0")]["exchange"]["exchanges"] == 134
+        # The Poisson drive (one_to_one onto its population) stays in its process: a few words per step.
+        assert runs[(name, "2.0")]["exchange"]["words_sent"] < 20000
+
+
+@needs_mpirun
+def test_processes_that_build_different_networks_raise_instead_of_hanging(tmp_path):
+    code = ("import snn\n"
+            "net = snn.Network(distributed=True)\n"
+            "a = net.add(snn.LIF(10 + snn.rank()), name='a')\n"
+            "net.connect(a, a, 'all_to_all', weight=1.0)\n"
+            "try:\n"
+            "    net.run(1.0)\n"
+            "except ValueError as e:\n"
+            f"    open(f'{tmp_path}/rank{{snn.rank()}}.txt', 'w').write(str(e))\n")
+    out = _mpirun(2, code, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    for r in range(2):
+        assert (tmp_path / f"rank{r}.txt").read_text().startswith(
+            "the processes of a distributed network built different networks: process 1 differs from process 0")
+
+
+@needs_mpirun
+def test_a_failing_process_ends_the_run_with_an_error_instead_of_a_hang():
+    code = ("import snn\n"
+            "net = snn.Network(distributed=True)\n"
+            "a = net.add(snn.LIF(10), name='a')\n"
+            "net.connect(a, a, 'all_to_all', weight=1.0)\n"
+            "if snn.rank() == 1:\n"
+            "    raise RuntimeError('rank 1 fails')\n"
+            "net.run(10.0)\n")
+    out = _mpirun(2, code, timeout=60)  # a hang would time out
+    assert out.returncode != 0
+    assert "rank 1 fails" in out.stderr
+
+
+def test_a_distributed_network_takes_the_whole_populations_values_and_reports_global_neurons():
+    net = snn.Network(distributed=True, seed=1)
+    pop = net.add(snn.LIF(6, V_th=[-50.0, -51.0, -52.0, -53.0, -54.0, -55.0]), name="p")
+    assert len(pop) == 6 and pop.local_neurons == range(0, 6)  # one process holds every neuron
+    pop.V_m = torch.linspace(-70.0, -60.0, 6).unsqueeze(0)
+    pop.set(t_ref=torch.full((6,), 3.0))
+    mon = net.monitor(pop)
+    net.run(20.0, inputs={"p": torch.full((6,), 500.0)})
+    times, senders = mon.events(gather=True)
+    assert len(senders) > 0 and int(senders.max()) < 6
+    assert net.exchange_stats["exchanges"] == 1  # no projection: one exchange at the end of the run
+
+
+def test_distributed_networks_refuse_what_they_do_not_support_yet():
+    with pytest.raises(ValueError, match="a distributed network simulates one batch entry"):
+        snn.Network(distributed=True, batch_size=2)
+    with pytest.raises(TypeError, match="distributed must be True or False"):
+        snn.Network(distributed=1)
+    net = snn.Network(distributed=True)
+    a = net.add(snn.LIF(5), name="a")
+    b = net.add(snn.AdaptiveLIF(5, one_spike=True), name="b")
+    with pytest.raises(ValueError, match="short-term plasticity is not supported in distributed networks yet"):
+        net.connect(a, a, "all_to_all", short_term=snn.ShortTermPlasticity())
+    with pytest.raises(ValueError, match=r"connections of listed neurons \(pre_neurons, post_neurons\) are not supported"):
+        net.connect(a[0:2], a, "all_to_all")
+    proj = net.connect(a, b, "all_to_all", weight=1.0)
+    with pytest.raises(ValueError, match="projection monitors are not supported in distributed networks yet"):
+        net.monitor(proj, "weight")
+    with pytest.raises(ValueError, match="checkpoints of distributed networks are not supported yet"):
+        net.state_dict()
+    with pytest.raises(ValueError, match="one_spike picks one spike of the whole population"):
+        net.run(1.0)
+    assert net.step_count == 0

@@ -27,14 +27,14 @@ class BrunelDelta:
 
     def __init__(self, scale: float = 1.0, *, g: float = 5.0, eta: float = 2.0, J: float = 0.1,
                  delay: float = 1.5, dt: float = 0.1, seed: int = 3, device="cpu", dtype=torch.float32,
-                 record: bool = True):
+                 record: bool = True, distributed: bool = False):
         if not scale > 0:
             raise ValueError(f"scale must be > 0, got {scale}")
         self.NE, self.NI = int(round(10000 * scale)), int(round(2500 * scale))
         self.CE, self.CI = max(1, int(round(1000 * scale))), max(1, int(round(250 * scale)))
         theta, tau_m = 20.0, 20.0
         self.drive_rate = eta * theta / (J * tau_m) * 1000.0  # [Hz]: eta nu_th CE
-        net = Network(dt=dt, seed=seed, device=device, dtype=dtype)
+        net = Network(dt=dt, seed=seed, device=device, dtype=dtype, distributed=distributed)
         lif = dict(C_m=1.0, tau_m=tau_m, t_ref=2.0, E_L=0.0, V_reset=0.0, V_th=theta)
         self.E = net.add(LIF(self.NE, **lif), name="E")
         self.I = net.add(LIF(self.NI, **lif), name="I")
@@ -58,9 +58,9 @@ class BrunelDelta:
         wall = time.perf_counter() - wall
         out = dict(wall=wall, synapses=sum(p.num_synapses for p in self.net.projections), t_ms=t_ms)
         if self.spikes_E is not None:
-            times, senders = self.spikes_E.events()
+            times, senders = self.spikes_E.events(gather=self.net.distributed)  # distributed: every process's
             rates_E = firing_rates(times, senders, self.NE, t_ms, start)
-            ti, si = self.spikes_I.events()
+            ti, si = self.spikes_I.events(gather=self.net.distributed)
             rates_I = firing_rates(ti, si, self.NI, t_ms, start)
             keep = times >= start
             out.update(rate_E=rates_E.mean().item(), rate_I=rates_I.mean().item(),

@@ -32,14 +32,14 @@ class Izhikevich2007:
         plasticity: the rule of the excitatory synapses ("default": IzhikevichDASTDP()), or None.
         delay: of the excitatory synapses, in ms: 1 (the paper) or an snn.init distribution
             (the paper's spnet.m uses 1-20 ms; IzhikevichDASTDP then pairs at each synapse's arrivals).
-        seed, device, dtype: as snn.Network. noise: amplitude of the noise current (13).
+        seed, device, dtype, distributed: as snn.Network. noise: amplitude of the noise current (13).
     """
 
     def __init__(self, *, plasticity: Union[Rule, str, None] = "default", delay: Union[float, init.Distribution] = 1.0,
-                 noise: float = 13.0, seed: int = 1, device="cpu", dtype=torch.float32):
+                 noise: float = 13.0, seed: int = 1, device="cpu", dtype=torch.float32, distributed: bool = False):
         if plasticity == "default":
             plasticity = IzhikevichDASTDP()
-        net = Network(dt=1.0, seed=seed, device=device, dtype=dtype)
+        net = Network(dt=1.0, seed=seed, device=device, dtype=dtype, distributed=distributed)
         self.E = net.add(Izhikevich(800, a=0.02, d=8.0, I_noise=noise), name="E")
         self.I = net.add(Izhikevich(200, a=0.1, d=2.0, I_noise=noise), name="I")
         self.EE = net.connect(self.E, self.E, "fixed_outdegree", outdegree=80, weight=1.0, delay=delay,
