@@ -75,11 +75,10 @@ class Network {
   uint64_t seed() const { return seed_; }
   // The processes a distributed network runs on, or null.
   const distributed::Communicator* communicator() const { return comm_; }
-  // Distributed: the steps between exchanges in the last run (the shortest delay), the collectives and
-  // the words this process sent so far.
+  // Distributed: the steps between exchanges in the last run (the shortest delay), and the exchange's
+  // counters (collectives, words, seconds) since the projections last changed; null before a run.
   int64_t exchange_interval() const { return interval_; }
-  int64_t exchanges() const { return exchange_ ? exchange_->exchanges() : 0; }
-  int64_t exchange_words() const { return exchange_ ? exchange_->words_sent() : 0; }
+  const distributed::SpikeExchange* exchange() const { return exchange_.get(); }
   int64_t step_count() const { return step_; }
   double t() const { return static_cast<double>(step_) * dt_; }
 

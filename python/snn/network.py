@@ -540,9 +540,9 @@ class Network:
     @property
     def exchange_stats(self) -> dict:
         """Distributed networks: the steps between spike exchanges in the last run (the shortest
-        delay), the exchanges so far and the 64-bit words this process sent."""
-        return dict(interval_steps=self._net.exchange_interval, exchanges=self._net.exchanges,
-                    words_sent=self._net.exchange_words)
+        delay); the exchanges, the 64-bit words this process sent and received, and the seconds it
+        spent in them (waiting for the others included), since the projections last changed."""
+        return dict(self._net.exchange_stats)
 
     @property
     def step_count(self) -> int:

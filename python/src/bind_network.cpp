@@ -162,9 +162,16 @@ void bind_network(py::module_& m) {
            py::arg("dt"), py::arg("batch_size"), py::arg("device"), py::arg("dtype"), py::arg("seed"),
            py::arg("distributed") = false, py::arg("communicator") = py::none())
       .def_property_readonly("distributed", [](const Network& n) { return n.communicator() != nullptr; })
-      .def_property_readonly("exchange_interval", &Network::exchange_interval)
-      .def_property_readonly("exchanges", &Network::exchanges)
-      .def_property_readonly("exchange_words", &Network::exchange_words)
+      .def_property_readonly("exchange_stats", [](const Network& n) {
+        const distributed::SpikeExchange* x = n.exchange();
+        py::dict d;
+        d["interval_steps"] = n.exchange_interval();
+        d["exchanges"] = x ? x->exchanges() : 0;
+        d["words_sent"] = x ? x->words_sent() : 0;
+        d["words_received"] = x ? x->words_received() : 0;
+        d["seconds"] = x ? x->seconds() : 0.0;
+        return d;
+      })
       .def_property_readonly("dt", &Network::dt)
       .def_property_readonly("batch_size", &Network::batch_size)
       .def_property_readonly("device", [](const Network& n) { return n.device().str(); })

@@ -2,6 +2,7 @@
 #include "snn/distributed/spike_exchange.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "snn/backend.h"
 #include "snn/errors.h"
@@ -29,18 +30,29 @@ constexpr int64_t kCountBits = 16, kLongCount = (int64_t{1} << kCountBits) - 1;
 // Appends a population's spikes of this step: their number, then the spikes.
 void append_spikes(std::vector<int64_t>& out, Population& pop) {
   // [1, n] (distributed networks have one batch entry); a copy only when the network is on a GPU.
-  const at::Tensor spikes = pop.spikes().cpu().to(at::kDouble).contiguous();
-  const double* s = spikes.data_ptr<double>();
+  const at::Tensor& held = pop.spikes();
+  const bool cpu = held.is_cpu();
+  const at::Tensor spikes = cpu ? held : held.cpu();
   const size_t count_at = out.size();
   out.push_back(0);
   int64_t n = 0;
-  for (int64_t i = 0; i < pop.size(); ++i) {
-    if (s[i] == 0) continue;
-    const int64_t c = static_cast<int64_t>(s[i]);
-    out.push_back(((pop.first() + i) << kCountBits) | std::min(c, kLongCount));
-    if (c >= kLongCount) out.push_back(c);
-    ++n;
-  }
+  dispatch_floating(spikes.scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* s = spikes.data_ptr<T>();
+    auto put = [&](int64_t i) {
+      const int64_t c = static_cast<int64_t>(s[i]);
+      out.push_back(((pop.first() + i) << kCountBits) | std::min(c, kLongCount));
+      if (c >= kLongCount) out.push_back(c);
+      ++n;
+    };
+    if (cpu) {  // the population's list of the neurons that spiked (ascending), built once per step anyway
+      kernels::for_each_spiking(pop.fired().view(), 1, [&](int64_t, int64_t i) { put(i); });
+      return;
+    }
+    for (int64_t i = 0; i < pop.size(); ++i) {
+      if (s[i] != T(0)) put(i);
+    }
+  });
   out[count_at] = n;
 }
 
@@ -72,8 +84,8 @@ void SpikeExchange::record(int64_t step) {
   steps_.push_back(step);
   for (size_t i = 0; i < sources_.size(); ++i) {
     const Source& src = sources_[i];
-    if (src.read) append_spikes(src.local_only ? kept_ : message_, *src.pop);
-    if (!src.replayed) continue;
+    if (src.read && !src.local_only) append_spikes(message_, *src.pop);
+    if (!src.replayed && !src.local_only) continue;
     std::vector<at::Tensor>& kept = history_[i];  // buffers reused from interval to interval
     if (kept.size() <= k) kept.push_back(at::empty_like(src.pop->spikes()));
     kept[k].copy_(src.pop->spikes());
@@ -83,14 +95,16 @@ void SpikeExchange::record(int64_t step) {
 void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
   if (steps_.empty()) return;
   std::vector<int64_t> lengths;
+  const auto start = std::chrono::steady_clock::now();
   const std::vector<int64_t> all = comm_.allgather(message_, &lengths);
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   words_sent_ += static_cast<int64_t>(message_.size());
+  words_received_ += static_cast<int64_t>(all.size());
   ++exchanges_;
   const std::vector<int64_t> header(message_.begin(), message_.begin() + 3);
   message_.clear();
-  const std::vector<int64_t> steps = std::move(steps_), kept = std::move(kept_);
+  const std::vector<int64_t> steps = std::move(steps_);
   steps_.clear();
-  kept_.clear();
   // Every process's message has the same layout (steps x sources), which the headers confirm before
   // anything is delivered: every process sees the same messages, so all of them raise together.
   std::vector<size_t> cursor(lengths.size(), 0);
@@ -105,7 +119,6 @@ void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
     }
     cursor[r] += 3;
   }
-  size_t kept_at = 0;
   for (size_t k = 0; k < steps.size(); ++k) {
     for (size_t i = 0; i < sources_.size(); ++i) {
       const Source& src = sources_[i];
@@ -116,19 +129,19 @@ void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
       }
       if (!src.read) continue;
       at::Tensor& out = pop.outgoing_;
+      pop.outgoing_valid_ = false;
+      if (src.local_only) {  // only this block is ever written: the rest of outgoing_ stays 0
+        out.narrow(1, pop.first(), pop.size()).copy_(history_[i][k]);
+        continue;
+      }
       at::Tensor dst = out.is_cpu() ? out : at::empty({1, pop.global_size()}, out.options().device(at::kCPU));
       dst.zero_();
       dispatch_floating(dst.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
         T* d = dst.data_ptr<T>();
-        if (src.local_only) {
-          read_spikes(kept.data(), kept_at, d);
-          return;
-        }
         for (size_t r = 0; r < cursor.size(); ++r) read_spikes(all.data(), cursor[r], d);
       });
       if (!out.is_cpu()) out.copy_(dst);
-      pop.outgoing_valid_ = false;
     }
     deliver(steps[k]);
   }

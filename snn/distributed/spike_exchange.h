@@ -43,18 +43,22 @@ class SpikeExchange {
   // step), then for each step in order sets the sources' outgoing spikes and calls deliver(step).
   void exchange(const std::function<void(int64_t step)>& deliver);
 
-  // Words and collectives so far (benchmarks/distributed.py reports them).
-  int64_t words_sent() const { return words_sent_; }
+  // Collectives so far, the 64-bit words sent and received, and the seconds spent in the collectives
+  // (waiting for the other processes included): benchmarks/distributed.py reports them.
   int64_t exchanges() const { return exchanges_; }
+  int64_t words_sent() const { return words_sent_; }
+  int64_t words_received() const { return words_received_; }
+  double seconds() const { return seconds_; }
 
  private:
   const Communicator& comm_;
   std::vector<Source> sources_;
   std::vector<int64_t> steps_;    // the pending steps
   std::vector<int64_t> message_;  // this process's spikes of the pending steps, to send
-  std::vector<int64_t> kept_;     // those of the local-only sources
-  std::vector<std::vector<at::Tensor>> history_;  // per source: its spikes() of each pending step (replayed sources)
-  int64_t words_sent_ = 0, exchanges_ = 0;
+  // Per source: its spikes() of each pending step (replayed and local-only sources).
+  std::vector<std::vector<at::Tensor>> history_;
+  int64_t words_sent_ = 0, words_received_ = 0, exchanges_ = 0;
+  double seconds_ = 0.0;
 };
 
 }  // namespace distributed
