@@ -9,6 +9,10 @@ NEST 3.10 at scale 1 (models.md): CV about 0.175, 34-46 s for 1 s on 2 threads o
 
     PYTHONPATH=build/python /usr/bin/python3 examples/brunel/brunel_delta.py [--scale 1] [--time 1000]
         [--seed 3] [--out examples/out/brunel] [--no-plot]
+
+Across processes (docs/distributed.md), with the same spikes:
+
+    PYTHONPATH=build/python mpirun -np 2 /usr/bin/python3 examples/brunel/brunel_delta.py --distributed
 """
 import argparse
 import os
@@ -27,23 +31,29 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--out", default="examples/out/brunel")
     ap.add_argument("--no-plot", action="store_true")
+    ap.add_argument("--distributed", action="store_true", help="one network across the processes of mpirun")
     args = ap.parse_args()
+    say = print if snn.rank() == 0 else (lambda *a, **k: None)  # one process reports
 
     build = time.perf_counter()
-    model = snn.models.BrunelDelta(args.scale, seed=args.seed, device=args.device)
+    model = snn.models.BrunelDelta(args.scale, seed=args.seed, device=args.device, distributed=args.distributed)
     build = time.perf_counter() - build
-    print(f"{model}: {sum(p.num_synapses for p in model.net.projections):,} synapses, built in {build:.1f} s")
-    result = model.run(args.time, progress=True)
-    print(f"simulated {args.time:g} ms in {result['wall']:.1f} s ({args.time / 1000 / result['wall']:.2f}x real time)")
-    print(f"rates: excitatory {result['rate_E']:.2f} Hz, inhibitory {result['rate_I']:.2f} Hz; "
+    synapses = sum(p.num_synapses for p in model.net.projections)
+    if args.distributed:
+        synapses = sum(snn.distributed.allgather([synapses]))
+        say(f"{snn.num_processes()} processes, each holding a block of every population and the synapses onto it")
+    say(f"{model}: {synapses:,} synapses, built in {build:.1f} s")
+    result = model.run(args.time, progress=True)  # (a distributed network runs without one)
+    say(f"simulated {args.time:g} ms in {result['wall']:.1f} s ({args.time / 1000 / result['wall']:.2f}x real time)")
+    say(f"rates: excitatory {result['rate_E']:.2f} Hz, inhibitory {result['rate_I']:.2f} Hz; "
           f"CV of ISIs (excitatory) {result['cv']:.3f}")
-    if args.no_plot:
+    times, senders = model.spikes_E.events(gather=args.distributed)  # distributed: every process's
+    if args.no_plot or snn.rank() != 0:
         return
 
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    times, senders = model.spikes_E.events()
     times, senders = times.cpu(), senders.cpu()
     fig, ax = plt.subplots(2, 2, figsize=(12, 7), gridspec_kw=dict(height_ratios=(2, 1)))
     snn.plot.raster((times, senders), neurons=range(50), hist=False, t_range=(0, args.time), ax=ax[0, 0],

@@ -771,12 +771,13 @@ class Network:
                 [steps, batch, n] (one slice per step). Same dtype and device as the network.
                 Inputs last for this run only.
             progress: show a progress bar (tqdm) and run in chunks, which also lets Ctrl-C stop
-                the run between chunks.
+                the run between chunks. Ignored by a distributed network, which runs in one piece
+                on every process: every piece ends with an exchange that all processes must join.
         """
         t_ms = _number(t_ms, "t_ms")
         n_steps = self._net.steps_in(t_ms)
         tensors = self._inputs(inputs)
-        if not progress or n_steps < 2:
+        if not progress or self.distributed or n_steps < 2:
             self._net.run_steps(n_steps, tensors)
             return
         self._net.check_inputs(tensors, n_steps)

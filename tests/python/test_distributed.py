@@ -191,3 +191,18 @@ def test_distributed_networks_refuse_what_they_do_not_support_yet():
     with pytest.raises(ValueError, match="one_spike picks one spike of the whole population"):
         net.run(1.0)
     assert net.step_count == 0
+
+
+@needs_mpirun
+def test_a_progress_bar_on_one_process_does_not_split_the_run_differently(tmp_path):
+    # Every piece of a run ends with an exchange that all processes join: a distributed network runs
+    # in one piece whatever `progress` each process passed.
+    code = ("import snn\n"
+            "net = snn.Network(distributed=True)\n"
+            "a = net.add(snn.LIF(10), name='a')\n"
+            "net.connect(a, a, 'all_to_all', weight=1.0, delay=0.5)\n"
+            "net.run(20.0, progress=snn.rank() == 0)\n"
+            f"open(f'{tmp_path}/rank{{snn.rank()}}.txt', 'w').write(str(net.exchange_stats['exchanges']))\n")
+    out = _mpirun(2, code, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert [(tmp_path / f"rank{r}.txt").read_text() for r in range(2)] == ["40", "40"]  # 200 steps / 5
