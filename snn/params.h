@@ -62,6 +62,13 @@ class ParamValue {
   bool per_element() const { return per_element_; }
   double scalar() const { return scalar_; }
   const std::vector<double>& values() const { return values_; }
+  // Elements [first, first + count) of one value per element (a distributed network's block); with
+  // count 0, the first value alone (a table of no neurons takes one value). A single value is kept.
+  ParamValue part(int64_t first, int64_t count) const {
+    if (!per_element_) return *this;
+    if (count == 0) return ParamValue(values_.empty() ? 0.0 : values_.front());
+    return ParamValue(std::vector<double>(values_.begin() + first, values_.begin() + first + count));
+  }
 
  private:
   double scalar_ = 0.0;

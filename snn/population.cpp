@@ -128,10 +128,7 @@ void Population::set_params(const ParamMap& values) {
   // Distributed: one value per neuron of the whole population sets this block's part.
   ParamMap local = values;
   for (auto& [name, value] : local) {
-    const std::vector<double>& all = value.values();
-    if (!value.per_element() || static_cast<int64_t>(all.size()) != global_n_) continue;
-    value = n_ == 0 ? ParamValue(all.empty() ? 0.0 : all.front())
-                    : ParamValue(std::vector<double>(all.begin() + first_, all.begin() + first_ + n_));
+    if (static_cast<int64_t>(value.values().size()) == global_n_) value = value.part(first_, n_);
   }
   params_ = with_params(local);
 }

@@ -51,15 +51,26 @@ MpiContext& MpiContext::get() {
   return context;
 }
 
-std::vector<int64_t> MpiContext::allgather(const std::vector<int64_t>& local, std::vector<int64_t>* counts) const {
-  const int mine = static_cast<int>(local.size());
-  std::vector<int> sizes(static_cast<size_t>(size_)), offsets(static_cast<size_t>(size_), 0);
-  check(MPI_Allgather(&mine, 1, MPI_INT, sizes.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather (counts)");
+// Every rank's length (`mine`), and where each rank's part starts in the gathered whole; returns the total.
+int64_t MpiContext::gather_lengths(size_t mine, std::vector<int>& sizes, std::vector<int>& offsets) const {
+  if (mine > static_cast<size_t>(std::numeric_limits<int>::max())) throw std::runtime_error("MPI: a part of more than 2^31 - 1 elements");
+  const int length = static_cast<int>(mine);
+  sizes.assign(static_cast<size_t>(size_), 0);
+  offsets.assign(static_cast<size_t>(size_), 0);
+  check(MPI_Allgather(&length, 1, MPI_INT, sizes.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather (lengths)");
   int64_t total = 0;
   for (int r = 0; r < size_; ++r) {
     offsets[r] = static_cast<int>(total);
     total += sizes[r];
   }
+  if (total > std::numeric_limits<int>::max()) throw std::runtime_error("MPI: a gather of more than 2^31 - 1 elements");
+  return total;
+}
+
+std::vector<int64_t> MpiContext::allgather(const std::vector<int64_t>& local, std::vector<int64_t>* counts) const {
+  const int mine = static_cast<int>(local.size());
+  std::vector<int> sizes, offsets;
+  const int64_t total = gather_lengths(local.size(), sizes, offsets);
   std::vector<int64_t> all(static_cast<size_t>(total));
   check(MPI_Allgatherv(local.data(), mine, MPI_INT64_T, all.data(), sizes.data(), offsets.data(), MPI_INT64_T,
                        MPI_COMM_WORLD),
@@ -70,14 +81,8 @@ std::vector<int64_t> MpiContext::allgather(const std::vector<int64_t>& local, st
 
 std::vector<std::string> MpiContext::allgather_bytes(const std::string& local) const {
   const int mine = static_cast<int>(local.size());
-  std::vector<int> sizes(static_cast<size_t>(size_)), offsets(static_cast<size_t>(size_), 0);
-  check(MPI_Allgather(&mine, 1, MPI_INT, sizes.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather (sizes)");
-  int64_t total = 0;
-  for (int r = 0; r < size_; ++r) {
-    offsets[r] = static_cast<int>(total);
-    total += sizes[r];
-  }
-  if (total > std::numeric_limits<int>::max()) throw std::runtime_error("MPI: allgather of more than 2 GB");
+  std::vector<int> sizes, offsets;
+  const int64_t total = gather_lengths(local.size(), sizes, offsets);
   std::string all(static_cast<size_t>(total), '\0');
   check(MPI_Allgatherv(local.data(), mine, MPI_BYTE, all.data(), sizes.data(), offsets.data(), MPI_BYTE, MPI_COMM_WORLD),
         "MPI_Allgatherv (bytes)");

@@ -33,6 +33,7 @@ class MpiContext : public Communicator {
 
  private:
   MpiContext();
+  int64_t gather_lengths(size_t mine, std::vector<int>& sizes, std::vector<int>& offsets) const;
   int rank_ = 0, size_ = 1;
 };
 

@@ -76,13 +76,7 @@ std::unique_ptr<Population> make_population(const ModelSpec& spec, bool block) {
 ModelSpec block_of(const ModelSpec& spec, int64_t first, int64_t count) {
   ModelSpec part = spec;
   part.n = count;
-  for (auto& [name, value] : part.params) {
-    if (!value.per_element()) continue;
-    const std::vector<double>& all = value.values();
-    // An empty block keeps one value: its table holds no neurons (every process checked the whole spec).
-    value = count == 0 ? ParamValue(all.empty() ? 0.0 : all.front())
-                       : ParamValue(std::vector<double>(all.begin() + first, all.begin() + first + count));
-  }
+  for (auto& [name, value] : part.params) value = value.part(first, count);  // (every process checked the whole spec)
   if (!spec.spike_times.empty()) {
     part.spike_times.assign(spec.spike_times.begin() + first, spec.spike_times.begin() + first + count);
   }

@@ -127,12 +127,17 @@ def test_spikes_and_weights_are_identical_on_1_2_and_4_processes(runs, name):
         assert runs[(name, "2.0")]["exchange"]["words_sent"] < 20000
 
 
+def _small_network(n="10", delay=0.1):
+    """The start of a script: a distributed network of n LIF neurons 'a', connected all to all."""
+    return ("import snn\n"
+            "net = snn.Network(distributed=True)\n"
+            f"a = net.add(snn.LIF({n}), name='a')\n"
+            f"net.connect(a, a, 'all_to_all', weight=1.0, delay={delay})\n")
+
+
 @needs_mpirun
 def test_processes_that_build_different_networks_raise_instead_of_hanging(tmp_path):
-    code = ("import snn\n"
-            "net = snn.Network(distributed=True)\n"
-            "a = net.add(snn.LIF(10 + snn.rank()), name='a')\n"
-            "net.connect(a, a, 'all_to_all', weight=1.0)\n"
+    code = (_small_network(n="10 + snn.rank()") +
             "try:\n"
             "    net.run(1.0)\n"
             "except ValueError as e:\n"
@@ -146,10 +151,7 @@ def test_processes_that_build_different_networks_raise_instead_of_hanging(tmp_pa
 
 @needs_mpirun
 def test_a_failing_process_ends_the_run_with_an_error_instead_of_a_hang():
-    code = ("import snn\n"
-            "net = snn.Network(distributed=True)\n"
-            "a = net.add(snn.LIF(10), name='a')\n"
-            "net.connect(a, a, 'all_to_all', weight=1.0)\n"
+    code = (_small_network() +
             "if snn.rank() == 1:\n"
             "    raise RuntimeError('rank 1 fails')\n"
             "net.run(10.0)\n")
@@ -197,10 +199,7 @@ def test_distributed_networks_refuse_what_they_do_not_support_yet():
 def test_a_progress_bar_on_one_process_does_not_split_the_run_differently(tmp_path):
     # Every piece of a run ends with an exchange that all processes join: a distributed network runs
     # in one piece whatever `progress` each process passed.
-    code = ("import snn\n"
-            "net = snn.Network(distributed=True)\n"
-            "a = net.add(snn.LIF(10), name='a')\n"
-            "net.connect(a, a, 'all_to_all', weight=1.0, delay=0.5)\n"
+    code = (_small_network(delay=0.5) +
             "net.run(20.0, progress=snn.rank() == 0)\n"
             f"open(f'{tmp_path}/rank{{snn.rank()}}.txt', 'w').write(str(net.exchange_stats['exchanges']))\n")
     out = _mpirun(2, code, timeout=60)
