@@ -314,11 +314,21 @@ class StateMonitor:
 
     @property
     def neurons(self) -> torch.Tensor:
-        return self._cpp.neurons
+        """The recorded neurons (in a distributed network, those this process holds, as indices in
+        the whole population)."""
+        neurons = self._cpp.neurons
+        pop = self.population
+        return neurons + pop.local_neurons.start if pop is not None and pop.local_neurons.start else neurons
 
-    def values(self) -> torch.Tensor:
-        """Samples [T, batch, len(neurons)] (a copy)."""
-        return self._cpp.values()
+    def values(self, gather: bool = False) -> torch.Tensor:
+        """Samples [T, batch, len(neurons)] (a copy). In a distributed network, those of the neurons this
+        process holds; with ``gather=True`` every process's, in neuron order, on every process (a
+        collective: every process calls it)."""
+        values = self._cpp.values()
+        pop = self.population
+        if not gather or pop is None or not pop.network.distributed:
+            return values
+        return _distributed.allgather_tensor(values, -1).to(values.device)
 
     def times(self) -> torch.Tensor:
         """Sample times [T] in ms (float64): the end of the step each sample was taken after."""

@@ -171,6 +171,9 @@ def test_a_distributed_network_takes_the_whole_populations_values_and_reports_gl
     times, senders = mon.events(gather=True)
     assert len(senders) > 0 and int(senders.max()) < 6
     assert net.exchange_stats["exchanges"] == 1  # no projection: one exchange at the end of the run
+    v = net.monitor(pop, "V_m")
+    net.run(1.0)
+    assert v.values(gather=True).shape == (10, 1, 6) and v.neurons.tolist() == list(range(6))
 
 
 def test_distributed_networks_refuse_what_they_do_not_support_yet():

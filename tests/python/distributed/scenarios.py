@@ -28,8 +28,10 @@ def spikes(monitor, distributed):
 def brunel(distributed):
     """Brunel (2000) at scale 0.05 (625 neurons): fixed_indegree, Poisson drive, delay 1.5 ms."""
     m = BrunelDelta(0.05, seed=3, distributed=distributed)
+    v = m.net.monitor(m.I, "V_m")
     m.run(200.0)
-    return {"E": spikes(m.spikes_E, distributed), "I": spikes(m.spikes_I, distributed)}, m.net
+    return {"E": spikes(m.spikes_E, distributed), "I": spikes(m.spikes_I, distributed),
+            "V_m": digest(v.values(gather=distributed))}, m.net
 
 
 def izhikevich2007(distributed):
