@@ -109,6 +109,9 @@ Projection& Network::connect_built(Population& pre, Population& post, const Conn
   if (spec.pre_neurons || spec.post_neurons) refuse_distributed("connections of listed neurons (pre_neurons, post_neurons) are");
   // Everything that can fail does so before the network changes.
   std::unique_ptr<Plasticity> rule = spec.plasticity ? make_plasticity(*spec.plasticity) : nullptr;
+  if (rule && rule->reads_target_state()) {
+    refuse_distributed(cat(rule->rule(), ", which reads its target's state each step, is").c_str());
+  }
   std::unique_ptr<ShortTermPlasticity> short_term;
   if (spec.short_term) {
     if (post.counts_spikes()) {

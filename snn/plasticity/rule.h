@@ -94,6 +94,10 @@ class Plasticity {
   // Name of the neuromodulator the rule reads ("" for two-factor rules) and what kind it expects.
   const std::string& signal() const { return signal_; }
   virtual SignalKind signal_kind() const { return SignalKind::None; }
+  // Whether step() reads its target population's state beyond its spikes. A distributed network
+  // delivers the steps of an interval after they were integrated and puts back only the spikes of each,
+  // so it refuses such a rule (docs/distributed.md).
+  virtual bool reads_target_state() const { return false; }
 
   std::vector<std::string> state_names() const { return state_.names(); }
   const at::Tensor& state(std::string_view name) const { return state_.get(name, rule_); }

@@ -29,6 +29,7 @@ class SynapticSampling : public Plasticity {
  public:
   explicit SynapticSampling(std::string signal);
   SignalKind signal_kind() const override { return SignalKind::Level; }
+  bool reads_target_state() const override { return true; }  // the target's 'bap' each step
 
  protected:
   void check_params(const ParamTable& p) const override;

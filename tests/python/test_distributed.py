@@ -188,6 +188,9 @@ def test_distributed_networks_refuse_what_they_do_not_support_yet():
         net.connect(a, a, "all_to_all", short_term=snn.ShortTermPlasticity())
     with pytest.raises(ValueError, match=r"connections of listed neurons \(pre_neurons, post_neurons\) are not supported"):
         net.connect(a[0:2], a, "all_to_all")
+    sampled = net.add(snn.PoissonDblExp(5), name="sampled")
+    with pytest.raises(ValueError, match="SynapticSampling, which reads its target's state each step, is not supported"):
+        net.connect(a, sampled, "all_to_all", weight=1.0, plasticity=snn.SynapticSampling())
     proj = net.connect(a, b, "all_to_all", weight=1.0)
     with pytest.raises(ValueError, match="projection monitors are not supported in distributed networks yet"):
         net.monitor(proj, "weight")
