@@ -106,11 +106,12 @@ inline void parallel_rows(int64_t n_rows, int64_t row_cost, Fn&& fn) {
 // The synapses of a connection rule, enumerated in the rule's order. Visitors get (s, i, j) in list
 // positions of the two sides; pre_id / post_id give the neurons.
 //
-// A distributed network's process holds targets [lo, hi) of post (Population::first, size): the rule
+// A distributed network's process holds neurons [lo, hi) of post (Population::first, size): the rule
 // then visits only the synapses onto them, with their global numbers s, i and j (draws and values are
 // keyed by those, so every synapse is the same on any number of processes), and post_id(j) is the
-// target's place in the block. fixed_indegree and the row rules draw only the local targets' synapses;
-// fixed_outdegree and fixed_total_number replay every draw (replays()) and keep the local ones.
+// target's place in the block. fixed_indegree draws only the local targets' synapses, the row rules only
+// their columns (all of them, skipping the others, when post is a list); fixed_outdegree and
+// fixed_total_number replay every draw (replays()) and keep the local ones.
 class Enumerator {
  public:
   Enumerator(const ConnectSpec& spec, const Population& pre, const Population& post, uint64_t seed, uint32_t stream)
@@ -118,7 +119,7 @@ class Enumerator {
         pre_(pre, spec.pre_neurons, "pre_neurons", spec.rule != "one_to_one"),
         post_(post, spec.post_neurons, "post_neurons", spec.rule != "one_to_one"),
         n_pre_(pre_.size()), n_post_(post_.size()), seed_(seed), stream_(stream),
-        lo_(post.partitioned() ? post.first() : 0), hi_(post.partitioned() ? post.first() + post.size() : post_.size()) {
+        lo_(post.partitioned() ? post.first() : 0), hi_(post.partitioned() ? post.first() + post.size() : post.size()) {
     const std::string& rule = spec.rule;
     auto needs = [&](bool ok, const std::string& msg) {
       if (!ok) throw ValueError("connect(" + pre.name() + " -> " + post.name() + ", '" + rule + "'): " + msg);
@@ -177,12 +178,32 @@ class Enumerator {
                         "'; rules: one_to_one, all_to_all, fixed_indegree, fixed_outdegree, pairwise_bernoulli, fixed_total_number");
     }
     expected_global_ = expected_;
-    if (!post.partitioned() || (lo_ == 0 && hi_ == n_post_)) return;
-    // A block of the targets (lists are refused for distributed networks, so positions are neurons).
-    const int64_t local = hi_ - lo_;
+    pos_hi_ = n_post_;
+    if (!post.partitioned() || (lo_ == 0 && hi_ == post.global_size())) return;
+    // A block of the targets: the positions of the targets held here, contiguous without a list.
+    if (post_.all()) {
+      pos_lo_ = lo_;
+      pos_hi_ = hi_;
+    } else {
+      local_.assign(static_cast<size_t>(n_post_), 0);
+      for (int64_t j = 0; j < n_post_; ++j) {
+        if (post_.id(j) < lo_ || post_.id(j) >= hi_) continue;
+        local_[j] = 1;
+        local_positions_.push_back(j);
+      }
+    }
+    const int64_t local = post_.all() ? hi_ - lo_ : static_cast<int64_t>(local_positions_.size());
+    int64_t local_overlap = 0;  // local targets that may not pick themselves
+    if (no_self_) {
+      const std::vector<uint8_t> in_pre = pre_.members();
+      for (int64_t j = 0; j < n_post_; ++j) local_overlap += is_local(j) && in_pre[post_.id(j)];
+    }
     replays_ = rule == "fixed_outdegree" || rule == "fixed_total_number";
-    if (rule == "one_to_one") expected_ = no_self_ ? 0 : local;
-    if (rule == "all_to_all") expected_ = n_pre_ * local - (no_self_ ? local : 0);
+    if (rule == "one_to_one") {
+      expected_ = 0;
+      for (int64_t j = 0; j < n_pre_; ++j) expected_ += is_local(j) && !self_pair(j, j);
+    }
+    if (rule == "all_to_all") expected_ = n_pre_ * local - local_overlap;
     if (rule == "pairwise_bernoulli") expected_ = static_cast<int64_t>(*spec.p * static_cast<double>(n_pre_ * local));
     if (rule == "fixed_indegree") expected_ = *spec.indegree * local;
     if (replays_) known_ = false;
@@ -200,9 +221,19 @@ class Enumerator {
   int64_t rows() const { return n_pre_; }
   int64_t pre_id(int64_t i) const { return pre_.id(i); }
   int64_t post_id(int64_t j) const { return post_.id(j) - lo_; }
-  // fixed_indegree onto a block: the first local owner, and the number s of its first synapse.
-  int64_t first_owner() const { return spec_.rule == "fixed_indegree" ? lo_ : 0; }
-  int64_t first_synapse() const { return spec_.rule == "fixed_indegree" ? lo_ * *spec_.indegree : 0; }
+  // Whether post position j is a target held here.
+  bool is_local(int64_t j) const { return local_.empty() ? j >= pos_lo_ && j < pos_hi_ : local_[j] != 0; }
+  // fixed_indegree onto a block: the position of local owner o, and the number s of the synapse that
+  // is the k-th of local owner o (k-th overall, s = o K + k, elsewhere).
+  int64_t owner_position(int64_t o) const {
+    if (spec_.rule != "fixed_indegree") return o;
+    return local_.empty() ? pos_lo_ + o : local_positions_[static_cast<size_t>(o)];
+  }
+  int64_t global_synapse(int64_t s) const {
+    if (spec_.rule != "fixed_indegree") return s;
+    const int64_t K = *spec_.indegree;
+    return K == 0 ? s : owner_position(s / K) * K + s % K;
+  }
 
   // Row rules: visit(s, i, j) for the synapses of row i, j ascending. pairwise_bernoulli keeps pair s
   // when the first uniform of Philox block s (step 1) is below p; the blocks are drawn 64 at a time
@@ -212,12 +243,12 @@ class Enumerator {
     const bool bernoulli = spec_.rule == "pairwise_bernoulli";
     constexpr int64_t kPairs = 64;
     uint32_t words[4 * kPairs];
-    for (int64_t j0 = lo_; j0 < hi_; j0 += kPairs) {
-      const int64_t m = std::min(kPairs, hi_ - j0);
+    for (int64_t j0 = local_.empty() ? pos_lo_ : 0; j0 < (local_.empty() ? pos_hi_ : n_post_); j0 += kPairs) {
+      const int64_t m = std::min(kPairs, (local_.empty() ? pos_hi_ : n_post_) - j0);
       if (bernoulli) kernels::random_block(seed_, stream_, 1, static_cast<uint64_t>(i * n_post_ + j0), m, words);
       for (int64_t q = 0; q < m; ++q) {
         const int64_t j = j0 + q;
-        if (self_pair(i, j)) continue;
+        if (self_pair(i, j) || (!local_.empty() && !local_[j])) continue;
         if (bernoulli && !(kernels::uniform_open(words[4 * q], words[4 * q + 1]) < *spec_.p)) continue;
         visit(i * n_post_ + j, i, j);
       }
@@ -232,7 +263,7 @@ class Enumerator {
     if (rule == "one_to_one") {
       for (int64_t i = 0; i < n_pre_; ++i) {
         if (self_pair(i, i)) continue;
-        if (i >= lo_ && i < hi_) visit(s, i, i);
+        if (is_local(i)) visit(s, i, i);
         ++s;
       }
       return;
@@ -241,7 +272,7 @@ class Enumerator {
       std::vector<int32_t> pre(static_cast<size_t>(*spec_.N)), post(static_cast<size_t>(*spec_.N));
       draw_total(pre.data(), post.data());
       for (; s < *spec_.N; ++s) {
-        if (post[s] >= lo_ && post[s] < hi_) visit(s, pre[s], post[s]);
+        if (is_local(post[s])) visit(s, pre[s], post[s]);
       }
       return;
     }
@@ -286,12 +317,16 @@ class Enumerator {
   // owners can be enumerated in parallel, in any order, with the same result (and a process that
   // holds some of the targets can draw theirs alone).
   bool by_owner() const { return by_owner_; }
-  // (fixed_indegree onto a block: its owners, numbered from 0; visit_owner(o) draws for target first_owner() + o.)
-  int64_t owners() const { return spec_.rule == "fixed_indegree" ? hi_ - lo_ : n_pre_; }
+  // (fixed_indegree onto a block: its owners, numbered from 0; visit_owner(o) draws for target
+  // position owner_position(o).)
+  int64_t owners() const {
+    if (spec_.rule != "fixed_indegree") return n_pre_;
+    return local_.empty() ? pos_hi_ - pos_lo_ : static_cast<int64_t>(local_positions_.size());
+  }
   template <class F>
   void visit_owner(int64_t o, F&& visit) const {
     const bool in = spec_.rule == "fixed_indegree";
-    if (in) o += lo_;
+    if (in) o = owner_position(o);
     const int64_t K = in ? *spec_.indegree : *spec_.outdegree;
     const int64_t partners = in ? n_pre_ : n_post_;
     thread_local std::vector<uint8_t> taken;  // all 0 between calls
@@ -314,7 +349,7 @@ class Enumerator {
       if (in) {
         visit(s++, c, o);
       } else {
-        if (c >= lo_ && c < hi_) visit(s, o, c);
+        if (is_local(c)) visit(s, o, c);
         ++s;
       }
     }
@@ -333,7 +368,11 @@ class Enumerator {
   bool known_ = true;
   bool replays_ = false;
   int64_t expected_ = 0, expected_global_ = 0;
-  int64_t lo_, hi_;  // the targets held here (all of post unless it is partitioned)
+  int64_t lo_, hi_;  // the neurons of post held here (all of them unless it is partitioned)
+  // Post positions onto targets held here: [pos_lo_, pos_hi_) when local_ is empty, else where local_ is 1.
+  int64_t pos_lo_ = 0, pos_hi_ = 0;
+  std::vector<uint8_t> local_;
+  std::vector<int64_t> local_positions_;
 };
 
 }  // namespace rules

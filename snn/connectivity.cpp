@@ -199,14 +199,15 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
   const bool total = spec.rule == "fixed_total_number", drawn_first = (rule.by_owner() || total) && !rule.replays();
   const bool in = spec.rule == "fixed_indegree";
   const int64_t owners = rule.by_owner() ? rule.owners() : 0, per_owner = owners ? rule.expected() / owners : 0;
-  // Onto a block of targets (fixed_indegree), the arrays hold synapses s0 + s of owners owner0 + o.
-  const int64_t s0 = rule.first_synapse(), owner0 = rule.first_owner();
+  // Onto a block of targets (fixed_indegree), the arrays hold the local owners' synapses: s of the
+  // arrays is synapse rule.global_synapse(s), of target position rule.owner_position(s / K).
   // Owner rules: the partner (list position) of synapse s; fixed_total_number: its pair.
   at::Tensor drawn_a, drawn_b;
   const int32_t *partner = nullptr, *total_pre = nullptr, *total_post = nullptr;
   auto pair_of = [&](int64_t s) {              // (i, j) of synapse s
     if (total) return std::pair<int64_t, int64_t>{total_pre[s], total_post[s]};
-    return in ? std::pair<int64_t, int64_t>{partner[s], owner0 + s / per_owner} : std::pair<int64_t, int64_t>{s / per_owner, partner[s]};
+    return in ? std::pair<int64_t, int64_t>{partner[s], rule.owner_position(s / per_owner)}
+              : std::pair<int64_t, int64_t>{s / per_owner, partner[s]};
   };
   // Chunks of s for the drawn rules, and per chunk and row the count, then where the chunk writes.
   int64_t chunks = 0, chunk_len = 0;
@@ -227,7 +228,8 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
     } else {
       int32_t* drawn = drawn_a.data_ptr<int32_t>();
       parallel_rows(owners, per_owner, [&](int64_t o) {
-        rule.visit_owner(o, [&](int64_t s, int64_t i, int64_t j) { drawn[s - s0] = static_cast<int32_t>(in ? i : j); });
+        int64_t k = o * per_owner;
+        rule.visit_owner(o, [&](int64_t, int64_t i, int64_t j) { drawn[k++] = static_cast<int32_t>(in ? i : j); });
       });
       partner = drawn;
     }
@@ -300,7 +302,7 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
       int64_t* cursor = chunk_row.data() + c * n_pre;
       for (int64_t s = c * chunk_len, end = std::min(S, s + chunk_len); s < end; ++s) {
         const auto [i, j] = pair_of(s);
-        put(cursor[rule.pre_id(i)]++, s0 + s, i, j);
+        put(cursor[rule.pre_id(i)]++, rule.global_synapse(s), i, j);
       }
     });
   } else if (drawn_first) {
@@ -336,7 +338,7 @@ SparseRows sparse_rows(const Enumerator& rule, const ConnectSpec& spec, const Va
       std::vector<int64_t> cursor(row_ptr + r0, row_ptr + r1);
       for (int64_t k = row_ptr[r0]; k < row_ptr[r1]; ++k) {
         const int64_t s = by_group[k], i = gi[k], j = gj[k];
-        put(cursor[rule.pre_id(i) - r0]++, s0 + s, i, j);
+        put(cursor[rule.pre_id(i) - r0]++, rule.global_synapse(s), i, j);
       }
     });
   } else if (rule.by_rows()) {

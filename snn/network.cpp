@@ -106,7 +106,6 @@ Projection& Network::connect_built(Population& pre, Population& post, const Conn
   }
   if (projections_.size() >= kMaxProjections) throw_value_error("a network holds at most ", kMaxProjections, " projections");
   if (spec.short_term) refuse_distributed("short-term plasticity is");
-  if (spec.pre_neurons || spec.post_neurons) refuse_distributed("connections of listed neurons (pre_neurons, post_neurons) are");
   // Everything that can fail does so before the network changes.
   std::unique_ptr<Plasticity> rule = spec.plasticity ? make_plasticity(*spec.plasticity) : nullptr;
   if (rule && rule->reads_target_state()) {
@@ -123,6 +122,7 @@ Projection& Network::connect_built(Population& pre, Population& post, const Conn
   const uint32_t stream = kProjectionStreamBase + 4 * static_cast<uint32_t>(projections_.size());
   std::unique_ptr<Projection> proj = build(stream);
   proj->name_ = spec.name.empty() ? pre.name() + "->" + post.name() : spec.name;
+  proj->same_index_ = spec.rule == "one_to_one" && !spec.pre_neurons && !spec.post_neurons;
   proj->set_normalize_target(spec.normalize);
   Neuromodulator* signal = nullptr;
   if (rule) {
@@ -390,7 +390,7 @@ void Network::prepare_exchange() {
         replayed |= &proj->post() == pop.get() && proj->plasticity();
         if (&proj->pre() != pop.get()) continue;
         read = true;
-        local_only &= proj->rule() == "one_to_one" && proj->post().global_size() == pop->global_size();
+        local_only &= proj->same_index_ && proj->post().global_size() == pop->global_size();
       }
       for (auto& signal : signals_) {
         for (const auto& src : signal->sources_) {

@@ -205,6 +205,7 @@ class Projection {
   int64_t uniform_delay_ = 1;
   int64_t max_delay_ = 1;
   int64_t min_delay_ = 1;
+  bool same_index_ = false;  // one_to_one between whole populations: neuron i -> neuron i
   std::vector<int32_t> delay_row_;  // CPU dense delivery with delays: ring row offset by delay, this step
   int64_t num_synapses_ = 0;
   const char* last_delivery_ = "none";

@@ -91,11 +91,23 @@ TEST(Distributed, EveryRuleBuildsTheSameSynapsesInBlocks) {
           spec.weight = Init::normal(1.0, 0.5);
           spec.delay = Init::uniform(0.1, 2.0);
         }
+        for (bool listed : {false, true}) {
+        if (listed) {  // views: some neurons of each side, out of order (one_to_one: explicit pairs)
+          std::vector<int64_t> pre, post;
+          for (int64_t k = 0; k < 20; ++k) {
+            pre.push_back((7 * k + 3) % c.n_pre);
+            post.push_back((11 * k + 5) % c.n_post);
+          }
+          spec.pre_neurons = pre;
+          spec.post_neurons = post;
+        }
         const Synapses whole = build(spec, 0, c.n_pre, c.n_post, c.same);
         ASSERT_FALSE(whole.empty()) << c.rule;
         for (int ranks : {1, 2, 3, 7}) {
           EXPECT_EQ(build(spec, ranks, c.n_pre, c.n_post, c.same), whole)
-              << c.rule << " " << storage << (drawn ? " drawn" : " constant") << " on " << ranks << " processes";
+              << c.rule << " " << storage << (drawn ? " drawn" : " constant") << (listed ? " listed" : "") << " on "
+              << ranks << " processes";
+        }
         }
       }
     }

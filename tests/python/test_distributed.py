@@ -186,8 +186,6 @@ def test_distributed_networks_refuse_what_they_do_not_support_yet():
     b = net.add(snn.AdaptiveLIF(5, one_spike=True), name="b")
     with pytest.raises(ValueError, match="short-term plasticity is not supported in distributed networks yet"):
         net.connect(a, a, "all_to_all", short_term=snn.ShortTermPlasticity())
-    with pytest.raises(ValueError, match=r"connections of listed neurons \(pre_neurons, post_neurons\) are not supported"):
-        net.connect(a[0:2], a, "all_to_all")
     sampled = net.add(snn.PoissonDblExp(5), name="sampled")
     with pytest.raises(ValueError, match="SynapticSampling, which reads its target's state each step, is not supported"):
         net.connect(a, sampled, "all_to_all", weight=1.0, plasticity=snn.SynapticSampling())

@@ -47,7 +47,8 @@ def izhikevich2007(distributed):
 
 def dopamine_stdp(distributed):
     """DopamineSTDP (NEST's stdp_dopamine_synapse) with a volume transmitter fed by a population spread
-    over the processes; per-synapse delays drawn; pairwise_bernoulli, all_to_all and fixed_total_number."""
+    over the processes; per-synapse delays drawn; pairwise_bernoulli, all_to_all, fixed_total_number,
+    and connections between population views."""
     net = snn.Network(dt=0.1, seed=11, distributed=distributed)
     drive = net.add(snn.PoissonInput(150, rate=40.0), name="drive")
     exc = net.add(snn.LIF(120, tau_m=10.0), name="exc")
@@ -57,6 +58,10 @@ def dopamine_stdp(distributed):
                           delay=snn.init.uniform(0.5, 2.0), plasticity=snn.DopamineSTDP(delay=0.5, Wmax=40.0))
     net.connect(exc, exc, "fixed_total_number", N=1500, weight=-3.0, delay=0.8)
     net.connect(drive, exc, "all_to_all", weight=snn.init.normal(0.2, 0.1), delay=0.7, storage="dense")
+    # Views: a one_to_one from some neurons onto others, whose spikes must cross between processes.
+    shifted = net.add(snn.PoissonInput(120, rate=30.0), name="shifted")
+    net.connect(shifted[0:60], exc[60:120], "one_to_one", weight=8.0, delay=0.5)
+    net.connect(exc[0:40], exc[80:120], "fixed_indegree", indegree=5, weight=2.0, delay=1.0)
     mon = net.monitor(exc)
     net.run(400.0)
     return {"exc": spikes(mon, distributed), "w": digest(plastic.dense_weight(gather=distributed))}, net
