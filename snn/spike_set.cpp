@@ -117,6 +117,25 @@ void SpikeSet::build(const at::Tensor& spikes) {
   events_ = events;
 }
 
+void SpikeSet::build_from_list(const std::vector<int32_t>& neurons, int64_t n) {
+  if (!list_.defined() || list_.numel() != n || !list_.is_cpu()) {
+    list_ = at::zeros({n}, at::kInt);
+    count_ = at::zeros({1}, at::kInt);
+    flag_ = at::zeros({n}, at::kByte);
+    bound_ = 0;
+  }
+  int32_t* list = list_.data_ptr<int32_t>();
+  uint8_t* flag = flag_.data_ptr<uint8_t>();
+  for (int64_t k = 0; k < bound_; ++k) flag[list[k]] = 0;  // only the last set's flags are up
+  for (size_t k = 0; k < neurons.size(); ++k) {
+    list[k] = neurons[k];
+    flag[neurons[k]] = 1;
+  }
+  has_entries_ = false;
+  bound_ = events_ = static_cast<int64_t>(neurons.size());
+  *count_.data_ptr<int32_t>() = static_cast<int32_t>(bound_);
+}
+
 kernels::ActiveSet SpikeSet::view() const {
   kernels::ActiveSet v{list_.data_ptr<int32_t>(), count_.data_ptr<int32_t>(), flag_.data_ptr<uint8_t>()};
   if (has_entries_) {

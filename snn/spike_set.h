@@ -15,6 +15,9 @@ namespace snn {
 class SpikeSet {
  public:
   void build(const at::Tensor& spikes);
+  // CPU, one batch entry of n neurons: the set of the given neurons (ascending), without a scan of n
+  // (a distributed network's spikes of every process arrive as such a list).
+  void build_from_list(const std::vector<int32_t>& neurons, int64_t n);
   kernels::ActiveSet view() const;
   // The number of neurons in the set on the CPU; on CUDA the population size, an upper bound read
   // without synchronising with the device.

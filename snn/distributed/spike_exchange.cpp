@@ -56,14 +56,16 @@ void append_spikes(std::vector<int64_t>& out, Population& pop) {
   out[count_at] = n;
 }
 
-// Reads one population's spikes of one step at `at` (moved past them) into d [global size].
+// Reads one population's spikes of one step at `at` (moved past them) into d [global size], and the
+// spiking neurons into `listed`.
 template <typename T>
-void read_spikes(const int64_t* words, size_t& at, T* d) {
+void read_spikes(const int64_t* words, size_t& at, T* d, std::vector<int32_t>& listed) {
   const int64_t n = words[at++];
   for (int64_t k = 0; k < n; ++k) {
     const int64_t w = words[at++];
     const int64_t c = w & kLongCount;
     d[w >> kCountBits] = static_cast<T>(c == kLongCount ? words[at++] : c);
+    listed.push_back(static_cast<int32_t>(w >> kCountBits));
   }
 }
 
@@ -75,7 +77,12 @@ const Communicator& Communicator::local() {
 }
 
 SpikeExchange::SpikeExchange(const Communicator& comm, std::vector<Source> sources)
-    : comm_(comm), sources_(std::move(sources)), history_(sources_.size()) {}
+    : comm_(comm), sources_(std::move(sources)), history_(sources_.size()), listed_(sources_.size()) {
+  for (const Source& src : sources_) {  // (a previous exchange may have left spikes there)
+    src.pop->outgoing_.zero_();
+    src.pop->outgoing_valid_ = false;
+  }
+}
 
 void SpikeExchange::record(int64_t step) {
   if (message_.empty()) message_ = {step, static_cast<int64_t>(sources_.size()), 0};  // header: first step, sources, steps
@@ -134,14 +141,27 @@ void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
         out.narrow(1, pop.first(), pop.size()).copy_(history_[i][k]);
         continue;
       }
-      at::Tensor dst = out.is_cpu() ? out : at::empty({1, pop.global_size()}, out.options().device(at::kCPU));
-      dst.zero_();
+      // Every process's spikes, in rank order: ascending, as each process's neurons are one block.
+      // On the CPU only the last step's entries are cleared and the set is built from the list: work
+      // in spikes, not in neurons.
+      const bool cpu = out.is_cpu();
+      at::Tensor dst = cpu ? out : at::zeros({1, pop.global_size()}, out.options().device(at::kCPU));
+      std::vector<int32_t>& listed = listed_[i];
       dispatch_floating(dst.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
         T* d = dst.data_ptr<T>();
-        for (size_t r = 0; r < cursor.size(); ++r) read_spikes(all.data(), cursor[r], d);
+        if (cpu) {
+          for (int32_t j : listed) d[j] = T(0);
+        }
+        listed.clear();
+        for (size_t r = 0; r < cursor.size(); ++r) read_spikes(all.data(), cursor[r], d, listed);
       });
-      if (!out.is_cpu()) out.copy_(dst);
+      if (cpu) {
+        pop.outgoing_fired_.build_from_list(listed, pop.global_size());
+        pop.outgoing_valid_ = true;
+      } else {
+        out.copy_(dst);
+      }
     }
     deliver(steps[k]);
   }

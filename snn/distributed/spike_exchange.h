@@ -57,6 +57,7 @@ class SpikeExchange {
   std::vector<int64_t> message_;  // this process's spikes of the pending steps, to send
   // Per source: its spikes() of each pending step (replayed and local-only sources).
   std::vector<std::vector<at::Tensor>> history_;
+  std::vector<std::vector<int32_t>> listed_;  // per source: the neurons of its last delivered step's spikes
   int64_t words_sent_ = 0, words_received_ = 0, exchanges_ = 0;
   double seconds_ = 0.0;
 };

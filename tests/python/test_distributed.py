@@ -209,3 +209,21 @@ def test_a_progress_bar_on_one_process_does_not_split_the_run_differently(tmp_pa
     out = _mpirun(2, code, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
     assert [(tmp_path / f"rank{r}.txt").read_text() for r in range(2)] == ["40", "40"]  # 200 steps / 5
+
+
+def test_a_projection_added_between_runs_delivers_as_in_one_process():
+    # A new projection makes a new exchange, which must not keep the old one's last spikes (a rule reads
+    # the whole spike vector, not only the listed neurons).
+    def run(distributed):
+        net = snn.Network(distributed=distributed, seed=4)
+        a = net.add(snn.PoissonInput(30, rate=400.0), name="a")
+        b = net.add(snn.LIF(20), name="b")
+        learned = net.connect(a, b, "fixed_indegree", indegree=3, weight=8.0, delay=0.5,
+                              plasticity=snn.STDP(nu_pre=1e-3, nu_post=1e-3, w_max=20.0))
+        mon = net.monitor(b)
+        net.run(30.0)
+        net.connect(b, b, "pairwise_bernoulli", p=0.3, weight=-2.0, delay=0.3)
+        net.run(30.0)
+        return mon.events(gather=distributed).senders.tolist(), learned.dense_weight(gather=distributed).tolist()
+
+    assert run(True) == run(False) and len(run(False)[0]) > 0
