@@ -246,9 +246,8 @@ def _gather_events(ev: SpikeEvents, dt: float) -> SpikeEvents:
     parts = _distributed.allgather_bytes(columns.numpy().tobytes())
     rows = [torch.frombuffer(bytearray(b), dtype=torch.int64).view(-1, 3) for b in parts if b]
     all_rows = torch.cat(rows) if rows else torch.zeros(0, 3, dtype=torch.int64)
-    # Each process's events are ordered, and its neurons are one block: sort by (step, batch, neuron).
-    key = (all_rows[:, 0] * (int(all_rows[:, 1].max()) + 1 if len(all_rows) else 1) + all_rows[:, 1]) * (2 ** 31) + all_rows[:, 2]
-    all_rows = all_rows[torch.sort(key, stable=True).indices]
+    # Each process's events are ordered by (step, neuron) (one batch entry), its neurons one block.
+    all_rows = all_rows[torch.sort(all_rows[:, 0] * (2 ** 31) + all_rows[:, 2], stable=True).indices]
     steps, batch, senders = all_rows[:, 0].contiguous(), all_rows[:, 1].contiguous(), all_rows[:, 2].contiguous()
     times = (steps.to(torch.float64) + 1.0) * dt
     return SpikeEvents(times, senders, batch, steps)

@@ -45,7 +45,7 @@ void append_spikes(std::vector<int64_t>& out, Population& pop) {
       if (c >= kLongCount) out.push_back(c);
       ++n;
     };
-    if (cpu) {  // the population's list of the neurons that spiked (ascending), built once per step anyway
+    if (cpu) {  // the population's spike list (ascending; its scan skips silent blocks of 64 neurons)
       kernels::for_each_spiking(pop.fired().view(), 1, [&](int64_t, int64_t i) { put(i); });
       return;
     }
@@ -86,9 +86,7 @@ SpikeExchange::SpikeExchange(const Communicator& comm, std::vector<Source> sourc
 
 void SpikeExchange::record(int64_t step) {
   if (message_.empty()) message_ = {step, static_cast<int64_t>(sources_.size()), 0};  // header: first step, sources, steps
-  ++message_[2];
-  const size_t k = steps_.size();
-  steps_.push_back(step);
+  const size_t k = static_cast<size_t>(message_[2]++);  // the pending steps are consecutive
   for (size_t i = 0; i < sources_.size(); ++i) {
     const Source& src = sources_[i];
     if (src.read && !src.local_only) append_spikes(message_, *src.pop);
@@ -100,7 +98,7 @@ void SpikeExchange::record(int64_t step) {
 }
 
 void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
-  if (steps_.empty()) return;
+  if (message_.empty()) return;
   std::vector<int64_t> lengths;
   const auto start = std::chrono::steady_clock::now();
   const std::vector<int64_t> all = comm_.allgather(message_, &lengths);
@@ -110,8 +108,6 @@ void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
   ++exchanges_;
   const std::vector<int64_t> header(message_.begin(), message_.begin() + 3);
   message_.clear();
-  const std::vector<int64_t> steps = std::move(steps_);
-  steps_.clear();
   // Every process's message has the same layout (steps x sources), which the headers confirm before
   // anything is delivered: every process sees the same messages, so all of them raise together.
   std::vector<size_t> cursor(lengths.size(), 0);
@@ -126,7 +122,7 @@ void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
     }
     cursor[r] += 3;
   }
-  for (size_t k = 0; k < steps.size(); ++k) {
+  for (int64_t k = 0; k < header[2]; ++k) {
     for (size_t i = 0; i < sources_.size(); ++i) {
       const Source& src = sources_[i];
       Population& pop = *src.pop;
@@ -136,17 +132,19 @@ void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
       }
       if (!src.read) continue;
       at::Tensor& out = pop.outgoing_;
-      pop.outgoing_valid_ = false;
-      if (src.local_only) {  // only this block is ever written: the rest of outgoing_ stays 0
+      pop.outgoing_valid_ = false;  // outgoing_fired() builds the set on request
+      if (src.local_only) {
+        // Only this block is ever written (the rest of outgoing_ stays 0). Sources kept home usually
+        // fire densely (a Poisson drive): the set's block scan is then cheaper than a list.
         out.narrow(1, pop.first(), pop.size()).copy_(history_[i][k]);
         continue;
       }
-      // Every process's spikes, in rank order: ascending, as each process's neurons are one block.
-      // On the CPU only the last step's entries are cleared and the set is built from the list: work
-      // in spikes, not in neurons.
+      // Every process's spikes, in rank order: ascending, as each process's neurons are one block. On
+      // the CPU only the last step's entries are cleared and the set is built from the list: work in
+      // spikes, not in the global size.
       const bool cpu = out.is_cpu();
-      at::Tensor dst = cpu ? out : at::zeros({1, pop.global_size()}, out.options().device(at::kCPU));
       std::vector<int32_t>& listed = listed_[i];
+      at::Tensor dst = cpu ? out : at::zeros({1, pop.global_size()}, out.options().device(at::kCPU));
       dispatch_floating(dst.scalar_type(), [&](auto tag) {
         using T = decltype(tag);
         T* d = dst.data_ptr<T>();
@@ -156,14 +154,14 @@ void SpikeExchange::exchange(const std::function<void(int64_t step)>& deliver) {
         listed.clear();
         for (size_t r = 0; r < cursor.size(); ++r) read_spikes(all.data(), cursor[r], d, listed);
       });
-      if (cpu) {
-        pop.outgoing_fired_.build_from_list(listed, pop.global_size());
-        pop.outgoing_valid_ = true;
-      } else {
+      if (!cpu) {
         out.copy_(dst);
+        continue;
       }
+      pop.outgoing_fired_.build_from_list(listed, pop.global_size());
+      pop.outgoing_valid_ = true;
     }
-    deliver(steps[k]);
+    deliver(header[0] + k);
   }
 }
 

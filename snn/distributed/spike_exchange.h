@@ -38,7 +38,7 @@ class SpikeExchange {
 
   // Appends this step's spikes of this process's neurons of every source.
   void record(int64_t step);
-  int64_t pending_steps() const { return static_cast<int64_t>(steps_.size()); }
+  int64_t pending_steps() const { return message_.empty() ? 0 : message_[2]; }
   // Gathers the pending steps from every process (a collective: every process calls it at the same
   // step), then for each step in order sets the sources' outgoing spikes and calls deliver(step).
   void exchange(const std::function<void(int64_t step)>& deliver);
@@ -53,7 +53,6 @@ class SpikeExchange {
  private:
   const Communicator& comm_;
   std::vector<Source> sources_;
-  std::vector<int64_t> steps_;    // the pending steps
   std::vector<int64_t> message_;  // this process's spikes of the pending steps, to send
   // Per source: its spikes() of each pending step (replayed and local-only sources).
   std::vector<std::vector<at::Tensor>> history_;
