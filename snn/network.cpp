@@ -7,6 +7,7 @@
 
 #include "snn/backend.h"
 #include "snn/errors.h"
+#include "snn/host_reads.h"
 #include "snn/neurons/poisson.h"
 #include "snn/time_grid.h"
 
@@ -344,7 +345,12 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
     if (proj->normalize_target()) proj->normalize(*proj->normalize_target());
   }
   for (auto& [pop, tensor] : prepared) pop->set_run_input(tensor);
-  for (auto& proj : projections_) proj->bind_ring_views();
+  // Per-run decisions that read values are made here, so that no step waits for the device.
+  for (auto& pop : populations_) pop->begin_run();
+  for (auto& proj : projections_) {
+    proj->bind_ring_views();
+    proj->begin_run();
+  }
   struct FinishRun {
     const std::vector<std::unique_ptr<Population>>& pops;
     const std::vector<std::unique_ptr<Projection>>& projs;
@@ -361,6 +367,7 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
   if (comm_) prepare_exchange();
   for (int64_t s = 0; s < n_steps; ++s) {
     const StepContext ctx{step_, s, dt_, seed_};
+    const HostReadStepMark in_step(step_);
     for (auto& m : monitors_) m->before_step(ctx);
     if (comm_) {
       step_distributed(ctx);

@@ -162,6 +162,9 @@ class Population {
   virtual void reset_dynamic_state() = 0;
   virtual void reset_learned_state() {}
   virtual void integrate(const StepContext& ctx) = 0;
+  // Before the first step of each run, after its inputs are set: per-run preparation. The host may read
+  // values here; integrate() should not (on CUDA a read waits for the device: snn/host_reads.h).
+  virtual void begin_run() {}
   // Called when the population joins a network, after allocation (e.g. to move a schedule to the device).
   virtual void on_attach(const AttachContext&) {}
   // State a model keeps outside its state table (random-draw budgets, schedules), for checkpoints.

@@ -230,29 +230,35 @@ void Projection::bind_ring_views() {
   ring_views_of_ = ring.data_ptr();
 }
 
-void Projection::refresh_routing() {
-  const bool two = post_->num_receptors() == 2 && !post_->counts_spikes();
-  if (!two) {
-    routing_ = 0;
-    return;
-  }
+void Projection::begin_run() {
+  routing_ = 0;
+  split_stale_ = true;
+  const bool matrix_possible = !sparse() && uniform_delay_ > 0 && !pre_->partitioned();
+  if (!matrix_possible || post_->num_receptors() != 2 || post_->counts_spikes()) return;
   const int64_t version = static_cast<int64_t>(weight_._version());
-  if (version == routing_version_) return;
-  const bool any_pos = (weight_ > 0).any().item<bool>();
-  const bool any_neg = (weight_ < 0).any().item<bool>();
-  routing_ = (any_pos && any_neg) ? 2 : any_neg ? 1 : 0;
-  if (routing_ == 2) {
-    w_ex_ = weight_.clamp_min(0);
-    w_in_ = weight_.clamp_max(0);
-  } else {
-    w_ex_ = at::Tensor();
-    w_in_ = at::Tensor();
+  if (version != signs_version_) {
+    const at::Tensor signs = at::stack({(weight_ > 0).any(), (weight_ < 0).any()}).cpu();  // one read
+    const bool any_pos = signs.data_ptr<bool>()[0], any_neg = signs.data_ptr<bool>()[1];
+    signs_ = (any_pos && any_neg) ? 2 : any_neg ? 1 : 0;
+    signs_version_ = version;
   }
-  routing_version_ = version;
+  routing_ = signs_;
+  if (plasticity_ && learning_) {
+    const auto [lo, hi] = plasticity_->weight_range();
+    if ((routing_ == 0 && lo < 0) || (routing_ == 1 && hi > 0)) routing_ = 2;  // the rule may cross 0
+  }
 }
 
 void Projection::propagate_matrix(int64_t step, const at::Tensor& spikes) {
-  refresh_routing();
+  if (routing_ == 2 && split_stale_) {  // on the device, into the same buffers (no read, no allocation)
+    if (!w_ex_.defined() || !w_ex_.sizes().equals(weight_.sizes())) {
+      w_ex_ = at::empty_like(weight_);
+      w_in_ = at::empty_like(weight_);
+    }
+    at::clamp_min_out(w_ex_, weight_, 0);
+    at::clamp_max_out(w_in_, weight_, 0);
+    split_stale_ = false;
+  }
   const at::Tensor& w = post_->counts_spikes() ? count_ : weight_;
   const int64_t slot = (step + uniform_delay_) % post_->ring_depth();
   switch (routing_) {

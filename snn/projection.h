@@ -19,7 +19,10 @@
 // (benchmarks/RESULTS.md; with a slow reference BLAS events win at any density);
 // on CUDA when the batch has kGemmBatchCuda entries or more.
 // Receptors: targets with separate excitatory and inhibitory inputs (LIFExp) take w > 0 on the
-// excitatory and w < 0 on the inhibitory receptor, decided per synapse as in NEST.
+// excitatory and w < 0 on the inhibitory receptor, decided per synapse as in NEST. The matrix product
+// feeds them the weights' signed parts; which parts exist is read once per run (begin_run), and a rule
+// whose bounds let weights cross 0 (Plasticity::weight_range) gets both for the run, so that no step
+// reads the weights back (snn/host_reads.h).
 // Parrot targets ignore weights and receive spike counts (NEST's parrot_neuron).
 #pragma once
 
@@ -177,8 +180,11 @@ class Projection {
   friend struct RuleAccess;
   friend class TransmissionMonitor;  // reads the stored weights of spiking rows
   Projection() = default;
-  // Called after weights were written through raw pointers (learning rules).
-  void weights_changed() { routing_version_ = -1; }
+  // Called after weights were written through raw pointers (learning rules, checkpoints).
+  void weights_changed() {
+    signs_version_ = -1;
+    split_stale_ = true;
+  }
   // Everything a checkpoint holds of the projection (snn/state_visitor.h): connectivity as structure,
   // weights, the rule's and short-term plasticity's parameters and state.
   void visit(StateVisitor& v);
@@ -186,9 +192,9 @@ class Projection {
   void propagate(int64_t step);
   void propagate_matrix(int64_t step, const at::Tensor& spikes);
   void build_transposed();
-  // Targets with two receptors, one delay, matrix delivery: which receptors the weights feed
-  // (refreshed when the weight tensor's version changes) and, when both, their two signed parts.
-  void refresh_routing();
+  // Before each run (the host may read values here, not in steps): targets with two receptors, one
+  // delay, matrix delivery: which receptors the weights feed during the run (routing_).
+  void begin_run();
 
   std::string name_, rule_;
   Population* pre_ = nullptr;
@@ -209,9 +215,11 @@ class Projection {
   std::vector<int32_t> delay_row_;  // CPU dense delivery with delays: ring row offset by delay, this step
   int64_t num_synapses_ = 0;
   const char* last_delivery_ = "none";
-  int32_t routing_ = 0;  // 0: excitatory, 1: inhibitory, 2: both (signed parts)
-  at::Tensor w_ex_, w_in_;
-  int64_t routing_version_ = -1;
+  int32_t routing_ = 0;  // this run: 0: excitatory, 1: inhibitory, 2: both (signed parts)
+  int32_t signs_ = 0;    // the same for the weights as they are (read when their version changes)
+  int64_t signs_version_ = -1;
+  at::Tensor w_ex_, w_in_;   // routing 2: the weights' positive and negative parts
+  bool split_stale_ = true;  // w_ex_, w_in_ must be split again
   std::vector<std::vector<at::Tensor>> ring_views_;  // [receptor][slot] -> [B, N_post]
   const void* ring_views_of_ = nullptr;              // ring data the views were made for
   std::unique_ptr<Plasticity> plasticity_;

@@ -4,6 +4,7 @@
 #include "snn/backend.h"
 #include "snn/checkpoint.h"
 #include "snn/errors.h"
+#include "snn/host_reads.h"
 #include "snn/monitor.h"
 #include "snn/network.h"
 #include "snn/neurons/registry.h"

@@ -16,12 +16,15 @@ OnFull parse_on_full(const std::string& on_full) {
 SpikeMonitor::SpikeMonitor(const MonitorContext& context, Population& pop, const SpikeMonitorOptions& options)
     : pop_(&pop), options_(options), dt_(context.dt), batch_(context.batch), capacity_(options.capacity) {
   if (options.capacity <= 0) throw_value_error("spike monitor capacity must be > 0 events, got ", options.capacity);
-  if (options.staging_steps <= 0) throw_value_error("spike monitor staging_steps must be > 0, got ", options.staging_steps);
+  if (options.staging_steps < 0) {
+    throw_value_error("spike monitor staging_steps must be > 0, or 0 (automatic), got ", options.staging_steps);
+  }
   const auto dev = at::TensorOptions().device(context.device);
   store_ = at::empty({capacity_, 3}, dev.dtype(at::kLong));
+  staging_steps_ = options.staging_steps > 0 ? options.staging_steps : kCpuStagingSteps;
   if (context.device.is_cuda()) {
-    staging_ = at::zeros({options.staging_steps, batch_, pop.size()}, dev.dtype(at::kShort));
-    for (int64_t r = 0; r < options.staging_steps; ++r) staging_rows_.push_back(staging_.select(0, r));
+    staging_ = at::zeros({staging_steps_, batch_, pop.size()}, dev.dtype(at::kShort));
+    for (int64_t r = 0; r < staging_steps_; ++r) staging_rows_.push_back(staging_.select(0, r));
   }
   first_step_ = staged_first_step_ = next_step_ = context.step;
 }
@@ -58,13 +61,26 @@ bool SpikeMonitor::store_staged() {
   return true;
 }
 
-void SpikeMonitor::reserve(int64_t first_step, int64_t) { next_step_ = first_step; }
+void SpikeMonitor::reserve(int64_t first_step, int64_t n_steps) {
+  next_step_ = first_step;
+  if (!staging_.defined() || options_.staging_steps > 0) return;
+  // CUDA, automatic: rows for the steps already staged and the whole run, within the byte budget.
+  const int64_t row_bytes = std::max<int64_t>(1, 2 * batch_ * pop_->size());
+  const int64_t rows = std::min(staged_ + n_steps, std::max(kCpuStagingSteps, kAutoStagingBytes / row_bytes));
+  if (rows <= staging_steps_) return;
+  at::Tensor bigger = at::zeros({rows, batch_, pop_->size()}, staging_.options());
+  if (staged_ > 0) bigger.narrow(0, 0, staged_).copy_(staging_.narrow(0, 0, staged_));
+  staging_ = bigger;
+  staging_rows_.clear();
+  for (int64_t r = 0; r < rows; ++r) staging_rows_.push_back(staging_.select(0, r));
+  staging_steps_ = rows;
+}
 
 void SpikeMonitor::before_step(const StepContext& ctx) {
-  if (staged_ < options_.staging_steps) return;
+  if (staged_ < staging_steps_) return;
   if (store_staged()) return;
   throw MonitorFullError(cat("spike monitor of '", pop_->name(), "' is full (capacity ", capacity_, " events; ",
-                             options_.staging_steps, " more steps staged): the run stopped at t = ",
+                             staged_, " more steps staged): the run stopped at t = ",
                              static_cast<double>(ctx.step) * ctx.dt, " ms before step ", ctx.step,
                              ". Nothing was lost: read events() and call clear() to continue, or create the monitor "
                              "with a larger capacity or on_full='grow'"));
@@ -94,8 +110,7 @@ void SpikeMonitor::record(const StepContext& ctx) {
   });
   ++staged_;
   ++recorded_steps_;
-  next_step_ = step + 1;
-  if (staged_ == options_.staging_steps) store_staged();
+  next_step_ = step + 1;  // a full block is stored before the next step, or at the end of the run
 }
 
 SpikeEvents SpikeMonitor::events() const {

@@ -1,10 +1,13 @@
 // snn/spike_monitor.h — SpikeMonitor (NEST spike_recorder): every spike of a population, as events.
 //
 // After each step it stages the step's spikes — on CUDA a copy of the spike counts into a block of
-// `staging_steps` rows (no synchronisation), compacted into events later; on the CPU the events
-// themselves, read from the population's spike lists — and every `staging_steps` steps, and at the end
-// of each run, appends the staged events (step, batch, neuron) to an event store reserved up front
-// (`capacity` events). A spike of count c is c events. When the store cannot take a compacted block:
+// staging rows (no synchronisation), compacted into events later; on the CPU the events themselves,
+// read from the population's spike lists — and when `staging_steps` steps are staged, and at the end of
+// each run, appends the staged events (step, batch, neuron) to an event store reserved up front
+// (`capacity` events). A spike of count c is c events. staging_steps = 0 (automatic): 64 on the CPU;
+// on CUDA the whole run, up to kAutoStagingBytes of rows, so that a run is compacted once, at its end
+// (compacting reads the event count back, which waits for the device: snn/host_reads.h). When the
+// store cannot take a compacted block:
 //   on_full = Grow  (default): the store doubles (or grows to fit);
 //   on_full = Error: the run stops at the step boundary before anything could be lost and throws
 //                    MonitorFullError; everything recorded, including the staged block, stays
@@ -23,7 +26,7 @@ namespace snn {
 struct SpikeMonitorOptions {
   int64_t capacity = 1 << 20;   // events reserved up front (24 bytes each)
   OnFull on_full = OnFull::Grow;
-  int64_t staging_steps = 64;   // steps buffered between compactions
+  int64_t staging_steps = 0;    // steps buffered between compactions; 0: automatic (above)
 };
 
 struct SpikeEvents {
@@ -54,6 +57,10 @@ class SpikeMonitor : public Monitor {
   void record(const StepContext& ctx) override;
   void flush() override { store_staged(); }
 
+  // Automatic staging on CUDA: at most this many bytes of rows (2 B N bytes per step).
+  static constexpr int64_t kAutoStagingBytes = int64_t{256} << 20;
+  static constexpr int64_t kCpuStagingSteps = 64;
+
  private:
   bool store_staged();  // staged block -> store; false when the store is full and on_full is Error
   at::Tensor compact_staged() const;  // [E, 3] (step, batch, neuron)
@@ -65,8 +72,9 @@ class SpikeMonitor : public Monitor {
   int64_t capacity_;
   at::Tensor store_;  // int64 [capacity, 3]
   int64_t stored_ = 0;
-  at::Tensor staging_;  // CUDA: int16 [staging_steps, B, N]; CPU: undefined
+  at::Tensor staging_;  // CUDA: int16 [rows, B, N]; CPU: undefined
   std::vector<at::Tensor> staging_rows_;
+  int64_t staging_steps_;  // steps staged before a compaction (CUDA: the rows of staging_)
   std::vector<int64_t> staged_events_;  // CPU: (step, batch, neuron) of the staged steps
   int64_t staged_ = 0;
   int64_t staged_first_step_ = 0;

@@ -23,7 +23,7 @@ import torch  # noqa: F401  (loads libtorch before the extension module)
 
 from . import _snn
 from . import neurons, plasticity
-from . import analysis, closed_loop, datasets, distributed, encoders, evaluation, init, models, plot
+from . import analysis, closed_loop, datasets, debug, distributed, encoders, evaluation, init, models, plot
 from .distributed import num_processes, rank
 from ._snn import MonitorFullError
 from .neurons import *  # noqa: F401,F403  (Model and every model of the registry, with its NEST alias)
@@ -55,6 +55,6 @@ def load_adaptive() -> bool:
 
 
 __all__ = ["MonitorFullError", "Network", "Population", "PopulationView", "Projection", "SpikeEvents", "SpikeMonitor",
-           "StateMonitor", "TransmissionMonitor", "WeightMonitor", "analysis", "closed_loop", "cuda_built", "datasets", "encoders",
+           "StateMonitor", "TransmissionMonitor", "WeightMonitor", "analysis", "closed_loop", "cuda_built", "datasets", "debug", "encoders",
            "distributed", "evaluation", "init", "load", "load_adaptive", "models", "neurons", "num_processes", "plot", "plasticity",
            "rank", "set_load_adaptive"] + neurons.__all__ + plasticity.__all__

@@ -686,7 +686,7 @@ class Network:
     def monitor(self, population: Union[PopulationRef, "Projection"], what: str = "spikes", *,
                 neurons: Optional[Sequence[int]] = None, synapses: Optional[Sequence] = None,
                 interval: Optional[float] = None, capacity: Optional[int] = None, on_full: str = "grow",
-                staging_steps: int = 64) -> Union[SpikeMonitor, StateMonitor]:
+                staging_steps: Optional[int] = None) -> Union[SpikeMonitor, StateMonitor]:
         """Records "spikes" or a state variable ("V_m", ...) of a population, or "weight" or a rule
         state ("c", ...) of a projection, sampled every ``interval`` (``synapses=[(i, j), ...]``), or
         its "transmissions" (NEST's weight_recorder: the weight of each synapse a spike passes through).
@@ -694,7 +694,9 @@ class Network:
         Spikes: events (``monitor.events()``), dense counts (``dense()``), totals (``counts()``).
         Capacity is in events (default 2**20, reserved up front); ``on_full="grow"`` doubles it
         when needed, ``on_full="error"`` stops the run at a step boundary with MonitorFullError
-        and keeps everything recorded.
+        and keeps everything recorded. ``staging_steps``: steps staged between moves into the store
+        (default: 64 on the CPU; on CUDA the whole run, up to 256 MiB of staging rows, so that the GPU
+        is not waited for during the run).
         State: ``neurons`` (indices, default all), ``interval`` in ms (default dt), samples taken
         at the end of each step that ends on a multiple of the interval. Each run reserves the
         samples it will take; with a fixed ``capacity`` and ``on_full="error"`` a run that would
@@ -711,8 +713,10 @@ class Network:
             if neurons is not None or interval is not None:
                 raise ValueError("neurons= and interval= apply to state monitors; a spike monitor records every neuron")
             cap = 1 << 20 if capacity is None else _integer(capacity, "capacity")
-            mon = SpikeMonitor(self._net.monitor_spikes(pop._cpp, cap, on_full, _integer(staging_steps, "staging_steps")),
-                               pop)
+            staging = 0 if staging_steps is None else _integer(staging_steps, "staging_steps")  # 0: automatic
+            if staging_steps is not None and staging <= 0:
+                raise ValueError(f"spike monitor staging_steps must be > 0 (or None: automatic), got {staging_steps}")
+            mon = SpikeMonitor(self._net.monitor_spikes(pop._cpp, cap, on_full, staging), pop)
         else:
             if what not in pop._cpp.state_names():
                 raise ValueError(f"cannot monitor {what!r} of '{pop.name}' ({pop.model}): choose 'spikes' or a state "

@@ -1,10 +1,24 @@
-// python/src/bind_monitors.cpp — SpikeMonitor and StateMonitor.
+// python/src/bind_monitors.cpp — SpikeMonitor and StateMonitor, and the host-read counter (snn.debug).
 #include "bindings.h"
+#include "snn/host_reads.h"
 
 namespace snn {
 namespace python {
 
 void bind_monitors(py::module_& m) {
+  py::class_<HostReadCounter>(m, "HostReadCounter")
+      .def(py::init<>())
+      .def("stop", &HostReadCounter::stop)
+      .def("counts", [](const HostReadCounter& c) {
+        const HostReadCounts k = c.counts();
+        py::dict out;
+        out["steps"] = k.steps;
+        out["in_steps"] = k.in_steps;
+        out["outside_steps"] = k.outside_steps;
+        out["ops_in_steps"] = k.ops_in_steps;
+        out["steps_with_reads"] = k.steps_with_reads;
+        return out;
+      });
   py::class_<SpikeMonitor>(m, "SpikeMonitor")
       .def_property_readonly("population", &SpikeMonitor::population, py::return_value_policy::reference_internal)
       .def("events", [](const SpikeMonitor& mon) {

@@ -70,12 +70,16 @@ void PoissonSource::prepare_run(double h) {
   silent_run_ = !(lambda_.numel() > 0 && lambda_.max().item<double>() > 0.0);
 }
 
+// Rates fixed for the run (the `rate` parameter, or a [B, N] input): prepared once per run.
+void PoissonSource::begin_run() {
+  const at::Tensor& input = run_input();
+  if (!(input.defined() && input.dim() == 3)) prepare_run(dt() * 1e-3);
+}
+
 void PoissonSource::integrate(const StepContext& ctx) {
-  // Rates fixed for the run (the `rate` parameter, or a [B, N] input): prepared once per run.
   const at::Tensor& input = run_input();
   const bool per_step = input.defined() && input.dim() == 3;
   const double h = dt() * 1e-3;
-  if (!per_step && (ctx.run_step == 0 || !lambda_.defined())) prepare_run(h);
   if (!inverse_.defined()) {
     inverse_ = at::arange(kernels::kPoissonTerms, at::kDouble).reciprocal().to(options().device());
   }

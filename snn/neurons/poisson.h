@@ -24,6 +24,7 @@ class PoissonSource : public Population {
 
  protected:
   void reset_dynamic_state() override { budget_ = at::Tensor(); }  // drawn afresh at the next step
+  void begin_run() override;
   void integrate(const StepContext& ctx) override;
   void check_params(const ParamTable& p) const override;
   void visit_hidden(StateVisitor& v) override {

@@ -30,6 +30,7 @@ class DopamineStdp : public Plasticity {
 
  protected:
   void check_params(const ParamTable& p) const override { check_bounds(p, "Wmin", "Wmax"); }
+  std::pair<double, double> weight_range() const override { return {param("Wmin"), param("Wmax")}; }
   void attach(Projection& proj, double dt, int64_t step) override;
   void reset_state() override;
   void synchronize(Projection& proj) override;

@@ -27,6 +27,7 @@ class IzhikevichDaStdp : public Plasticity {
 
  protected:
   void check_params(const ParamTable& p) const override { check_bounds(p, "w_min", "w_max"); }
+  std::pair<double, double> weight_range() const override { return {param("w_min"), param("w_max")}; }
   void attach(Projection& proj, double dt, int64_t step) override;
   void reset_state() override;
   void step(Projection& proj, const StepInfo& info) override;

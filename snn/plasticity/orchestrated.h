@@ -30,6 +30,7 @@ class Orchestrated : public Plasticity {
 
  protected:
   void check_params(const ParamTable& p) const override;
+  std::pair<double, double> weight_range() const override { return {param("w_min"), param("w_max")}; }
   void attach(Projection& proj, double dt, int64_t step) override;
   void reset_state() override;
   void step(Projection& proj, const StepInfo& info) override;

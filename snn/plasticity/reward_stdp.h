@@ -26,6 +26,7 @@ class RewardStdp : public Plasticity {
 
  protected:
   void check_params(const ParamTable& p) const override { check_bounds(p, "w_min", "w_max"); }
+  std::pair<double, double> weight_range() const override { return {param("w_min"), param("w_max")}; }
   void step(Projection& proj, const StepInfo& info) override;
 
  private:

@@ -1,6 +1,8 @@
 // snn/plasticity/rule.cpp — the rule base (snn/plasticity/rule.h): parameters, state, delays.
 #include "snn/plasticity/rule.h"
 
+#include <limits>
+
 #include "snn/errors.h"
 #include "snn/projection.h"
 #include "snn/time_grid.h"
@@ -63,6 +65,10 @@ void Plasticity::visit(StateVisitor& v) {
 
 Visit Plasticity::visit() const {
   return event_driven_.index >= 0 && params_.value(event_driven_) != 0.0 ? Visit::Events : Visit::All;
+}
+
+std::pair<double, double> Plasticity::weight_range() const {
+  return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
 }
 
 void Plasticity::check_bounds(const ParamTable& p, const char* lo, const char* hi) const {

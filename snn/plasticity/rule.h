@@ -19,6 +19,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "snn/backend.h"
@@ -98,6 +99,9 @@ class Plasticity {
   // delivers the steps of an interval after they were integrated and puts back only the spikes of each,
   // so it refuses such a rule (docs/distributed.md).
   virtual bool reads_target_state() const { return false; }
+  // The interval a step keeps the weights in: its weight bounds (unbounded unless a rule says so). The
+  // delivery relies on it: weights that cannot change sign in a run keep one receptor's matrix.
+  virtual std::pair<double, double> weight_range() const;
 
   std::vector<std::string> state_names() const { return state_.names(); }
   const at::Tensor& state(std::string_view name) const { return state_.get(name, rule_); }

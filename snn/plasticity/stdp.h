@@ -19,6 +19,7 @@ class Stdp : public Plasticity {
 
  protected:
   void check_params(const ParamTable& p) const override;
+  std::pair<double, double> weight_range() const override { return {param("w_min"), param("w_max")}; }
   void step(Projection& proj, const StepInfo& info) override;
 
  private:

@@ -19,6 +19,8 @@
 // [per pre neuron]. theta starts at theta0 + ln(w / w0) of each synapse's initial weight (> 0).
 #pragma once
 
+#include <limits>
+
 #include "snn/kernels/synaptic_sampling_math.h"
 #include "snn/plasticity/rule.h"
 
@@ -30,6 +32,7 @@ class SynapticSampling : public Plasticity {
   explicit SynapticSampling(std::string signal);
   SignalKind signal_kind() const override { return SignalKind::Level; }
   bool reads_target_state() const override { return true; }  // the target's 'bap' each step
+  std::pair<double, double> weight_range() const override { return {0.0, std::numeric_limits<double>::infinity()}; }
 
  protected:
   void check_params(const ParamTable& p) const override;

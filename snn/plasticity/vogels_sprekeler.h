@@ -19,6 +19,10 @@ namespace rules {
 class VogelsSprekeler : public Plasticity {
  public:
   VogelsSprekeler();
+  std::pair<double, double> weight_range() const override {  // [0, Wmax], or [Wmax, 0] for inhibition
+    const double wmax = param("Wmax");
+    return wmax >= 0 ? std::pair<double, double>{0.0, wmax} : std::pair<double, double>{wmax, 0.0};
+  }
 
  protected:
   void attach(Projection& proj, double dt, int64_t step) override;

@@ -9,7 +9,9 @@ from conftest import cuda_skip_reason
 reason = cuda_skip_reason()
 
 
-def run_every_model(device):
+def every_model_network(device):
+    """A network with every model of the registry; returns it, its spike monitors, the models' populations
+    and a run input for 100 ms."""
     net = snn.Network(dt=0.1, batch_size=2, device=device, dtype=torch.float64, seed=8)
     ramp = torch.linspace(0.0, 1.0, 80, dtype=torch.float64)
     x = net.add(snn.PoissonInput(200, rate=40.0))
@@ -31,7 +33,12 @@ def run_every_model(device):
     assert {pop.model for pop in pops + sources + [g]} == {name for name, _, _ in snn._snn.model_registry()}
     mons = [net.monitor(pop) for pop in sources + pops]
     spikes_in = (torch.rand(1000, 2, 4, generator=torch.Generator().manual_seed(1)) < 0.05).to(torch.float64)
-    net.run(100.0, inputs={s: spikes_in.to(device)})
+    return net, mons, pops, {s: spikes_in.to(device)}
+
+
+def run_every_model(device):
+    net, mons, pops, inputs = every_model_network(device)
+    net.run(100.0, inputs=inputs)
     return [m.dense().cpu() for m in mons], [pop.V_m.cpu() for pop in pops]
 
 
@@ -74,8 +81,8 @@ def test_cuda_kernels_were_compiled_and_link():
         assert devices == torch.cuda.device_count()
 
 
-def run_every_rule(device):
-    """Every learning rule on a small driven network; returns the final weights and rule states."""
+def every_rule_network(device):
+    """Every learning rule on a small driven network; returns it, its projections and a V_m monitor."""
     net = snn.Network(dt=1.0, batch_size=2, device=device, dtype=torch.float64, seed=4)
     x = net.add(snn.PoissonInput(40, rate=30.0))
     y = net.add(snn.LIF(20, I_e=350.0))
@@ -98,6 +105,12 @@ def run_every_rule(device):
                              short_term=snn.ShortTermPlasticity(U=0.2, tau_rec=150.0, tau_fac=600.0)))
     vm = net.monitor(y, "V_m")  # what the short-term plasticity transmitted shows in the membrane
     net.set_signal("reward", torch.tensor([1.0, -0.5]))
+    return net, projs, vm
+
+
+def run_every_rule(device):
+    """Every learning rule on a small driven network; returns the final weights and rule states."""
+    net, projs, vm = every_rule_network(device)
     net.run(300.0)
     out = [vm.values().cpu(), projs[-1].short_term.state["x"].cpu(), projs[-1].short_term.state["u"].cpu()]
     for p in projs:
