@@ -24,7 +24,8 @@ HostReadCounts g_counts;  // guarded by g_mutex
 at::CallbackHandle g_handle = 0;
 thread_local int t_depth = 0;  // counted operators this thread is inside (a read calling another is one read)
 
-// Operators whose result the host reads: on CUDA each waits for the device.
+// Operators after which the host has waited for the device, on CUDA: reads of values, and copies between
+// host and device memory.
 bool reads_values(const at::RecordFunction& fn) {
   static const char* const kReads[] = {"aten::_local_scalar_dense",  // item(), a tensor used as a C++ number
                                        "aten::is_nonzero",           // a tensor used as a bool
@@ -42,10 +43,19 @@ bool reads_values(const at::RecordFunction& fn) {
   for (const char* r : kReads) {
     if (std::strcmp(name, r) == 0) return true;
   }
-  if (std::strcmp(name, "aten::copy_") == 0 && fn.inputs().size() >= 2) {  // a copy from a device to the host
+  if (std::strcmp(name, "aten::copy_") == 0 && fn.inputs().size() >= 2) {
+    // A copy between host and device memory: PyTorch waits for the device after a blocking one.
     const c10::IValue& dst = fn.inputs()[0];
     const c10::IValue& src = fn.inputs()[1];
-    return dst.isTensor() && src.isTensor() && dst.toTensor().is_cpu() && !src.toTensor().is_cpu();
+    return dst.isTensor() && src.isTensor() && dst.toTensor().is_cpu() != src.toTensor().is_cpu();
+  }
+  if (std::strcmp(name, "aten::to") == 0) {
+    // A move named with a device that is the CPU (tensor.cpu(); on a CPU network also a move to the
+    // network's device): a copy between host and device on CUDA; on the CPU it does nothing, and is
+    // counted so that the CPU engine's steps show it.
+    for (const c10::IValue& v : fn.inputs()) {
+      if (v.isDevice() && v.toDevice().is_cpu()) return true;
+    }
   }
   return false;
 }

@@ -1,7 +1,8 @@
 // snn/host_reads.h — a debug counter of the host's reads of tensor values during steps.
 //
 // On CUDA, every read of a device value by the host (item(), nonzero, masked_select, a copy to the CPU)
-// waits for the device to finish all queued work, which is what makes a step of small launches slow.
+// waits for the device to finish all queued work, which is what makes a step of small launches slow; so
+// does a blocking copy from host memory to the device (PyTorch synchronises after it). Both count.
 // A step should make none: its decisions are made on the device or fixed once per run (docs/gpu.md).
 // While a HostReadCounter exists it observes ATen's operator calls (at::RecordFunction) and counts the
 // operators that read values back, separately inside the steps of any network (Network::run_steps marks

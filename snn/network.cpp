@@ -311,16 +311,19 @@ std::vector<std::pair<Population*, at::Tensor>> Network::prepare_inputs(const In
                         ", ", B, ", ", N, "] (steps of this run, batch, neurons)");
     }
     if (t.numel() > 0) {
-      if (!t.isfinite().all().item<bool>()) throw_value_error(what, " has values that are not finite");
-      if (pop.input_kind() == InputKind::Rate || pop.input_kind() == InputKind::Spikes) {
-        const double lowest = t.min().item<double>();
-        if (lowest < 0) {
-          throw_value_error(what, pop.input_kind() == InputKind::Rate ? ": rates must be >= 0 Hz, got " : ": spike counts must be >= 0, got ",
-                            lowest);
-        }
-        if (pop.input_kind() == InputKind::Rate && t.max().item<double>() > neurons::PoissonSource::kMaxRate) {
-          throw_value_error(what, ": rates must be <= ", neurons::PoissonSource::kMaxRate, " Hz, got ", t.max().item<double>());
-        }
+      // One read from the device: whether every value is finite, and for rates and counts the range.
+      const bool counts = pop.input_kind() == InputKind::Rate || pop.input_kind() == InputKind::Spikes;
+      std::vector<at::Tensor> facts{t.isfinite().all().to(at::kDouble)};
+      if (counts) facts.insert(facts.end(), {t.min().to(at::kDouble), t.max().to(at::kDouble)});
+      const at::Tensor read = at::stack(facts).cpu();
+      const double* f = read.data_ptr<double>();
+      if (f[0] == 0.0) throw_value_error(what, " has values that are not finite");
+      if (counts && f[1] < 0) {
+        throw_value_error(what, pop.input_kind() == InputKind::Rate ? ": rates must be >= 0 Hz, got " : ": spike counts must be >= 0, got ",
+                          f[1]);
+      }
+      if (pop.input_kind() == InputKind::Rate && f[2] > neurons::PoissonSource::kMaxRate) {
+        throw_value_error(what, ": rates must be <= ", neurons::PoissonSource::kMaxRate, " Hz, got ", f[2]);
       }
     }
     prepared.emplace_back(&pop, whole ? t.narrow(-1, pop.first(), pop.size()).contiguous() : t);

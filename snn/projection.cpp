@@ -231,6 +231,9 @@ void Projection::bind_ring_views() {
 }
 
 void Projection::begin_run() {
+  // The transposed index, which a rule visiting the synapses of the neurons that spiked needs from its
+  // first step on: built here, not in a step.
+  if (sparse() && plasticity_ && learning_ && plasticity_->visit() == Visit::Events) build_transposed();
   routing_ = 0;
   split_stale_ = true;
   const bool matrix_possible = !sparse() && uniform_delay_ > 0 && !pre_->partitioned();

@@ -53,21 +53,32 @@ void PoissonSource::prepare_run(double h) {
   const at::Tensor& input = run_input();
   const ParamTable& t = params();
   double lambda = -1.0;  // the one mean of every neuron, if they share one
+  bool any_spikes = false;  // some mean is > 0
   if (input.defined()) {
     lambda_ = (input.to(at::kDouble) * h).contiguous();
-    if (input.numel() > 0 && (input == input.flatten()[0]).all().item<bool>()) lambda = input.flatten()[0].item<double>() * h;
-  } else if (t.uniform(rate_)) {
+    if (input.numel() > 0) {
+      // One read from the device: whether every rate is the first, the first, the largest mean.
+      const at::Tensor first = input.flatten()[0];
+      const at::Tensor facts = at::stack({(input == first).all().to(at::kDouble), first.to(at::kDouble), lambda_.max()}).cpu();
+      const double* f = facts.data_ptr<double>();
+      if (f[0] != 0.0) lambda = f[1] * h;
+      any_spikes = f[2] > 0.0;
+    }
+  } else if (t.uniform(rate_)) {  // the parameters are on the host: no read
     lambda_ = at::full({batch_size(), size()}, t.value(rate_) * h, options().dtype(at::kDouble));
     lambda = t.value(rate_) * h;
+    any_spikes = lambda_.numel() > 0 && lambda > 0.0;
   } else {
-    const at::Tensor rates = at::tensor(t.values(rate_), at::TensorOptions().dtype(at::kDouble));
+    const std::vector<double> values = t.values(rate_);
+    const at::Tensor rates = at::tensor(values, at::TensorOptions().dtype(at::kDouble));
     lambda_ = (rates * h).to(options().device()).unsqueeze(0).expand({batch_size(), size()}).contiguous();
+    any_spikes = lambda_.numel() > 0 && *std::max_element(values.begin(), values.end()) > 0.0;
   }
   table_ = (lambda > kernels::kBudgetMaxMean && lambda <= kernels::kPoissonChunk)
                ? poisson_table(lambda, options().device(), &table_length_, &table_size_)
                : at::Tensor();
   if (table_.defined()) guide_ = table_.narrow(0, table_length_, table_size_).to(at::kInt);
-  silent_run_ = !(lambda_.numel() > 0 && lambda_.max().item<double>() > 0.0);
+  silent_run_ = !any_spikes;
 }
 
 // Rates fixed for the run (the `rate` parameter, or a [B, N] input): prepared once per run.

@@ -43,7 +43,7 @@ def test_the_counter_counts_reads_inside_and_outside_steps():
     assert reads.outside_steps >= 2
     assert reads.steps == 10
     assert reads.in_steps > 0 and reads.steps_with_reads and reads.per_step > 0
-    assert set(reads.ops_in_steps) <= {"aten::nonzero", "aten::_local_scalar_dense", "aten::repeat_interleave"}
+    assert reads.ops_in_steps["aten::nonzero"] == 10  # the rows of the spiking neurons, once a step
     # Final after the block: nothing counts any more.
     before = reads.outside_steps
     x.sum().item()
