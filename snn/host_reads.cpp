@@ -110,12 +110,15 @@ HostReadCounts HostReadCounter::counts() const {
 }
 
 HostReadStepMark::HostReadStepMark(int64_t step) {
-  if (!g_counting.load(std::memory_order_relaxed)) return;
+  if (!g_counting.load(std::memory_order_relaxed)) return;  // the usual case: one load per step
+  marked_ = true;
   g_step.store(step, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(g_mutex);
   ++g_counts.steps;
 }
 
-HostReadStepMark::~HostReadStepMark() { g_step.store(kNoStep, std::memory_order_relaxed); }
+HostReadStepMark::~HostReadStepMark() {
+  if (marked_) g_step.store(kNoStep, std::memory_order_relaxed);
+}
 
 }  // namespace snn

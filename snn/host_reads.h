@@ -48,6 +48,9 @@ class HostReadStepMark {
  public:
   explicit HostReadStepMark(int64_t step);
   ~HostReadStepMark();
+
+ private:
+  bool marked_ = false;
 };
 
 }  // namespace snn
