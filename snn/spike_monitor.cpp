@@ -21,7 +21,7 @@ SpikeMonitor::SpikeMonitor(const MonitorContext& context, Population& pop, const
   }
   const auto dev = at::TensorOptions().device(context.device);
   store_ = at::empty({capacity_, 3}, dev.dtype(at::kLong));
-  staging_steps_ = options.staging_steps > 0 ? options.staging_steps : kCpuStagingSteps;
+  staging_steps_ = options.staging_steps > 0 ? options.staging_steps : kAutoStagingSteps;
   if (context.device.is_cuda()) {
     staging_ = at::zeros({staging_steps_, batch_, pop.size()}, dev.dtype(at::kShort));
     for (int64_t r = 0; r < staging_steps_; ++r) staging_rows_.push_back(staging_.select(0, r));
@@ -64,10 +64,12 @@ bool SpikeMonitor::store_staged() {
 void SpikeMonitor::reserve(int64_t first_step, int64_t n_steps) {
   next_step_ = first_step;
   if (!staging_.defined() || options_.staging_steps > 0) return;
-  // CUDA, automatic: rows for the steps already staged and the whole run, within the byte budget.
+  // CUDA, automatic: rows for the steps already staged and the whole run, within the byte budget
+  // (grown at least twofold: runs of one step each with rows left staged must not copy every time).
   const int64_t row_bytes = std::max<int64_t>(1, 2 * batch_ * pop_->size());
-  const int64_t rows = std::min(staged_ + n_steps, std::max(kCpuStagingSteps, kAutoStagingBytes / row_bytes));
-  if (rows <= staging_steps_) return;
+  const int64_t budget = std::max(kAutoStagingSteps, kAutoStagingBytes / row_bytes);
+  if (staged_ + n_steps <= staging_steps_ || staging_steps_ >= budget) return;
+  const int64_t rows = std::min(budget, std::max(staged_ + n_steps, 2 * staging_steps_));
   at::Tensor bigger = at::zeros({rows, batch_, pop_->size()}, staging_.options());
   if (staged_ > 0) bigger.narrow(0, 0, staged_).copy_(staging_.narrow(0, 0, staged_));
   staging_ = bigger;

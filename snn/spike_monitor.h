@@ -57,9 +57,10 @@ class SpikeMonitor : public Monitor {
   void record(const StepContext& ctx) override;
   void flush() override { store_staged(); }
 
-  // Automatic staging on CUDA: at most this many bytes of rows (2 B N bytes per step).
+  // Automatic staging: kAutoStagingSteps on the CPU; on CUDA at least that many rows and at most
+  // kAutoStagingBytes of them (2 B N bytes per step).
+  static constexpr int64_t kAutoStagingSteps = 64;
   static constexpr int64_t kAutoStagingBytes = int64_t{256} << 20;
-  static constexpr int64_t kCpuStagingSteps = 64;
 
  private:
   bool store_staged();  // staged block -> store; false when the store is full and on_full is Error
