@@ -76,6 +76,7 @@ def test_every_model_steps_without_host_reads(device):
 @pytest.mark.parametrize("device", DEVICES)
 def test_every_rule_steps_without_host_reads(device):
     net, projs, _ = every_rule_network(device)
+    assert {p.plasticity.rule for p in projs} == {name for name, *_ in snn._snn.rule_registry()}
     net.run(50.0)
     before = [p.weight.clone() for p in projs]
     reads = in_step_reads(lambda: net.run(100.0))
