@@ -109,12 +109,13 @@ HostReadCounts HostReadCounter::counts() const {
   return g_counts;
 }
 
-HostReadStepMark::HostReadStepMark(int64_t step) {
+HostReadStepMark::HostReadStepMark(int64_t step, bool first_of_run) {
   if (!g_counting.load(std::memory_order_relaxed)) return;  // the usual case: one load per step
   marked_ = true;
   g_step.store(step, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(g_mutex);
   ++g_counts.steps;
+  g_counts.runs += first_of_run;
 }
 
 HostReadStepMark::~HostReadStepMark() {

@@ -21,6 +21,7 @@
 namespace snn {
 
 struct HostReadCounts {
+  int64_t runs = 0;           // runs started while counting (their first step was taken)
   int64_t steps = 0;          // steps taken while counting
   int64_t in_steps = 0;       // reads inside them
   int64_t outside_steps = 0;  // reads between steps (run set-up and end, monitors read by the script)
@@ -46,7 +47,8 @@ class HostReadCounter {
 // Set by Network::run_steps around each step (cheap when no counter exists).
 class HostReadStepMark {
  public:
-  explicit HostReadStepMark(int64_t step);
+  // `first_of_run`: the step starts a run (Network::run_steps's first).
+  HostReadStepMark(int64_t step, bool first_of_run);
   ~HostReadStepMark();
 
  private:

@@ -370,7 +370,7 @@ void Network::run_steps(int64_t n_steps, const InputMap& inputs) {
   if (comm_) prepare_exchange();
   for (int64_t s = 0; s < n_steps; ++s) {
     const StepContext ctx{step_, s, dt_, seed_};
-    const HostReadStepMark in_step(step_);
+    const HostReadStepMark in_step(step_, s == 0);
     for (auto& m : monitors_) m->before_step(ctx);
     if (comm_) {
       step_distributed(ctx);

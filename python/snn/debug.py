@@ -18,7 +18,7 @@ class HostReads:
 
     def __init__(self):
         self._counter = None
-        self._counts = {"steps": 0, "in_steps": 0, "outside_steps": 0, "ops_in_steps": {}, "steps_with_reads": []}
+        self._counts = {"runs": 0, "steps": 0, "in_steps": 0, "outside_steps": 0, "ops_in_steps": {}, "steps_with_reads": []}
 
     def __enter__(self) -> "HostReads":
         self._counter = _snn.HostReadCounter()  # ValueError while another one counts
@@ -31,6 +31,11 @@ class HostReads:
 
     def _get(self, key):
         return (self._counter.counts() if self._counter is not None else self._counts)[key]
+
+    @property
+    def runs(self) -> int:
+        """Runs (``run``, ``step`` calls of any network) started while counting."""
+        return self._get("runs")
 
     @property
     def steps(self) -> int:
@@ -64,7 +69,7 @@ class HostReads:
         return list(self._get("steps_with_reads"))
 
     def __repr__(self) -> str:
-        return (f"HostReads(steps={self.steps}, in_steps={self.in_steps}, outside_steps={self.outside_steps}, "
+        return (f"HostReads(runs={self.runs}, steps={self.steps}, in_steps={self.in_steps}, outside_steps={self.outside_steps}, "
                 f"ops_in_steps={self.ops_in_steps})")
 
 

@@ -12,6 +12,7 @@ void bind_monitors(py::module_& m) {
       .def("counts", [](const HostReadCounter& c) {
         const HostReadCounts k = c.counts();
         py::dict out;
+        out["runs"] = k.runs;
         out["steps"] = k.steps;
         out["in_steps"] = k.in_steps;
         out["outside_steps"] = k.outside_steps;

@@ -12,7 +12,7 @@ TEST(HostReads, CountsInsideAndOutsideSteps) {
   const at::Tensor x = at::arange(4.0);
   EXPECT_EQ(x.sum().item<double>(), 6.0);
   {
-    const HostReadStepMark step(7);
+    const HostReadStepMark step(7, true);
     EXPECT_EQ(at::nonzero(x).size(0), 3);
     EXPECT_EQ(x.max().item<double>(), 3.0);  // nonzero and item: two reads in step 7
   }
@@ -20,6 +20,7 @@ TEST(HostReads, CountsInsideAndOutsideSteps) {
   x.sum().item<double>();  // not counted any more
   const HostReadCounts c = counter.counts();
   EXPECT_EQ(c.steps, 1);
+  EXPECT_EQ(c.runs, 1);
   EXPECT_EQ(c.outside_steps, 1);
   EXPECT_EQ(c.in_steps, 2);
   EXPECT_EQ(c.ops_in_steps.at("aten::nonzero"), 1);
@@ -50,6 +51,7 @@ TEST(HostReads, StepsOfADrivenLearningNetworkReadNothing) {
   counter.stop();
   const HostReadCounts c = counter.counts();
   EXPECT_EQ(c.steps, 60);
+  EXPECT_EQ(c.runs, 2);
   EXPECT_EQ(c.in_steps, 0) << (c.ops_in_steps.empty() ? "" : c.ops_in_steps.begin()->first);
   EXPECT_STREQ(p.last_delivery(), "matrix");
   EXPECT_GT(spikes.num_events(), 0);

@@ -41,7 +41,7 @@ def test_the_counter_counts_reads_inside_and_outside_steps():
         net.monitor(net.connect(a, b, "all_to_all", weight=1.0), "transmissions")
         net.run(10.0)
     assert reads.outside_steps >= 2
-    assert reads.steps == 10
+    assert reads.steps == 10 and reads.runs == 1
     assert reads.in_steps > 0 and reads.steps_with_reads and reads.per_step > 0
     assert reads.ops_in_steps["aten::nonzero"] == 10  # the rows of the spiking neurons, once a step
     # Final after the block: nothing counts any more.
